@@ -1,0 +1,270 @@
+"""Raw sheets to clean, typed frames, or every problem of the file at once (sheet, Excel row, column, value)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+
+from kpi.messages import Problem
+from kpi.reading import RawSheet
+from kpi.schema import FIRST_YEAR, SUPPRESSED_SUFFIX, Column, Sheet, normalise_key
+
+SUPPRESSION_MARKERS = ("<5", "*")
+AMBIGUOUS_MARKERS = ("-", ".")
+TOTAL_WORDS = {"totaal", "total", "totalen", "eindtotaal", "grandtotal"}
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+Parsed = tuple[pd.Series, pd.Series]
+"""Parsed values, and per row an error code (NA where the value is fine)."""
+
+
+def _codes(index: pd.Index) -> pd.Series:
+    return pd.Series(pd.NA, index=index, dtype="object")
+
+
+def _number(text: pd.Series) -> pd.Series:
+    cleaned = text.str.replace(r"\s+", "", regex=True).str.replace(",", ".", regex=False)
+    return pd.to_numeric(cleaned, errors="coerce")
+
+
+def parse_year(text: pd.Series, column: Column) -> Parsed:
+    """`2015`, `2015-2016`, `2015/16`, `15/16` all mean 2015."""
+    parts = text.str.strip().str.extract(
+        r"^(?:(?P<single>\d{4})(?:\.0+)?|(?P<start>\d{4})\s*[-/]\s*(?P<end>\d{4}|\d{2})|(?P<short>\d{2})\s*/\s*(?P<shortend>\d{2}))$"
+    )
+    start = pd.to_numeric(parts["start"])
+    end = pd.to_numeric(parts["end"])
+    short = pd.to_numeric(parts["short"]) + 2000
+    short_end = pd.to_numeric(parts["shortend"]) + 2000
+    year = pd.to_numeric(parts["single"]).fillna(start).fillna(short)
+    end_ok = end.isna() | (end == start + 1) | (end == (start + 1) % 100)
+    short_ok = short.isna() | (short_end == short + 1)
+    codes = _codes(text.index)
+    codes[year.isna() | ~end_ok | ~short_ok] = "year_format"
+    last = dt.date.today().year + 1
+    codes[codes.isna() & ((year < FIRST_YEAR) | (year > last))] = "year_range"
+    return year.astype("Int64"), codes
+
+
+def parse_brin(text: pd.Series, column: Column) -> Parsed:
+    """Upper-cased, spaces removed: 2 digits, 2 letters, optionally a 2-digit location."""
+    brin = text.str.upper().str.replace(r"\s+", "", regex=True)
+    codes = _codes(text.index)
+    codes[~brin.str.fullmatch(r"\d{2}[A-Z]{2}(\d{2})?").astype(bool)] = "brin_format"
+    return brin, codes
+
+
+def _digits(length: int, code: str, pad: bool) -> Callable[[pd.Series, Column], Parsed]:
+    def parse(text: pd.Series, column: Column) -> Parsed:
+        digits = text.str.replace(r"[\s.]+", "", regex=True).str.replace(r"\.0$", "", regex=True)
+        if pad:  # Excel drops leading zeros of numbers
+            digits = digits.where(~digits.str.fullmatch(r"\d{1,%d}" % length).astype(bool), digits.str.zfill(length))
+        codes = _codes(text.index)
+        codes[~digits.str.fullmatch(r"\d{%d}" % length).astype(bool)] = code
+        return digits, codes
+
+    return parse
+
+
+def parse_enum(text: pd.Series, column: Column) -> Parsed:
+    lookup = column.value_lookup()
+    keys = text.map(normalise_key, na_action="ignore")
+    values = keys.map(lookup)
+    codes = _codes(text.index)
+    codes[values.isna()] = "bool" if column.kind == "bool" else "enum"
+    return values, codes
+
+
+def parse_text(text: pd.Series, column: Column) -> Parsed:
+    return text.str.strip(), _codes(text.index)
+
+
+def parse_int(text: pd.Series, column: Column) -> Parsed:
+    number = _number(text)
+    codes = _codes(text.index)
+    codes[number.isna() | (number % 1 != 0)] = "int_format"
+    outside = (number < (column.minimum or 0)) | (number > (column.maximum or 10**9))
+    codes[codes.isna() & outside] = "int_range"
+    return number.where(codes.isna()).astype("Int64"), codes
+
+
+def parse_count(text: pd.Series, column: Column) -> Parsed:
+    """A whole number >= 0; `<5` and `*` are kept as suppressed (1 to 4), `-` and `.` refused as ambiguous."""
+    squeezed = text.str.replace(r"\s+", "", regex=True)
+    suppressed = squeezed.isin(SUPPRESSION_MARKERS)
+    number = _number(text)
+    codes = _codes(text.index)
+    codes[number.isna() & ~suppressed] = "count_format"
+    codes[squeezed.isin(AMBIGUOUS_MARKERS)] = "count_ambiguous"
+    codes[codes.isna() & (number < 0)] = "count_negative"
+    codes[codes.isna() & (number % 1 != 0)] = "count_fraction"
+    codes[codes.isna() & (number > 2**53)] = "count_format"
+    return number.where(codes.isna() & ~suppressed).astype("Int64"), codes
+
+
+PARSERS: dict[str, Callable[[pd.Series, Column], Parsed]] = {
+    "year": parse_year,
+    "brin": parse_brin,
+    "kvk": _digits(8, "kvk_format", pad=True),
+    "crebo": _digits(5, "crebo_format", pad=False),
+    "text": parse_text,
+    "enum": parse_enum,
+    "bool": parse_enum,
+    "int": parse_int,
+    "count": parse_count,
+}
+
+CODE_PARAMS: dict[str, Callable[[Column], dict[str, object]]] = {
+    "enum": lambda c: {"values": ", ".join(c.values)},
+    "int_range": lambda c: {"minimum": c.minimum, "maximum": c.maximum},
+    "year_range": lambda c: {"minimum": FIRST_YEAR, "maximum": dt.date.today().year + 1},
+}
+
+
+def _problems_at(
+    mask: pd.Series, raw: RawSheet, sheet: Sheet, column: str, code: str, extra: dict[str, object] | None = None
+) -> list[Problem]:
+    if not mask.any():
+        return []
+    rows = raw.excel_rows[mask[mask].index]
+    position = raw_positions(raw, sheet).get(column)
+    found = None if position is None else raw.rows.loc[mask, position]
+    values = [None] * len(rows) if found is None else [None if pd.isna(v) else str(v) for v in found]
+    params = CODE_PARAMS.get(code, lambda c: {})(sheet.column(column)) | (extra or {})
+    return [
+        Problem(code, sheet.name, int(row), column, value, params=params)
+        for row, value in zip(rows, values, strict=True)
+    ]
+
+
+def raw_positions(raw: RawSheet, sheet: Sheet) -> dict[str, int]:
+    """Canonical column name -> position in the raw frame (first occurrence wins)."""
+    lookup = sheet.header_lookup()
+    positions: dict[str, int] = {}
+    for position, cell in enumerate(raw.header):
+        name = lookup.get(normalise_key(cell))
+        if name is not None and name not in positions:
+            positions[name] = position
+    return positions
+
+
+def _header_problems(raw: RawSheet, sheet: Sheet) -> list[Problem]:
+    lookup = sheet.header_lookup()
+    problems, seen = [], set()
+    for cell in raw.header:
+        name = lookup.get(normalise_key(cell))
+        if not cell.strip():
+            continue
+        if name is None:
+            problems.append(Problem("column_unknown", sheet.name, raw.header_row, cell, severity="warning"))
+        elif name in seen:
+            problems.append(Problem("column_twice", sheet.name, raw.header_row, cell, severity="warning"))
+        seen.add(name)
+    for column in sheet.columns:
+        if column.required and column.name not in seen:
+            problems.append(Problem("column_missing", sheet.name, raw.header_row, column.name))
+    return problems
+
+
+def _without_total_row(raw: RawSheet) -> tuple[RawSheet, list[Problem]]:
+    if raw.rows.empty:
+        return raw, []
+    last = raw.rows.iloc[-1].dropna()
+    if not any(normalise_key(cell) in TOTAL_WORDS for cell in last):
+        return raw, []
+    note = Problem("total_row", raw.schema.name if raw.schema else raw.name, int(raw.excel_rows.iloc[-1]), severity="warning")
+    trimmed = RawSheet(raw.name, raw.schema, raw.header, raw.rows.iloc[:-1], raw.excel_rows.iloc[:-1], raw.header_row)
+    return trimmed, [note]
+
+
+def clean_sheet(raw: RawSheet, known_schools: set[str] | None = None, as_school: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """One recognised sheet to a typed frame in the schema's columns, with every problem found."""
+    sheet = raw.schema
+    assert sheet is not None
+    raw, problems = _without_total_row(raw)
+    problems += _header_problems(raw, sheet)
+    if any(p.severity == "error" for p in problems):
+        return pd.DataFrame(columns=list(sheet.stored_columns)), problems
+    if raw.rows.empty:
+        return pd.DataFrame(columns=list(sheet.stored_columns)), [*problems, Problem("sheet_empty", sheet.name, severity="warning")]
+    positions = raw_positions(raw, sheet)
+    clean = pd.DataFrame(index=raw.rows.index)
+    for column in sheet.columns:
+        text = raw.rows[positions[column.name]] if column.name in positions else pd.Series(pd.NA, index=raw.rows.index, dtype="string")
+        text = text.astype("string").str.strip().replace("", pd.NA)
+        present = text.notna()
+        values, codes = PARSERS[column.kind](text.fillna(""), column)
+        codes = codes.where(present)
+        clean[column.name] = values.where(present)
+        if column.kind == "count":
+            clean[column.name + SUPPRESSED_SUFFIX] = text.str.replace(r"\s+", "", regex=True).isin(SUPPRESSION_MARKERS).fillna(False).astype(bool)
+        for code in codes.dropna().unique():
+            problems += _problems_at(codes == code, raw, sheet, column.name, code)
+        if column.required:
+            problems += _problems_at(~present, raw, sheet, column.name, "required")
+        if column.required_when:
+            other, value = column.required_when
+            needed = (clean[other] == value).fillna(False) & ~present
+            problems += _problems_at(needed, raw, sheet, column.name, "required_when", {"other": other, "when": value})
+        if column.kind == "text":
+            formula = text.str.startswith(FORMULA_STARTS).fillna(False)
+            for p in _problems_at(formula, raw, sheet, column.name, "text_formula"):
+                problems.append(Problem(p.code, p.sheet, p.row, p.column, p.value, "warning", {"first": (p.value or " ")[0]}))
+    if sheet.school:
+        problems += _school_problems(clean, raw, sheet, known_schools, as_school)
+    elif as_school:
+        problems.append(Problem("sheet_not_yours", sheet.name))
+    problems += _duplicate_problems(clean, raw, sheet)
+    return clean.reset_index(drop=True), problems
+
+
+def _school_problems(clean: pd.DataFrame, raw: RawSheet, sheet: Sheet, known: set[str] | None, as_school: str | None) -> list[Problem]:
+    institution = clean[sheet.school].str[:4]
+    well_formed = clean[sheet.school].str.fullmatch(r"\d{2}[A-Z]{2}(\d{2})?").fillna(False).astype(bool)
+    problems: list[Problem] = []
+    if known is not None:
+        problems += _problems_at(well_formed & ~institution.isin(known), raw, sheet, sheet.school, "brin_unknown")
+    if as_school:
+        foreign = well_formed & (institution != as_school.upper()[:4])
+        problems += _problems_at(foreign, raw, sheet, sheet.school, "brin_not_yours", {"school": as_school.upper()})
+    return problems
+
+
+def _duplicate_problems(clean: pd.DataFrame, raw: RawSheet, sheet: Sheet) -> list[Problem]:
+    key = list(sheet.key)
+    duplicated = clean.duplicated(subset=key, keep=False)
+    if not duplicated.any():
+        return []
+    rows = pd.Series(raw.excel_rows.to_numpy(), index=clean.index)
+    first_row = rows[duplicated].groupby([clean.loc[duplicated, k].astype("string").fillna("") for k in key]).transform("min")
+    later = first_row[rows[duplicated] != first_row]
+    return [
+        Problem("duplicate", sheet.name, int(rows[i]), None, None, params={"other": int(first_row[i])})
+        for i in later.index
+    ]
+
+
+def validated(
+    sheets: list[RawSheet], known_schools: set[str] | None = None, as_school: str | None = None
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Every recognised sheet cleaned; problems of all sheets together, errors and warnings."""
+    frames: dict[str, pd.DataFrame] = {}
+    origin: dict[str, str] = {}
+    problems: list[Problem] = []
+    for raw in sheets:
+        if raw.schema is None:
+            problems.append(Problem("sheet_skipped", raw.name, severity="warning"))
+            continue
+        name = raw.schema.name
+        if name in frames:
+            problems.append(Problem("sheet_twice", raw.name, params={"sheet": name, "other": origin[name]}))
+            continue
+        frames[name], found = clean_sheet(raw, known_schools, as_school)
+        origin[name] = raw.name
+        problems += found
+    if not frames:
+        problems.append(Problem("no_sheets"))
+    problems.sort(key=lambda p: (p.sheet or "", p.row or 0))
+    return frames, problems
