@@ -36,7 +36,9 @@ class CheckedFile:
         return not self.errors and bool(self.frames)
 
 
-def checked_file(data: bytes, file_name: str, as_school: str | None = None, progress: Progress | None = None) -> CheckedFile:
+def checked_file(
+    data: bytes, file_name: str, as_school: str | None = None, progress: Progress | None = None
+) -> CheckedFile:
     """Read and check a delivery without storing anything."""
     report = progress or (lambda step: None)
     checked = CheckedFile(file_name, hashlib.sha256(data).hexdigest())

@@ -35,6 +35,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Geen enkel werkblad werd herkend. Verwacht: bladen leerlingen, organisaties, werkenden of arbeidsmarkt met hun kolomkoppen (zie de template).",
         "No sheet was recognised. Expected: sheets leerlingen, organisaties, werkenden or arbeidsmarkt with their column headers (see the template).",
     ),
+    "no_rows": (
+        "Het bestand bevat geen enkele regel met gegevens; er is niets aan te leveren.",
+        "The file holds no data rows; there is nothing to deliver.",
+    ),
     "sheet_skipped": (
         "Werkblad overgeslagen: het past bij geen enkel blad van de template.",
         "Sheet skipped: it matches no sheet of the template.",
@@ -43,7 +47,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Het blad {sheet} komt meer dan eens voor in dit bestand (ook in '{other}'); lever het in één werkblad aan.",
         "Sheet {sheet} occurs more than once in this file (also in '{other}'); deliver it in one sheet.",
     ),
-    "sheet_empty": ("Het werkblad bevat kolomkoppen maar geen gegevens.", "The sheet has headers but no data."),
     "header_not_found": (
         "Geen kopregel gevonden met de verplichte kolommen {columns}.",
         "No header row found with the required columns {columns}.",
@@ -83,7 +86,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "enum": ("Een van: {values}.", "One of: {values}."),
     "bool": ("ja of nee.", "yes or no (ja/nee)."),
     "int_format": ("Een geheel getal.", "A whole number."),
-    "int_range": ("Een geheel getal van {minimum} tot en met {maximum}.", "A whole number from {minimum} to {maximum}."),
+    "int_range": (
+        "Een geheel getal van {minimum} tot en met {maximum}.",
+        "A whole number from {minimum} to {maximum}.",
+    ),
     "count_format": (
         "Een geheel getal van 0 of meer, of <5 voor een klein aantal (1 tot 4).",
         "A whole number of 0 or more, or <5 for a small number (1 to 4).",
@@ -158,5 +164,6 @@ def report_lines(problems: list[Problem], language: Language = "nl") -> list[str
         where.append(f"{words[2]} {p.column}" if p.column else "")
         where.append(f"{words[3]} '{p.value}'" if p.value not in (None, "") else "")
         head = SEVERITY_WORDS[language][p.severity].upper()
-        lines.append(f"{head}: " + ", ".join(w for w in where if w) + f" — {p.message(language)}")
+        location = ", ".join(w for w in where if w)
+        lines.append(f"{head}: {location} — {p.message(language)}" if location else f"{head}: {p.message(language)}")
     return lines

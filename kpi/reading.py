@@ -118,7 +118,9 @@ def _header_score(cells: list[str], schema: Sheet) -> int:
 
 def _located(name: str, frame: pd.DataFrame) -> RawSheet:
     """Find the header row and the sheet it belongs to: by the sheet's name, else by its columns."""
-    by_name = next((s for s in SHEETS.values() if normalise_key(name) in {normalise_key(a) for a in (s.name, *s.aliases)}), None)
+    by_name = next(
+        (s for s in SHEETS.values() if normalise_key(name) in {normalise_key(a) for a in (s.name, *s.aliases)}), None
+    )
     candidates = [by_name] if by_name else list(SHEETS.values())
     best: tuple[int, int, Sheet] | None = None
     for index in range(min(HEADER_SEARCH_ROWS, len(frame))):

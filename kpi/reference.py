@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -20,15 +21,20 @@ def techniek_table(path: Path = TECHNIEK_TABLE) -> pd.DataFrame:
     return table
 
 
+def program_key(name: object) -> str:
+    """Matching key for program names: case, accents, spaces and punctuation ignored."""
+    return re.sub(r"[^0-9a-z&]+", "", normalise_key(name))
+
+
 def techniek_lookup(table: pd.DataFrame) -> dict[str, bool]:
-    """Normalised program name (case, accents, punctuation ignored) -> counts as techniek/ICT."""
-    return {normalise_key(name): bool(flag) for name, flag in zip(table["naam"], table["techniek"], strict=True)}
+    """Program key -> counts as techniek/ICT."""
+    return {program_key(name): bool(flag) for name, flag in zip(table["naam"], table["techniek"], strict=True)}
 
 
 def techniek_flags(programs: pd.Series, lookup: dict[str, bool]) -> pd.Series:
     """Per program name: True, False, or NA when the reference table does not know it."""
     categories = pd.Series(programs.astype("category").cat.categories)
-    known = categories.map(lambda p: lookup.get(normalise_key(p)))
+    known = categories.map(lambda p: lookup.get(program_key(p)))
     mapping = dict(zip(categories, known, strict=True))
     return programs.map(mapping).astype("boolean")
 

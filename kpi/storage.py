@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ deliveries = sa.Table(
     sa.Column("school", sa.String(200), nullable=False, server_default=""),
     sa.Column("file_name", sa.String(500), nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("content_sha256", sa.String(64), nullable=False, index=True),
     sa.Column("kind", sa.String(20), nullable=False),
     sa.Column("restored_from", sa.Integer, nullable=True),
     sa.Column("row_counts", sa.JSON, nullable=False),
@@ -130,9 +132,20 @@ def _records(frame: pd.DataFrame, sheet: Sheet, delivery_id: int) -> list[dict]:
     return records
 
 
-def _is_current_copy(conn: sa.Connection, sha256: str) -> bool:
-    """True when a delivery with this hash is stored and every row of it is still current."""
-    ids = conn.execute(sa.select(deliveries.c.id).where(deliveries.c.sha256 == sha256)).scalars().all()
+def content_digest(frames: dict[str, pd.DataFrame]) -> str:
+    """SHA-256 of what a delivery holds, so a re-saved copy of the same data is recognised too."""
+    digest = hashlib.sha256()
+    for name in sorted(frames):
+        frame = frames[name][list(SHEETS[name].stored_columns)].astype("string")
+        digest.update(name.encode())
+        digest.update(frame.to_csv(index=False).encode())
+    return digest.hexdigest()
+
+
+def _is_current_copy(conn: sa.Connection, sha256: str, content: str) -> bool:
+    """True when this file (or the same content) is stored and every row of it is still current."""
+    same = sa.or_(deliveries.c.sha256 == sha256, deliveries.c.content_sha256 == content)
+    ids = conn.execute(sa.select(deliveries.c.id).where(same)).scalars().all()
     for delivery_id in ids:
         counts = _row_counts(conn, [delivery_id]).get(delivery_id, (0, 0))
         if counts[0] > 0 and counts[0] == counts[1]:
@@ -142,36 +155,47 @@ def _is_current_copy(conn: sa.Connection, sha256: str) -> bool:
 
 def store(engine: Engine, frames: dict[str, pd.DataFrame], meta: DeliveryMeta) -> StoreResult:
     """Store a validated delivery in one transaction: all of it, replacing its scope, or nothing."""
+    return store_many(engine, [(frames, meta)])[0]
+
+
+def store_many(engine: Engine, items: list[tuple[dict[str, pd.DataFrame], DeliveryMeta]]) -> list[StoreResult]:
+    """Store several deliveries in one transaction: all of them, or none."""
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":  # serialise deliveries across app servers
             conn.execute(sa.text("LOCK TABLE deliveries IN SHARE ROW EXCLUSIVE MODE"))
-        if meta.kind == "import" and _is_current_copy(conn, meta.sha256):
-            return StoreResult(None, unchanged=True)
-        schools = sorted({s for name, f in frames.items() for s in _scope(SHEETS[name], f) if s})
-        counts = {name: int(len(f)) for name, f in frames.items()}
-        delivery_id = conn.execute(
-            deliveries.insert().values(
-                created_at=dt.datetime.now(dt.UTC),
-                submitted_by=meta.submitted_by,
-                school=",".join(schools),
-                file_name=meta.file_name,
-                sha256=meta.sha256,
-                kind=meta.kind,
-                restored_from=meta.restored_from,
-                row_counts=counts,
-            )
-        ).inserted_primary_key[0]
-        result = StoreResult(delivery_id, stored=counts)
-        for name, frame in frames.items():
-            sheet, table = SHEETS[name], FACT_TABLES[name]
-            replaced = 0
-            for school, years in _scope(sheet, frame).items():
-                update = table.update().where(_scope_condition(table, sheet, school, years)).values(current=False)
-                replaced += conn.execute(update).rowcount
-            result.replaced[name] = replaced
-            if not frame.empty:
-                conn.execute(table.insert(), _records(frame, sheet, delivery_id))
-        return result
+        return [_store(conn, frames, meta) for frames, meta in items]
+
+
+def _store(conn: sa.Connection, frames: dict[str, pd.DataFrame], meta: DeliveryMeta) -> StoreResult:
+    content = content_digest(frames)
+    if meta.kind == "import" and _is_current_copy(conn, meta.sha256, content):
+        return StoreResult(None, unchanged=True)
+    schools = sorted({s for name, f in frames.items() for s in _scope(SHEETS[name], f) if s})
+    counts = {name: len(f) for name, f in frames.items()}
+    delivery_id = conn.execute(
+        deliveries.insert().values(
+            created_at=dt.datetime.now(dt.UTC),
+            submitted_by=meta.submitted_by,
+            school=",".join(schools),
+            file_name=meta.file_name,
+            sha256=meta.sha256,
+            content_sha256=content,
+            kind=meta.kind,
+            restored_from=meta.restored_from,
+            row_counts=counts,
+        )
+    ).inserted_primary_key[0]
+    result = StoreResult(delivery_id, stored=counts)
+    for name, frame in frames.items():
+        sheet, table = SHEETS[name], FACT_TABLES[name]
+        replaced = 0
+        for school, years in _scope(sheet, frame).items():
+            update = table.update().where(_scope_condition(table, sheet, school, years)).values(current=False)
+            replaced += conn.execute(update).rowcount
+        result.replaced[name] = replaced
+        if not frame.empty:
+            conn.execute(table.insert(), _records(frame, sheet, delivery_id))
+    return result
 
 
 def current_rows_by_year(engine: Engine, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -240,7 +264,7 @@ def delivery_history(engine: Engine) -> pd.DataFrame:
             }
         )
     columns = ["id", "tijd", "door", "school", "bestand", "sha256", "rijen", "status", "soort", "hersteld_van"]
-    return pd.DataFrame(lines, columns=columns)
+    return pd.DataFrame(lines, columns=columns).astype({"hersteld_van": "Int64"})
 
 
 def delivery_frames(engine: Engine, delivery_id: int) -> dict[str, pd.DataFrame]:

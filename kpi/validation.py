@@ -60,9 +60,9 @@ def _digits(length: int, code: str, pad: bool) -> Callable[[pd.Series, Column], 
     def parse(text: pd.Series, column: Column) -> Parsed:
         digits = text.str.replace(r"[\s.]+", "", regex=True).str.replace(r"\.0$", "", regex=True)
         if pad:  # Excel drops leading zeros of numbers
-            digits = digits.where(~digits.str.fullmatch(r"\d{1,%d}" % length).astype(bool), digits.str.zfill(length))
+            digits = digits.where(~digits.str.fullmatch(rf"\d{{1,{length}}}").astype(bool), digits.str.zfill(length))
         codes = _codes(text.index)
-        codes[~digits.str.fullmatch(r"\d{%d}" % length).astype(bool)] = code
+        codes[~digits.str.fullmatch(rf"\d{{{length}}}").astype(bool)] = code
         return digits, codes
 
     return parse
@@ -174,32 +174,47 @@ def _without_total_row(raw: RawSheet) -> tuple[RawSheet, list[Problem]]:
     last = raw.rows.iloc[-1].dropna()
     if not any(normalise_key(cell) in TOTAL_WORDS for cell in last):
         return raw, []
-    note = Problem("total_row", raw.schema.name if raw.schema else raw.name, int(raw.excel_rows.iloc[-1]), severity="warning")
+    note = Problem(
+        "total_row", raw.schema.name if raw.schema else raw.name, int(raw.excel_rows.iloc[-1]), severity="warning"
+    )
     trimmed = RawSheet(raw.name, raw.schema, raw.header, raw.rows.iloc[:-1], raw.excel_rows.iloc[:-1], raw.header_row)
     return trimmed, [note]
 
 
-def clean_sheet(raw: RawSheet, known_schools: set[str] | None = None, as_school: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+def clean_sheet(
+    raw: RawSheet, known_schools: set[str] | None = None, as_school: str | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
     """One recognised sheet to a typed frame in the schema's columns, with every problem found."""
     sheet = raw.schema
     assert sheet is not None
+    if not raw.header:
+        required = ", ".join(c.name for c in sheet.columns if c.required)
+        return pd.DataFrame(columns=list(sheet.stored_columns)), [
+            Problem("header_not_found", raw.name, params={"columns": required})
+        ]
     raw, problems = _without_total_row(raw)
     problems += _header_problems(raw, sheet)
     if any(p.severity == "error" for p in problems):
         return pd.DataFrame(columns=list(sheet.stored_columns)), problems
-    if raw.rows.empty:
-        return pd.DataFrame(columns=list(sheet.stored_columns)), [*problems, Problem("sheet_empty", sheet.name, severity="warning")]
+    if raw.rows.empty:  # the template's unused sheets may stay in the file
+        return pd.DataFrame(columns=list(sheet.stored_columns)), problems
     positions = raw_positions(raw, sheet)
     clean = pd.DataFrame(index=raw.rows.index)
     for column in sheet.columns:
-        text = raw.rows[positions[column.name]] if column.name in positions else pd.Series(pd.NA, index=raw.rows.index, dtype="string")
+        text = (
+            raw.rows[positions[column.name]]
+            if column.name in positions
+            else pd.Series(pd.NA, index=raw.rows.index, dtype="string")
+        )
         text = text.astype("string").str.strip().replace("", pd.NA)
         present = text.notna()
         values, codes = PARSERS[column.kind](text.fillna(""), column)
         codes = codes.where(present)
         clean[column.name] = values.where(present)
         if column.kind == "count":
-            clean[column.name + SUPPRESSED_SUFFIX] = text.str.replace(r"\s+", "", regex=True).isin(SUPPRESSION_MARKERS).fillna(False).astype(bool)
+            clean[column.name + SUPPRESSED_SUFFIX] = (
+                text.str.replace(r"\s+", "", regex=True).isin(SUPPRESSION_MARKERS).fillna(False).astype(bool)
+            )
         for code in codes.dropna().unique():
             problems += _problems_at(codes == code, raw, sheet, column.name, code)
         if column.required:
@@ -211,7 +226,9 @@ def clean_sheet(raw: RawSheet, known_schools: set[str] | None = None, as_school:
         if column.kind == "text":
             formula = text.str.startswith(FORMULA_STARTS).fillna(False)
             for p in _problems_at(formula, raw, sheet, column.name, "text_formula"):
-                problems.append(Problem(p.code, p.sheet, p.row, p.column, p.value, "warning", {"first": (p.value or " ")[0]}))
+                problems.append(
+                    Problem(p.code, p.sheet, p.row, p.column, p.value, "warning", {"first": (p.value or " ")[0]})
+                )
     if sheet.school:
         problems += _school_problems(clean, raw, sheet, known_schools, as_school)
     elif as_school:
@@ -220,7 +237,9 @@ def clean_sheet(raw: RawSheet, known_schools: set[str] | None = None, as_school:
     return clean.reset_index(drop=True), problems
 
 
-def _school_problems(clean: pd.DataFrame, raw: RawSheet, sheet: Sheet, known: set[str] | None, as_school: str | None) -> list[Problem]:
+def _school_problems(
+    clean: pd.DataFrame, raw: RawSheet, sheet: Sheet, known: set[str] | None, as_school: str | None
+) -> list[Problem]:
     institution = clean[sheet.school].str[:4]
     well_formed = clean[sheet.school].str.fullmatch(r"\d{2}[A-Z]{2}(\d{2})?").fillna(False).astype(bool)
     problems: list[Problem] = []
@@ -238,7 +257,9 @@ def _duplicate_problems(clean: pd.DataFrame, raw: RawSheet, sheet: Sheet) -> lis
     if not duplicated.any():
         return []
     rows = pd.Series(raw.excel_rows.to_numpy(), index=clean.index)
-    first_row = rows[duplicated].groupby([clean.loc[duplicated, k].astype("string").fillna("") for k in key]).transform("min")
+    first_row = (
+        rows[duplicated].groupby([clean.loc[duplicated, k].astype("string").fillna("") for k in key]).transform("min")
+    )
     later = first_row[rows[duplicated] != first_row]
     return [
         Problem("duplicate", sheet.name, int(rows[i]), None, None, params={"other": int(first_row[i])})
@@ -261,10 +282,14 @@ def validated(
         if name in frames:
             problems.append(Problem("sheet_twice", raw.name, params={"sheet": name, "other": origin[name]}))
             continue
-        frames[name], found = clean_sheet(raw, known_schools, as_school)
+        frame, found = clean_sheet(raw, known_schools, as_school)
         origin[name] = raw.name
         problems += found
-    if not frames:
+        if not frame.empty:
+            frames[name] = frame
+    if not origin:
         problems.append(Problem("no_sheets"))
+    elif not frames and not any(p.severity == "error" for p in problems):
+        problems.append(Problem("no_rows"))
     problems.sort(key=lambda p: (p.sheet or "", p.row or 0))
     return frames, problems

@@ -1,0 +1,136 @@
+"""The command line: `python -m kpi import|kpis|export|template|history|restore|demo|reference`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from kpi import facts as facts_module
+from kpi.demo import load_demo
+from kpi.export import write_export
+from kpi.ingest import checked_file
+from kpi.messages import report_lines
+from kpi.storage import DeliveryMeta, delivery_history, engine_for, restore, store_many
+from kpi.template import template_bytes
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m kpi", description="Techniekpact Monitor: data and KPIs.")
+    parser.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of messages (default nl)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    imp = commands.add_parser("import", help="validate and store deliveries")
+    imp.add_argument("files", nargs="+", type=Path)
+    imp.add_argument("--as", dest="as_school", metavar="BRIN", help="the files may only hold this school's data")
+    imp.add_argument("--by", default=None, help="who delivers (default: the current user)")
+
+    def filters(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--year", type=int)
+        sub.add_argument("--school", action="append", default=[], metavar="BRIN")
+        sub.add_argument("--route")
+        sub.add_argument("--level", action="append", default=[])
+
+    kpis = commands.add_parser("kpis", help="KPI values")
+    filters(kpis)
+    kpis.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    export = commands.add_parser("export", help="stored facts to .xlsx or .csv, safe to open")
+    export.add_argument("out", type=Path)
+    filters(export)
+
+    template = commands.add_parser("template", help="write the delivery template")
+    template.add_argument("out", type=Path)
+
+    commands.add_parser("history", help="list deliveries")
+    rest = commands.add_parser("restore", help="make an earlier delivery current again")
+    rest.add_argument("id", type=int)
+    rest.add_argument("--by", default=None)
+    commands.add_parser("demo", help="fill an empty database with the demo data set")
+    commands.add_parser("reference", help="program names in the stored data that the techniek/ICT table does not know")
+    return parser
+
+
+def _import(args: argparse.Namespace, engine) -> int:
+    by = args.by or getpass.getuser()
+    checked = []
+    refused = False
+    for path in args.files:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            print(f"{path}: {error.strerror}", file=sys.stderr)
+            refused = True
+            continue
+        result = checked_file(data, path.name, args.as_school)
+        checked.append(result)
+        lines = report_lines(result.problems, args.lang)
+        if lines:
+            print(f"== {path}", file=sys.stderr if result.errors else sys.stdout)
+            print("\n".join(lines), file=sys.stderr if result.errors else sys.stdout)
+        refused |= not result.ok
+    if refused:
+        word = "geweigerd: er is niets opgeslagen" if args.lang == "nl" else "refused: nothing was stored"
+        print(word, file=sys.stderr)
+        return 1
+
+    results = store_many(engine, [(c.frames, DeliveryMeta(c.file_name, c.sha256, by)) for c in checked])
+    for c, result in zip(checked, results, strict=True):
+        if result.unchanged:
+            print(f"{c.file_name}: ongewijzigd (dit bestand is al aangeleverd) / unchanged (already delivered)")
+        else:
+            stored = ", ".join(f"{k} {v}" for k, v in result.stored.items())
+            replaced = sum(result.replaced.values())
+            print(f"{c.file_name}: opgeslagen als levering {result.delivery_id} ({stored}; {replaced} rijen vervangen)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    engine = engine_for()
+    if args.command == "import":
+        return _import(args, engine)
+    if args.command == "template":
+        args.out.write_bytes(template_bytes())
+        print(f"template: {args.out}")
+        return 0
+    if args.command == "history":
+        history = delivery_history(engine)
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
+            print(history.to_string(index=False) if not history.empty else "(geen leveringen / no deliveries)")
+        return 0
+    if args.command == "restore":
+        try:
+            result = restore(engine, args.id, args.by or getpass.getuser())
+        except KeyError:
+            print(f"onbekende levering / unknown delivery: {args.id}", file=sys.stderr)
+            return 1
+        print(f"levering {args.id} hersteld als levering {result.delivery_id}")
+        return 0
+    if args.command == "demo":
+        results = load_demo(engine)
+        print(
+            "demo geladen / demo loaded"
+            if results
+            else "database niet leeg: demo niet geladen / not empty: demo not loaded"
+        )
+        return 0
+    if args.command == "export":
+        try:
+            write_export(args.out, facts_module.filtered_sheets(engine, args.year, args.school, args.route, args.level))
+        except ValueError as error:
+            print(str(error), file=sys.stderr)
+            return 2
+        print(f"export: {args.out}")
+        return 0
+    if args.command == "reference":
+        print(facts_module.unknown_program_names(engine).to_string(index=False))
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

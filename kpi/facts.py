@@ -1,0 +1,136 @@
+"""The stored facts as one analysis-ready set of frames, and the filters every view shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from kpi.reference import techniek_flags, techniek_lookup, techniek_table, unknown_programs
+from kpi.schema import LEERLINGEN, SHEETS
+from kpi.storage import current_facts
+
+REGULAR_ROUTE = "regulier"
+"""The route filter's word for rows without a route."""
+
+CATEGORICAL = ("brin", "school", "onderwijssoort", "opleiding", "route", "indicator", "naar_onderwijssoort",
+               "naar_opleiding", "geslacht", "crebo")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which part of the region a view looks at; empty means all."""
+
+    schools: tuple[str, ...] = ()
+    routes: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    programs: tuple[str, ...] = ()
+
+    @property
+    def is_region(self) -> bool:
+        return not (self.schools or self.routes or self.levels or self.programs)
+
+
+@dataclass
+class Facts:
+    """Current rows of every sheet; leerlingen carries `techniek` and `naar_techniek` (NA: unclassified)."""
+
+    sheets: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def leerlingen(self) -> pd.DataFrame:
+        return self.sheets["leerlingen"]
+
+    def years(self) -> list[int]:
+        found: set[int] = set()
+        for name, frame in self.sheets.items():
+            found |= {int(y) for y in frame[SHEETS[name].year].dropna().unique()}
+        return sorted(found)
+
+
+def prepared_leerlingen(frame: pd.DataFrame, lookup: dict[str, bool]) -> pd.DataFrame:
+    """Typed, categorical, with the techniek flags of the reference table."""
+    frame = frame.copy()
+    for column in CATEGORICAL:
+        frame[column] = frame[column].astype("category")
+    frame["schooljaar"] = frame["schooljaar"].astype("int64")
+    frame["aantal"] = frame["aantal"].astype("Int64")
+    frame["aantal_onderdrukt"] = frame["aantal_onderdrukt"].astype(bool)
+    frame["techniek"] = techniek_flags(frame["opleiding"], lookup)
+    frame["naar_techniek"] = techniek_flags(frame["naar_opleiding"], lookup)
+    return frame
+
+
+def facts_from_frames(frames: dict[str, pd.DataFrame], lookup: dict[str, bool] | None = None) -> Facts:
+    """Facts from plain frames in the stored columns (missing sheets are empty)."""
+    lookup = lookup if lookup is not None else techniek_lookup(techniek_table())
+    sheets = {}
+    for name, sheet in SHEETS.items():
+        frame = frames.get(name)
+        if frame is None:
+            frame = pd.DataFrame({c: pd.Series(dtype="object") for c in sheet.stored_columns})
+        frame = frame.copy()
+        for count in sheet.counts:
+            frame[count] = pd.to_numeric(frame[count]).astype("Int64")
+            frame[count + "_onderdrukt"] = frame[count + "_onderdrukt"].fillna(False).astype(bool)
+        frame[sheet.year] = pd.to_numeric(frame[sheet.year]).astype("int64")
+        sheets[name] = prepared_leerlingen(frame, lookup) if name == LEERLINGEN.name else frame
+    return Facts(sheets)
+
+
+def load_facts(engine: Engine, lookup: dict[str, bool] | None = None) -> Facts:
+    """Every current fact from the database, ready for computation."""
+    return facts_from_frames({name: current_facts(engine, name) for name in SHEETS}, lookup)
+
+
+def _matches(values: pd.Series, wanted: tuple[str, ...], prefix: bool = False) -> pd.Series:
+    """Row mask, computed once per category rather than per row."""
+    categories = values.cat.categories
+    if prefix:
+        keep = [c for c in categories if any(str(c).upper().startswith(w.upper()) for w in wanted)]
+    else:
+        keep = [c for c in categories if str(c).lower() in {w.lower() for w in wanted}]
+    return values.isin(keep)
+
+
+def filtered_leerlingen(leerlingen: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The leerlingen rows within the filters (school by BRIN prefix, route `regulier` = no route)."""
+    mask = pd.Series(True, index=leerlingen.index)
+    if filters.schools:
+        mask &= _matches(leerlingen["brin"], filters.schools, prefix=True)
+    if filters.routes:
+        routes = leerlingen["route"]
+        regular = routes.isna() if REGULAR_ROUTE in {r.lower() for r in filters.routes} else False
+        mask &= _matches(routes, filters.routes) | regular
+    if filters.levels:
+        mask &= _matches(leerlingen["onderwijssoort"], filters.levels)
+    if filters.programs:
+        mask &= _matches(leerlingen["opleiding"], filters.programs)
+    return leerlingen[mask] if not mask.all() else leerlingen
+
+
+def filtered_sheets(
+    engine: Engine, year: int | None, schools: list[str], route: str | None, levels: list[str]
+) -> dict[str, pd.DataFrame]:
+    """Stored facts for export: leerlingen filtered by school, route and level; all sheets by year."""
+    filters = Filters(tuple(schools), (route,) if route else (), tuple(levels))
+    frames = {}
+    for name, sheet in SHEETS.items():
+        frame = current_facts(engine, name)
+        if name == LEERLINGEN.name and not filters.is_region and not frame.empty:
+            frame = frame.astype({c: "category" for c in ("brin", "route", "onderwijssoort", "opleiding")})
+            frame = filtered_leerlingen(frame, filters).astype(
+                {c: "object" for c in ("brin", "route", "onderwijssoort", "opleiding")}
+            )
+        elif name != LEERLINGEN.name and (schools or route or levels):
+            frame = frame.iloc[0:0]  # the regional sheets have no school, route or level
+        if year is not None:
+            frame = frame[frame[sheet.year] == year]
+        frames[name] = frame.reset_index(drop=True)
+    return frames
+
+
+def unknown_program_names(engine: Engine) -> pd.DataFrame:
+    """Program names in the stored data that the techniek/ICT reference table does not classify."""
+    return unknown_programs(current_facts(engine, "leerlingen"), techniek_lookup(techniek_table()))

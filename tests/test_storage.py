@@ -1,0 +1,153 @@
+"""Storage: one transaction per delivery, replace rules, same file twice, history and restore (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from kpi import storage
+from kpi.ingest import checked_file, stored_file
+from kpi.storage import FACT_TABLES, current_facts, delivery_history, restore
+from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
+
+
+def _deliver(engine, rows, name="levering.xlsx", by="school"):
+    checked = checked_file(workbook_bytes({"leerlingen": [HEADER, *rows]}), name)
+    assert checked.ok, checked.problems
+    return stored_file(engine, checked, by)
+
+
+def _snapshot(engine) -> dict[str, list]:
+    """Everything in the database, to prove that a refused or interrupted delivery changed nothing."""
+    with engine.connect() as conn:
+        tables = [storage.deliveries, *FACT_TABLES.values()]
+        return {t.name: sorted(map(tuple, conn.execute(sa.select(t)).all()), key=str) for t in tables}
+
+
+def _counts(engine) -> dict[int, int]:
+    facts = current_facts(engine, "leerlingen")
+    return facts.groupby("schooljaar")["aantal"].sum().to_dict()
+
+
+def test_store_and_read_back(any_engine):
+    result = _deliver(any_engine, GOOD_ROWS)
+    facts = current_facts(any_engine, "leerlingen")
+    assert result.stored == {"leerlingen": 3} and len(facts) == 3
+    assert facts["aantal_onderdrukt"].tolist().count(True) == 1  # the <5 cell kept as suppressed
+    history = delivery_history(any_engine)
+    assert history.loc[0, ["door", "school", "bestand", "rijen", "status"]].tolist() == [
+        "school",
+        "14SM05",
+        "levering.xlsx",
+        3,
+        "actief",
+    ]
+    assert len(history.loc[0, "sha256"]) == 64
+
+
+def test_same_file_twice_changes_nothing(any_engine):
+    _deliver(any_engine, GOOD_ROWS)
+    before = _snapshot(any_engine)
+    again = _deliver(any_engine, GOOD_ROWS)
+    assert again.unchanged and again.delivery_id is None
+    assert _snapshot(any_engine) == before
+
+
+def test_redelivery_replaces_same_school_sheet_and_years_only(any_engine):
+    _deliver(any_engine, GOOD_ROWS)  # 2015: 12 + <5, 2016: 7
+    other_school = ["2015", "03FO01", "Hilfertsheem", "VMBO-BB", 3, "PIE", "instroom", 20]
+    _deliver(any_engine, [other_school], name="hilfertsheem.xlsx")
+    corrected = ["2016", "14SM05", "College De Brink", "VMBO-BB", 3, "BWI", "instroom", 9]
+    result = _deliver(any_engine, [corrected], name="correctie.xlsx")
+    assert result.replaced == {"leerlingen": 1}
+    facts = current_facts(any_engine, "leerlingen")
+    assert sorted(facts["aantal"].dropna().astype(int).tolist()) == [9, 12, 20]  # 2015 of both schools untouched
+    statuses = delivery_history(any_engine).set_index("bestand")["status"].to_dict()
+    assert statuses == {"correctie.xlsx": "actief", "hilfertsheem.xlsx": "actief", "levering.xlsx": "deels_vervangen"}
+
+
+def test_restore_makes_an_earlier_delivery_current_and_is_recorded(any_engine):
+    first = _deliver(any_engine, GOOD_ROWS)
+    _deliver(any_engine, [[*GOOD_ROWS[0][:7], 99]], name="fout.xlsx")
+    assert _counts(any_engine)[2015] == 99
+    restored = restore(any_engine, first.delivery_id, by="beheerder")
+    assert _counts(any_engine) == {2015: 12, 2016: 7}
+    history = delivery_history(any_engine)
+    top = history.iloc[0]
+    assert (top["id"], top["soort"], top["hersteld_van"], top["door"]) == (
+        restored.delivery_id,
+        "restore",
+        first.delivery_id,
+        "beheerder",
+    )
+    with pytest.raises(KeyError):
+        restore(any_engine, 12345, by="beheerder")
+
+
+def test_refused_file_leaves_the_database_exactly_as_it_was(any_engine):
+    _deliver(any_engine, GOOD_ROWS)
+    before = _snapshot(any_engine)
+    bad = checked_file(workbook_bytes({"leerlingen": [HEADER, [*GOOD_ROWS[0][:7], -1]]}), "bad.xlsx")
+    with pytest.raises(ValueError):
+        stored_file(any_engine, bad, "school")
+    assert _snapshot(any_engine) == before
+
+
+def test_interrupted_store_leaves_nothing_behind(any_engine, monkeypatch):
+    _deliver(any_engine, GOOD_ROWS)
+    before = _snapshot(any_engine)
+    original = storage._records
+
+    def failing(frame, sheet, delivery_id):
+        if sheet.name == "werkenden":  # the first sheet is already inserted when this raises
+            raise RuntimeError("power cut")
+        return original(frame, sheet, delivery_id)
+
+    monkeypatch.setattr(storage, "_records", failing)
+    data = workbook_bytes(
+        {
+            "leerlingen": [HEADER, [*GOOD_ROWS[0][:7], 50]],
+            "werkenden": [["jaar", "regeling", "gestart"], [2016, "opscholing werkenden", 4]],
+        }
+    )
+    checked = checked_file(data, "half.xlsx")
+    assert checked.ok
+    with pytest.raises(RuntimeError):
+        stored_file(any_engine, checked, "school")
+    assert _snapshot(any_engine) == before
+
+
+def test_regional_sheet_replaced_by_year(any_engine):
+    header = ["jaar", "sector", "vervangingsvraag", "instroom_schoolverlaters"]
+
+    def deliver(rows, name):
+        checked = checked_file(workbook_bytes({"arbeidsmarkt": [header, *rows]}), name)
+        return stored_file(any_engine, checked, "regio")
+
+    deliver([[2015, "bouw", 100, 50], [2016, "bouw", 110, 55]], "a.xlsx")
+    deliver([[2016, "bouw", 120, 70], [2016, "ICT", 80, 40]], "b.xlsx")
+    facts = current_facts(any_engine, "arbeidsmarkt").sort_values(["jaar", "sector"])
+    assert facts[["jaar", "sector", "vervangingsvraag"]].values.tolist() == [
+        [2015, "bouw", 100],
+        [2016, "ICT", 80],
+        [2016, "bouw", 120],
+    ]
+
+
+def test_schema_creation_is_idempotent_and_never_drops(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    engine = storage.engine_for(url)
+    _deliver(engine, GOOD_ROWS)
+    again = storage.engine_for(url)
+    assert len(current_facts(again, "leerlingen")) == 3
+
+
+def test_preview_shows_rows_now_and_after(engine):
+    _deliver(engine, GOOD_ROWS)
+    checked = checked_file(
+        workbook_bytes({"leerlingen": [HEADER, GOOD_ROWS[2], [*GOOD_ROWS[2][:5], "PIE", "instroom", 3]]}), "n.xlsx"
+    )
+    preview = storage.current_rows_by_year(engine, checked.frames)
+    assert preview.to_dict("records") == [{"blad": "leerlingen", "jaar": 2016, "nu": 1, "na": 2}]
+    assert isinstance(preview, pd.DataFrame)
