@@ -121,15 +121,24 @@ def _scope_condition(table: sa.Table, sheet: Sheet, school: str | None, years: l
     return sa.and_(condition, table.c[sheet.school] == school) if sheet.school else condition
 
 
-def _records(frame: pd.DataFrame, sheet: Sheet, delivery_id: int) -> list[dict]:
-    columns = list(sheet.stored_columns)
-    plain = frame[columns].astype(object)
-    plain = plain.where(frame[columns].notna(), None)
-    records = plain.to_dict("records")
-    for record in records:
-        record["delivery_id"] = delivery_id
-        record["current"] = True
-    return records
+def _rows(frame: pd.DataFrame, sheet: Sheet, delivery_id: int) -> list[tuple]:
+    """The frame as plain Python tuples (NA as None), ready for the driver's executemany."""
+    columns = []
+    for name in sheet.stored_columns:
+        values = frame[name]
+        columns.append(values.astype(object).where(values.notna(), None).tolist())
+    n = len(frame)
+    return list(zip([delivery_id] * n, [True] * n, *columns, strict=True))
+
+
+def _insert_rows(conn: sa.Connection, sheet: Sheet, frame: pd.DataFrame, delivery_id: int) -> None:
+    # Straight to the driver's executemany: SQLAlchemy's per-row parameter handling costs 5x more here.
+    table = FACT_TABLES[sheet.name]
+    names = ["delivery_id", "current", *sheet.stored_columns]
+    quote = conn.dialect.identifier_preparer.quote
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) VALUES ({', '.join([marker] * len(names))})"
+    conn.exec_driver_sql(sql, _rows(frame, sheet, delivery_id))
 
 
 def content_digest(frames: dict[str, pd.DataFrame]) -> str:
@@ -194,7 +203,7 @@ def _store(conn: sa.Connection, frames: dict[str, pd.DataFrame], meta: DeliveryM
             replaced += conn.execute(update).rowcount
         result.replaced[name] = replaced
         if not frame.empty:
-            conn.execute(table.insert(), _records(frame, sheet, delivery_id))
+            _insert_rows(conn, sheet, frame, delivery_id)
     return result
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from kpi.messages import Problem
@@ -123,6 +124,12 @@ CODE_PARAMS: dict[str, Callable[[Column], dict[str, object]]] = {
 }
 
 
+def _spread(per_value: pd.Series, row_codes: np.ndarray, missing: object, index: pd.Index) -> pd.Series:
+    """Per-distinct-value results back onto the rows; code -1 (an empty cell) gets `missing`."""
+    table = np.append(per_value.to_numpy(dtype=object), np.array([missing], dtype=object))
+    return pd.Series(table[row_codes], index=index)
+
+
 def _problems_at(
     mask: pd.Series, raw: RawSheet, sheet: Sheet, column: str, code: str, extra: dict[str, object] | None = None
 ) -> list[Problem]:
@@ -201,20 +208,20 @@ def clean_sheet(
     positions = raw_positions(raw, sheet)
     clean = pd.DataFrame(index=raw.rows.index)
     for column in sheet.columns:
-        text = (
-            raw.rows[positions[column.name]]
-            if column.name in positions
-            else pd.Series(pd.NA, index=raw.rows.index, dtype="string")
-        )
-        text = text.astype("string").str.strip().replace("", pd.NA)
-        present = text.notna()
-        values, codes = PARSERS[column.kind](text.fillna(""), column)
-        codes = codes.where(present)
-        clean[column.name] = values.where(present)
+        if column.name in positions:
+            found = raw.rows[positions[column.name]]
+        else:
+            found = pd.Series(pd.NA, index=raw.rows.index, dtype="string")
+        # Parse each distinct value once: a 100k-row column rarely holds more than a few hundred.
+        row_codes, uniques = pd.factorize(found)
+        distinct = pd.Series(uniques, dtype="string").str.strip().replace("", pd.NA)
+        values, codes = PARSERS[column.kind](distinct.fillna(""), column)
+        present = _spread(distinct.notna(), row_codes, False, clean.index).astype(bool)
+        codes = _spread(codes.where(distinct.notna()), row_codes, pd.NA, clean.index)
+        clean[column.name] = _spread(values.where(distinct.notna()), row_codes, pd.NA, clean.index).astype(values.dtype)
         if column.kind == "count":
-            clean[column.name + SUPPRESSED_SUFFIX] = (
-                text.str.replace(r"\s+", "", regex=True).isin(SUPPRESSION_MARKERS).fillna(False).astype(bool)
-            )
+            suppressed = distinct.str.replace(r"\s+", "", regex=True).isin(SUPPRESSION_MARKERS).fillna(False)
+            clean[column.name + SUPPRESSED_SUFFIX] = _spread(suppressed, row_codes, False, clean.index).astype(bool)
         for code in codes.dropna().unique():
             problems += _problems_at(codes == code, raw, sheet, column.name, code)
         if column.required:
@@ -224,11 +231,9 @@ def clean_sheet(
             needed = (clean[other] == value).fillna(False) & ~present
             problems += _problems_at(needed, raw, sheet, column.name, "required_when", {"other": other, "when": value})
         if column.kind == "text":
-            formula = text.str.startswith(FORMULA_STARTS).fillna(False)
-            for p in _problems_at(formula, raw, sheet, column.name, "text_formula"):
-                problems.append(
-                    Problem(p.code, p.sheet, p.row, p.column, p.value, "warning", {"first": (p.value or " ")[0]})
-                )
+            formula = _spread(distinct.str.startswith(FORMULA_STARTS).fillna(False), row_codes, False, clean.index)
+            for p in _problems_at(formula.astype(bool), raw, sheet, column.name, "text_formula"):
+                problems.append(Problem(p.code, p.sheet, p.row, p.column, p.value, "warning", {"first": (p.value or " ")[0]}))
     if sheet.school:
         problems += _school_problems(clean, raw, sheet, known_schools, as_school)
     elif as_school:
