@@ -48,7 +48,22 @@ def write_delivery(path: Path, rows: int) -> None:
         grade = 1 + (rest // len(INDICATORS)) % 6
         crebo = f"{25000 + (rest // 24):05d}"
         count = "<5" if i % 97 == 0 else (i * 7) % 250
-        sheet.append([f"{year}-{year + 1}", school, "School " + school, level, grade, program, crebo, None, indicator, None, None, count])
+        sheet.append(
+            [
+                f"{year}-{year + 1}",
+                school,
+                "School " + school,
+                level,
+                grade,
+                program,
+                crebo,
+                None,
+                indicator,
+                None,
+                None,
+                count,
+            ]
+        )
     workbook.save(path)
 
 
@@ -60,7 +75,7 @@ sys.path.insert(0, {str(ROOT)!r})
 start = time.perf_counter()
 from kpi.ingest import checked_file, stored_file
 from kpi.storage import engine_for
-engine = engine_for("sqlite:///{path.with_suffix('.db')}")
+engine = engine_for("sqlite:///{path.with_suffix(".db")}")
 ready = time.perf_counter()
 data = open({str(path)!r}, "rb").read()
 checked = checked_file(data, {path.name!r})
@@ -86,20 +101,26 @@ def openpyxl_read_seconds(path: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 500_000])
-    parser.add_argument("--skip-openpyxl-above", type=int, default=100_000, help="openpyxl is slow; time it up to this size")
+    parser.add_argument(
+        "--skip-openpyxl-above", type=int, default=100_000, help="openpyxl is slow; time it up to this size"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         for rows in args.rows:
             path = Path(folder) / f"leerlingen_{rows}.xlsx"
             start = time.perf_counter()
             write_delivery(path, rows)
-            print(f"{rows:>7} rows: file {path.stat().st_size / 1e6:.1f} MB written in {time.perf_counter() - start:.1f} s")
+            print(
+                f"{rows:>7} rows: file {path.stat().st_size / 1e6:.1f} MB written in {time.perf_counter() - start:.1f} s"
+            )
             ours = timed_import(path)
             line = (f"{rows:>7} rows: import end-to-end {ours['seconds']:.2f} s (read+check {ours['check']:.2f} s, "
                     f"store {ours['store']:.2f} s), peak memory {ours['peak_mb']:.0f} MB")  # fmt: skip
             if rows <= args.skip_openpyxl_above:
                 baseline = openpyxl_read_seconds(path)
-                line += f"; pandas.read_excel(openpyxl) read only {baseline:.2f} s; ratio {baseline / ours['seconds']:.1f}x"
+                line += (
+                    f"; pandas.read_excel(openpyxl) read only {baseline:.2f} s; ratio {baseline / ours['seconds']:.1f}x"
+                )
             print(line, flush=True)
     print(f"(benchmark process peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
 

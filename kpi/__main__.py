@@ -10,11 +10,15 @@ from pathlib import Path
 import pandas as pd
 
 from kpi import facts as facts_module
+from kpi.compute import kpi_values
 from kpi.demo import load_demo
 from kpi.export import write_export
+from kpi.facts import Filters, load_facts
 from kpi.ingest import checked_file
 from kpi.messages import report_lines
+from kpi.report import results_csv, results_json, results_table
 from kpi.storage import DeliveryMeta, delivery_history, engine_for, restore, store_many
+from kpi.targets import TargetsError, load_targets
 from kpi.template import template_bytes
 
 
@@ -88,6 +92,23 @@ def _import(args: argparse.Namespace, engine) -> int:
     return 0
 
 
+def _kpis(args: argparse.Namespace, engine) -> int:
+    try:
+        targets = load_targets()
+    except TargetsError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    filters = Filters(tuple(args.school), (args.route,) if args.route else (), tuple(args.level))
+    results = kpi_values(load_facts(engine), targets, filters, args.year, args.lang)
+    if args.format == "json":
+        print(results_json(results))
+    elif args.format == "csv":
+        sys.stdout.write(results_csv(results).decode("utf-8-sig"))
+    else:
+        print(results_table(results))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     engine = engine_for()
@@ -126,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(f"export: {args.out}")
         return 0
+    if args.command == "kpis":
+        return _kpis(args, engine)
     if args.command == "reference":
         print(facts_module.unknown_program_names(engine).to_string(index=False))
         return 0

@@ -40,8 +40,8 @@ VO_SCHOOLS = [
 ]
 MBO_SCHOOL = ("25LZ01", "MBO College Hilversum")
 MBO_PROGRAMS = [  # name, level, techniek, yearly intake around 2014
-    ("ICT-beheer", "MBO-4", True, 45),
-    ("Engineering", "MBO-4", True, 28),
+    ("ICT-beheer", "MBO-4", True, 62),
+    ("Engineering", "MBO-4", True, 40),
     ("Elektrotechniek", "MBO-3", True, 24),
     ("Installatietechniek", "MBO-2", True, 20),
     ("Timmerman", "MBO-2", True, 16),
@@ -93,9 +93,14 @@ class _Rows:
     def __init__(self, rng: np.random.Generator, brin: str, school: str):
         self.rng, self.brin, self.school, self.rows = rng, brin, school, []
 
-    def add(self, year: int, level: str, program: str, indicator: str, count: float, **extra) -> None:
-        n = max(0, int(self.rng.poisson(max(count, 0.0))))
-        suppressed = 1 <= n <= 4 and self.rng.random() < 0.5
+    def add(
+        self, year: int, level: str, program: str, indicator: str, count: float, small: bool = False, **extra
+    ) -> None:
+        """One count; with `small`, a count from 1 to 4 is now and then delivered as `<5`, as some exports do."""
+        count = max(count, 0.0)
+        # Small counts vary like real small groups; larger ones follow the trend with a little noise.
+        n = int(self.rng.poisson(count)) if count < 10 else max(0, round(count * self.rng.normal(1, 0.03)))
+        suppressed = small and 1 <= n <= 4 and self.rng.random() < 0.4
         self.rows.append(
             {
                 "schooljaar": year, "brin": self.brin, "school": self.school, "onderwijssoort": level,
@@ -111,7 +116,7 @@ def _vo_school(rng: np.random.Generator, brin, name, levels, mavo, vakmanschap, 
         programs = PROFILES if year >= PROFILES_FROM else OLD_SECTORS
         techniek_trend = {2012: 0.97, 2013: 0.99, 2014: 1.0, 2015: 1.03, 2016: 1.07, 2017: 1.09, 2018: 1.1, 2019: 1.12}
         for level in levels:
-            cohort = 55 * size * _growth(year, -0.01)
+            cohort = 85 * size * _growth(year, -0.01)
             tech_share = 0.30 * techniek_trend[year]
             techniek = [p for p, t in programs.items() if t]
             other = [p for p, t in programs.items() if not t]
@@ -127,7 +132,7 @@ def _vo_school(rng: np.random.Generator, brin, name, levels, mavo, vakmanschap, 
                     rows.add(year, level, program, "instroom", route_part, leerjaar=3, **route)
                     rows.add(year, level, program, "ingeschreven", route_part * 1.9, **route)
                     dropout = 0.09 - 0.004 * (year - 2014) + (0.03 if year == 2016 else 0)
-                    rows.add(year, level, program, "uitval", route_part * 1.9 * dropout, **route)
+                    rows.add(year, level, program, "uitval", route_part * 1.9 * dropout, small=True, **route)
             for program in other:
                 rows.add(year, level, program, "instroom", cohort * (1 - tech_share) / len(other), leerjaar=3)
         if mavo:
@@ -138,7 +143,7 @@ def _vo_school(rng: np.random.Generator, brin, name, levels, mavo, vakmanschap, 
                 techniek = program in ("ICT-beheer", "Engineering", "Elektrotechniek", "Software developer")
                 expected = leavers * share * (mavo_trend[year] if techniek else 1.0)
                 extra = {"route": "Technologieroute"} if techniek and year >= 2015 and brin[:4] == "24TG" else {}
-                rows.add(year, "VMBO-TL", "Algemeen", "doorstroom", expected,
+                rows.add(year, "VMBO-TL", "Algemeen", "doorstroom", expected, small=brin == "90SL00",
                          naar_onderwijssoort="MBO-4", naar_opleiding=program, **extra)  # fmt: skip
             rows.add(year, "VMBO-TL", "Algemeen", "doorstroom", leavers * 0.2, naar_onderwijssoort="HAVO")
     return pd.DataFrame(rows.rows)
@@ -150,7 +155,7 @@ def _mbo_school(rng: np.random.Generator) -> pd.DataFrame:
     hbo_share = {2012: 0.52, 2013: 0.54, 2014: 0.55, 2015: 0.58, 2016: 0.63, 2017: 0.66, 2018: 0.67, 2019: 0.69}
     for year in YEARS:
         for program, level, techniek, intake in MBO_PROGRAMS:
-            trend = _growth(year, 0.04 if techniek else 0.0)
+            trend = _growth(year, 0.06 if techniek else 0.0)
             rows.add(year, level, program, "instroom", intake * trend, leerjaar=1)
             rows.add(year, level, program, "ingeschreven", intake * trend * 2.6)
             rows.add(year, level, program, "gediplomeerd", intake * trend * 0.7)
@@ -167,7 +172,7 @@ def _mbo_school(rng: np.random.Generator) -> pd.DataFrame:
                 level = "MBO-2" if program != "Elektrotechniek" else "MBO-3"
                 enrolled = 6 * (year - 2014)
                 rows.add(year, level, program, "ingeschreven", enrolled, **route)
-                rows.add(year, level, program, "uitval", enrolled * 0.08, **route)
+                rows.add(year, level, program, "uitval", enrolled * 0.08, small=True, **route)
     return pd.DataFrame(rows.rows)
 
 

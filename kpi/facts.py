@@ -56,6 +56,7 @@ def prepared_leerlingen(frame: pd.DataFrame, lookup: dict[str, bool]) -> pd.Data
         frame[column] = frame[column].astype("category")
     frame["schooljaar"] = frame["schooljaar"].astype("int64")
     frame["aantal"] = frame["aantal"].astype("Int64")
+    frame["leerjaar"] = pd.to_numeric(frame["leerjaar"]).astype("Int64")
     frame["aantal_onderdrukt"] = frame["aantal_onderdrukt"].astype(bool)
     frame["techniek"] = techniek_flags(frame["opleiding"], lookup)
     frame["naar_techniek"] = techniek_flags(frame["naar_opleiding"], lookup)

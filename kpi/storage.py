@@ -137,7 +137,9 @@ def _insert_rows(conn: sa.Connection, sheet: Sheet, frame: pd.DataFrame, deliver
     names = ["delivery_id", "current", *sheet.stored_columns]
     quote = conn.dialect.identifier_preparer.quote
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) VALUES ({', '.join([marker] * len(names))})"
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) VALUES ({', '.join([marker] * len(names))})"
+    )
     conn.exec_driver_sql(sql, _rows(frame, sheet, delivery_id))
 
 

@@ -233,7 +233,9 @@ def clean_sheet(
         if column.kind == "text":
             formula = _spread(distinct.str.startswith(FORMULA_STARTS).fillna(False), row_codes, False, clean.index)
             for p in _problems_at(formula.astype(bool), raw, sheet, column.name, "text_formula"):
-                problems.append(Problem(p.code, p.sheet, p.row, p.column, p.value, "warning", {"first": (p.value or " ")[0]}))
+                problems.append(
+                    Problem(p.code, p.sheet, p.row, p.column, p.value, "warning", {"first": (p.value or " ")[0]})
+                )
     if sheet.school:
         problems += _school_problems(clean, raw, sheet, known_schools, as_school)
     elif as_school:
