@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from kpi.facts import Facts, Filters, filtered_leerlingen
+from kpi.facts import REGION, Facts, Filters, filtered_leerlingen
 from kpi.registry import KPIS, REGISTRY, Kpi, Measure
 from kpi.schema import SHEETS, SUPPRESSED_SUFFIX
 from kpi.targets import Target, target_for
@@ -81,7 +81,7 @@ def _source(facts: Facts, kpi: Kpi, filters: Filters) -> pd.DataFrame:
     return filtered_leerlingen(frame, filters) if kpi.per_school else frame
 
 
-def kpi_series(facts: Facts, kpi: Kpi, filters: Filters = Filters(), by: Iterable[str] = ()) -> pd.DataFrame:
+def kpi_series(facts: Facts, kpi: Kpi, filters: Filters = REGION, by: Iterable[str] = ()) -> pd.DataFrame:
     """Value per year (and per `by` group): value, low, high, exact, numerator, denominator, unclassified."""
     frame = _source(facts, kpi, filters)
     year = SHEETS[kpi.numerator.sheet].year
@@ -254,7 +254,7 @@ def kpi_results(kpi: Kpi, series: pd.DataFrame, targets: list[Target], language:
 def kpi_values(
     facts: Facts,
     targets: dict[str, list[Target]],
-    filters: Filters = Filters(),
+    filters: Filters = REGION,
     year: int | None = None,
     language: str = "nl",
     kpis: Iterable[Kpi] = KPIS,
@@ -297,7 +297,7 @@ def _fmt(value: float | None, unit: str) -> str:
 
 
 def school_breakdown(
-    facts: Facts, kpi: Kpi, targets: dict[str, list[Target]], year: int, filters: Filters = Filters()
+    facts: Facts, kpi: Kpi, targets: dict[str, list[Target]], year: int, filters: Filters = REGION
 ) -> pd.DataFrame:
     """Per school: value in `year` and in the baseline year, and the change; who pulls the KPI up or down."""
     columns = [

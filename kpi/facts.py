@@ -135,3 +135,7 @@ def filtered_sheets(
 def unknown_program_names(engine: Engine) -> pd.DataFrame:
     """Program names in the stored data that the techniek/ICT reference table does not classify."""
     return unknown_programs(current_facts(engine, "leerlingen"), techniek_lookup(techniek_table()))
+
+
+REGION = Filters()
+"""No filter: the whole region."""
