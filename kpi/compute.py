@@ -117,8 +117,8 @@ def kpi_series(facts: Facts, kpi: Kpi, filters: Filters = REGION, by: Iterable[s
     techniek = kpi.numerator.techniek
     if techniek:
         unknown = frame[techniek].isna() & measure_mask(frame, kpi.population, with_techniek=False)
-        counts = frame.loc[unknown, keys].value_counts()
-        result["unclassified"] = counts.reindex(index, fill_value=0).to_numpy() if len(counts) else 0
+        counts = frame.loc[unknown, keys].astype({year: "int64"}).groupby(keys, observed=True).size()
+        result["unclassified"] = counts.reindex(index, fill_value=0).to_numpy()
     else:
         result["unclassified"] = 0
     return result.sort_index()
