@@ -172,7 +172,7 @@ def _independent_2016() -> dict[str, float]:
             and r["onderwijssoort"] == "VMBO-TL"
             and r["naar_onderwijssoort"] == "MBO-4"
             and tech.get(_key(r["naar_opleiding"]))
-        ),  # fmt: skip
+        ),
         "mbo4_hbo_doorstroom": sum(n(r) for r in to_hbo) / sum(n(r) for r in grads),
         "vakmanschapsroute_instroom": sum(n(r) for r in route if r["indicator"] == "instroom"),
         "vakmanschapsroute_uitval": sum(n(r) for r in route if r["indicator"] == "uitval")
@@ -183,7 +183,7 @@ def _independent_2016() -> dict[str, float]:
             if r["indicator"] == "instroom"
             and str(r["onderwijssoort"]).startswith("MBO-")
             and tech.get(_key(r["opleiding"]))
-        ),  # fmt: skip
+        ),
         "werkzoekenden_omscholing": sum(n(r, "gestart") for r in work if r["regeling"] == "omscholing werkzoekenden"),
         "opscholing_werkenden": sum(n(r, "gestart") for r in work if r["regeling"] == "opscholing werkenden"),
         "dekking_vervangingsvraag": sum(n(r, "instroom_schoolverlaters") for r in market)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from kpi.compute import kpi_values, point_status, projection, range_status, school_breakdown
-from kpi.facts import Filters, facts_from_frames
+from kpi.facts import REGION, Filters, facts_from_frames
 from kpi.registry import REGISTRY
 from kpi.targets import Target, TargetsError, load_targets, parse_targets
 
@@ -80,7 +80,7 @@ def market(year, sector, demand, intake):
 TARGETS = load_targets()
 
 
-def value_of(facts, kpi_id, year, filters=Filters()):
+def value_of(facts, kpi_id, year, filters=REGION):
     results = kpi_values(facts, TARGETS, filters, year, kpis=[REGISTRY[kpi_id]])
     return results.iloc[0].to_dict()
 
