@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
-from kpi.facts import REGION, Facts, Filters, filtered_leerlingen
+from kpi.facts import REGION, Facts, Filters, filter_mask
 from kpi.registry import KPIS, REGISTRY, Kpi, Measure
 from kpi.schema import SHEETS, SUPPRESSED_SUFFIX
 from kpi.targets import Target, target_for
@@ -44,84 +45,187 @@ def reason_text(code: str | None, language: str = "nl", **values: object) -> str
 # -- adding up facts ---------------------------------------------------------------------------
 
 
-def measure_mask(frame: pd.DataFrame, measure: Measure, with_techniek: bool = True) -> pd.Series:
+class Columns:
+    """Numpy arrays of one frame's columns, made once and shared by every KPI of a computation."""
+
+    def __init__(self, frame: pd.DataFrame, parent: Columns | None = None, rows: np.ndarray | None = None):
+        self.frame = frame
+        self._parent, self._rows = parent, rows
+        self._memo: dict[tuple, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self.frame) if self._rows is None else len(self._rows)
+
+    def take(self, rows: np.ndarray) -> Columns:
+        """The same columns for some rows only; a KPI works on the few rows it needs."""
+        return Columns(self.frame, self, rows)
+
+    def _memoised(self, key: tuple, make) -> np.ndarray:
+        if key not in self._memo:
+            self._memo[key] = make(self) if self._parent is None else self._parent._memoised(key, make)[self._rows]
+        return self._memo[key]
+
+    def isin(self, column: str, allowed: tuple[object, ...]) -> np.ndarray:
+        def make(root: Columns) -> np.ndarray:
+            values = root.frame[column]
+            if isinstance(values.dtype, pd.CategoricalDtype):  # decided per category, looked up by code
+                hit = np.append(values.cat.categories.isin(allowed), False)  # code -1 (missing) -> False
+                return hit[values.cat.codes.to_numpy()]
+            if values.dtype.kind in "iuf":
+                return np.isin(values.to_numpy(dtype="float64", na_value=np.nan), np.asarray(allowed, dtype="float64"))
+            return values.isin(allowed).to_numpy(dtype=bool)
+
+        return self._memoised(("isin", column, allowed), make)
+
+    def flag(self, column: str) -> np.ndarray:
+        return self._memoised(("flag", column), lambda root: root.frame[column].to_numpy(dtype=bool, na_value=False))
+
+    def missing(self, column: str) -> np.ndarray:
+        return self._memoised(("missing", column), lambda root: root.frame[column].isna().to_numpy())
+
+    def numbers(self, column: str) -> np.ndarray:
+        return self._memoised(
+            ("numbers", column), lambda root: root.frame[column].to_numpy(dtype="float64", na_value=0.0)
+        )
+
+    def years(self, column: str) -> np.ndarray:
+        return self._memoised(("years", column), lambda root: root.frame[column].to_numpy(dtype="int64"))
+
+    def first_year(self, column: str) -> int:
+        if self._parent is not None:
+            return self._parent.first_year(column)
+        return int(self.years(column).min()) if len(self.frame) else 0
+
+    def offsets(self, column: str) -> np.ndarray:
+        """Years as 0, 1, 2, ... from the first: ready for bincount."""
+        return self._memoised(("offsets", column), lambda root: root.years(column) - root.first_year(column))
+
+    def span(self, column: str) -> int:
+        if self._parent is not None:
+            return self._parent.span(column)
+        return int(self.offsets(column).max()) + 1 if len(self.frame) else 0
+
+    def labels(self, column: str) -> np.ndarray:
+        return self._memoised(("labels", column), lambda root: root.frame[column].astype("object").to_numpy())
+
+
+def facts_columns(facts: Facts, sheet: str) -> Columns:
+    """The array views of a sheet's facts, made once per loaded set of facts and shared by later computations."""
+    cached = facts.derived.get(sheet)
+    if cached is None:
+        cached = facts.derived[sheet] = Columns(facts.sheets[sheet])
+    return cached
+
+
+def measure_mask(columns: Columns, measure: Measure, with_techniek: bool = True) -> np.ndarray:
     """Rows of the frame that the measure counts."""
-    mask = pd.Series(True, index=frame.index)
+    mask = np.ones(len(columns), dtype=bool)
     for column, allowed in measure.where.items():
-        mask &= frame[column].isin(allowed)
+        mask &= columns.isin(column, allowed)
     if with_techniek and measure.techniek:
-        mask &= frame[measure.techniek].fillna(False).astype(bool)
+        mask &= columns.flag(measure.techniek)
     return mask
 
 
-def totals(frame: pd.DataFrame, mask: pd.Series, measure: Measure, by: list[str]) -> pd.DataFrame:
-    """Per group: low, point and high sums (suppressed cells as 1, 2.5 and 4) and the number of suppressed cells."""
-    rows = frame.loc[mask]
-    if measure.value is None:
-        counted = pd.DataFrame({"known": 1.0, "suppressed": 0}, index=rows.index)
-    else:
-        flag = rows[measure.value + SUPPRESSED_SUFFIX].to_numpy(dtype=bool)
-        known = rows[measure.value].astype("Float64").fillna(0).to_numpy(dtype=float)
-        counted = pd.DataFrame({"known": known, "suppressed": flag.astype(int)}, index=rows.index)
-    keys = [rows[column].astype("int64") if column in ("schooljaar", "jaar") else rows[column] for column in by]
-    summed = counted.groupby(keys, observed=True).sum()
-    summed.index.names = by
-    return pd.DataFrame(
-        {
-            "low": summed["known"] + SUPPRESSED_LOW * summed["suppressed"],
-            "point": summed["known"] + SUPPRESSED_POINT * summed["suppressed"],
-            "high": summed["known"] + SUPPRESSED_HIGH * summed["suppressed"],
-            "suppressed": summed["suppressed"],
+def _index(columns: Columns, year: str, by: list[str], mask: np.ndarray) -> pd.Index:
+    """The (by..., year) groups that have rows under the mask, sorted."""
+    if not by:
+        if len(columns) == 0:
+            return pd.Index([], name=year, dtype="int64")
+        counts = np.bincount(columns.offsets(year)[mask], minlength=columns.span(year))
+        return pd.Index(columns.first_year(year) + np.flatnonzero(counts), name=year)
+    keys = pd.DataFrame({k: columns.labels(k)[mask] for k in by} | {year: columns.years(year)[mask]})
+    return pd.MultiIndex.from_frame(keys.drop_duplicates().sort_values([*by, year]))
+
+
+def _sums(
+    columns: Columns, year: str, by: list[str], index: pd.Index, mask: np.ndarray, weights: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Per group of the index: the sums of the weights over the masked rows."""
+    if not by:  # the common case, done with bincount: no sorting of a million rows
+        offsets = columns.offsets(year)[mask]
+        positions = index.to_numpy(dtype="int64") - columns.first_year(year)
+        return {
+            name: np.bincount(offsets, weights=w[mask], minlength=columns.span(year))[positions]
+            for name, w in weights.items()
         }
+    keys = [columns.labels(k)[mask] for k in by] + [columns.years(year)[mask]]
+    summed = (
+        pd.DataFrame({name: w[mask] for name, w in weights.items()}).groupby(keys).sum().reindex(index, fill_value=0)
     )
+    return {name: summed[name].to_numpy(dtype="float64") for name in weights}
 
 
-def _source(facts: Facts, kpi: Kpi, filters: Filters) -> pd.DataFrame:
-    frame = facts.sheets[kpi.numerator.sheet]
-    return filtered_leerlingen(frame, filters) if kpi.per_school else frame
+def totals(
+    columns: Columns, measure: Measure, year: str, by: list[str], index: pd.Index, mask: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Per group: low, point and high sums (suppressed cells as 1, 2.5 and 4) and the number of suppressed cells."""
+    rows = len(mask)
+    if measure.value is None:
+        weights = {"known": np.ones(rows), "suppressed": np.zeros(rows)}
+    else:
+        weights = {
+            "known": columns.numbers(measure.value),
+            "suppressed": columns.flag(measure.value + SUPPRESSED_SUFFIX).astype("float64"),
+        }
+    summed = _sums(columns, year, by, index, mask, weights)
+    known, suppressed = summed["known"], summed["suppressed"]
+    return {
+        "low": known + SUPPRESSED_LOW * suppressed,
+        "point": known + SUPPRESSED_POINT * suppressed,
+        "high": known + SUPPRESSED_HIGH * suppressed,
+        "suppressed": suppressed,
+    }
 
 
-def kpi_series(facts: Facts, kpi: Kpi, filters: Filters = REGION, by: Iterable[str] = ()) -> pd.DataFrame:
+def kpi_series(
+    facts: Facts, kpi: Kpi, filters: Filters = REGION, by: Iterable[str] = (), columns: Columns | None = None
+) -> pd.DataFrame:
     """Value per year (and per `by` group): value, low, high, exact, numerator, denominator, unclassified."""
-    frame = _source(facts, kpi, filters)
+    if columns is None:
+        columns = facts_columns(facts, kpi.numerator.sheet)
+        if kpi.per_school and not filters.is_region:
+            columns = columns.take(np.flatnonzero(filter_mask(facts.leerlingen, filters).to_numpy()))
+    by = list(by)
     year = SHEETS[kpi.numerator.sheet].year
-    keys = [*by, year]
-    population_mask = measure_mask(frame, kpi.population)
-    present = frame.loc[population_mask, keys].drop_duplicates()
-    present[year] = present[year].astype("int64")
-    index = pd.MultiIndex.from_frame(present) if by else pd.Index(present[year], name=year)
-    num_mask = measure_mask(frame, kpi.numerator)
-    num = totals(frame, num_mask, kpi.numerator, keys).reindex(index, fill_value=0)
-    result = pd.DataFrame(index=index)
+    masks = {"population": measure_mask(columns, kpi.population), "numerator": measure_mask(columns, kpi.numerator)}
+    if kpi.denominator is not None:
+        masks["denominator"] = measure_mask(columns, kpi.denominator)
+    techniek = kpi.numerator.techniek
+    if techniek:
+        masks["unknown"] = columns.missing(techniek) & measure_mask(columns, kpi.population, with_techniek=False)
+    rows = np.flatnonzero(functools.reduce(np.logical_or, masks.values()))
+    columns = columns.take(rows)  # from here on only the rows this KPI needs
+    masks = {name: mask[rows] for name, mask in masks.items()}
+    index = _index(columns, year, by, masks["population"])
+    num = totals(columns, kpi.numerator, year, by, index, masks["numerator"])
+    out: dict[str, np.ndarray] = {}
     if kpi.unit == "count":
-        result["value"], result["low"], result["high"] = num["point"], num["low"], num["high"]
-        result["numerator"], result["denominator"] = num["point"], np.nan
+        out = {"value": num["point"], "low": num["low"], "high": num["high"], "numerator": num["point"]}
+        out["denominator"] = np.full(len(index), np.nan)
         suppressed = num["suppressed"]
     else:
         assert kpi.denominator is not None
-        den_mask = measure_mask(frame, kpi.denominator)
-        den = totals(frame, den_mask, kpi.denominator, keys).reindex(index, fill_value=0)
+        den = totals(columns, kpi.denominator, year, by, index, masks["denominator"])
         with np.errstate(divide="ignore", invalid="ignore"):
-            result["value"] = num["point"] / den["point"]
+            value = num["point"] / den["point"]
             if kpi.subset:  # the rest of the denominator moves opposite to the numerator
-                rest = totals(frame, den_mask & ~num_mask, kpi.denominator, keys).reindex(index, fill_value=0)
-                result["low"] = num["low"] / (num["low"] + rest["high"])
-                result["high"] = num["high"] / (num["high"] + rest["low"])
+                rest = totals(columns, kpi.denominator, year, by, index, masks["denominator"] & ~masks["numerator"])
+                low = num["low"] / (num["low"] + rest["high"])
+                high = num["high"] / (num["high"] + rest["low"])
             else:
-                result["low"] = num["low"] / den["high"]
-                result["high"] = num["high"] / den["low"]
-        result = result.where(den["point"] > 0)
-        result["numerator"], result["denominator"] = num["point"], den["point"]
+                low, high = num["low"] / den["high"], num["high"] / den["low"]
+        valid = den["point"] > 0
+        out = {name: np.where(valid, a, np.nan) for name, a in (("value", value), ("low", low), ("high", high))}
+        out["numerator"], out["denominator"] = num["point"], den["point"]
         suppressed = num["suppressed"] + den["suppressed"]
-    result["exact"] = suppressed == 0
-    techniek = kpi.numerator.techniek
+    out["exact"] = suppressed == 0
     if techniek:
-        unknown = frame[techniek].isna() & measure_mask(frame, kpi.population, with_techniek=False)
-        counts = frame.loc[unknown, keys].astype({year: "int64"}).groupby(keys, observed=True).size()
-        result["unclassified"] = counts.reindex(index, fill_value=0).to_numpy()
+        unknown = _sums(columns, year, by, index, masks["unknown"], {"rows": np.ones(len(rows))})["rows"]
+        out["unclassified"] = unknown.astype(int)
     else:
-        result["unclassified"] = 0
-    return result.sort_index()
+        out["unclassified"] = np.zeros(len(index), dtype=int)
+    return pd.DataFrame(out, index=index)
 
 
 # -- judging against the target ----------------------------------------------------------------
@@ -213,16 +317,16 @@ def kpi_results(kpi: Kpi, series: pd.DataFrame, targets: list[Target], language:
     """One result per year with data, judged by the target that applies to that year."""
     if series.empty:
         return [_empty_result(kpi, None, target_for(targets, None), "no_data", language)]
-    series = series[series["value"].notna() | series["numerator"].notna()]
-    years = [int(y) for y in series.index]
+    by_year = {int(year): values for year, values in zip(series.index, series.to_dict("records"), strict=True)}
+    measured = [(year, v["value"]) for year, v in by_year.items() if _none(v["value"]) is not None]
     rows = []
-    for year, values in zip(years, series.itertuples(index=False), strict=True):
+    for year, values in by_year.items():
         target = target_for(targets, year)
         row = _empty_result(kpi, year, target, "", language)
-        value = _none(values.value)
-        row.update(value=value, low=_none(values.low), high=_none(values.high), exact=bool(values.exact),
-                   numerator=_none(values.numerator), denominator=_none(values.denominator),
-                   unclassified=int(values.unclassified), status=None, reason=None)  # fmt: skip
+        value = _none(values["value"])
+        row.update(value=value, low=_none(values["low"]), high=_none(values["high"]), exact=bool(values["exact"]),
+                   numerator=_none(values["numerator"]), denominator=_none(values["denominator"]),
+                   unclassified=int(values["unclassified"]), status=None, reason=None)  # fmt: skip
         if value is None:
             row.update(status="onvoldoende_data", reason="no_data_year")
             rows.append(row)
@@ -231,22 +335,22 @@ def kpi_results(kpi: Kpi, series: pd.DataFrame, targets: list[Target], language:
             row.update(status="onvoldoende_data", reason="no_target")
             rows.append(row)
             continue
-        base = series.loc[target.baseline_year] if target.baseline_year in series.index else None
+        base = by_year.get(target.baseline_year)
         base_point = None if base is None else _none(base["value"])
         row["baseline_value"] = base_point
         row["target_value"] = target_value(target, base_point)
         if base_point is None and target.rule in ("growth", "increase", "decrease"):
-            row.update(status="onvoldoende_data" if year >= target.baseline_year else None,
-                       reason="no_baseline" if year >= target.baseline_year else "before_baseline")  # fmt: skip
+            before = year < target.baseline_year
+            row.update(
+                status=None if before else "onvoldoende_data", reason="before_baseline" if before else "no_baseline"
+            )
         elif row["exact"] and (base is None or bool(base["exact"])):
             row["status"], row["reason"] = point_status(target, year, value, base_point)
         else:
             base_range = None if base_point is None else (float(base["low"]), float(base["high"]))
             row["status"], row["reason"] = range_status(target, year, (row["low"], row["high"]), base_range)
-        known = [(y, v) for y, v in zip(years, series["value"], strict=True) if y <= year and not pd.isna(v)]
-        row["projection"] = projection(
-            [y for y, _ in known], [float(v) for _, v in known], target.target_year, kpi.unit
-        )
+        known = [(y, float(v)) for y, v in measured if y <= year]
+        row["projection"] = projection([y for y, _ in known], [v for _, v in known], target.target_year, kpi.unit)
         rows.append(row)
     return rows
 
@@ -261,12 +365,17 @@ def kpi_values(
 ) -> pd.DataFrame:
     """Every KPI per year with data (or one `onvoldoende_data` row when it has none), for a part of the region."""
     rows: list[dict] = []
+    columns = {name: facts_columns(facts, name) for name in facts.sheets}
+    if not filters.is_region:
+        columns["leerlingen"] = columns["leerlingen"].take(
+            np.flatnonzero(filter_mask(facts.leerlingen, filters).to_numpy())
+        )
     for kpi in kpis:
         own_targets = targets.get(kpi.id, [])
         if not kpi.per_school and not filters.is_region:
             rows.append(_empty_result(kpi, year, target_for(own_targets, year), "only_regional", language))
             continue
-        results = kpi_results(kpi, kpi_series(facts, kpi, filters), own_targets, language)
+        results = kpi_results(kpi, kpi_series(facts, kpi, columns=columns[kpi.numerator.sheet]), own_targets, language)
         if year is not None:
             has_data = any(r["year"] is not None for r in results)
             results = [r for r in results if r["year"] == year] or [

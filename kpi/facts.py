@@ -37,6 +37,8 @@ class Facts:
     """Current rows of every sheet; leerlingen carries `techniek` and `naar_techniek` (NA: unclassified)."""
 
     sheets: dict[str, pd.DataFrame] = field(default_factory=dict)
+    derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    """Arrays derived from the sheets by the computation, kept for the next one (the sheets never change)."""
 
     @property
     def leerlingen(self) -> pd.DataFrame:
@@ -50,8 +52,7 @@ class Facts:
 
 
 def prepared_leerlingen(frame: pd.DataFrame, lookup: dict[str, bool]) -> pd.DataFrame:
-    """Typed, categorical, with the techniek flags of the reference table."""
-    frame = frame.copy()
+    """Typed, categorical, with the techniek flags of the reference table (changes the frame it is given)."""
     for column in CATEGORICAL:
         frame[column] = frame[column].astype("category")
     frame["schooljaar"] = frame["schooljaar"].astype("int64")
@@ -82,7 +83,7 @@ def facts_from_frames(frames: dict[str, pd.DataFrame], lookup: dict[str, bool] |
 
 def load_facts(engine: Engine, lookup: dict[str, bool] | None = None) -> Facts:
     """Every current fact from the database, ready for computation."""
-    return facts_from_frames({name: current_facts(engine, name) for name in SHEETS}, lookup)
+    return facts_from_frames({name: current_facts(engine, name, categorical=True) for name in SHEETS}, lookup)
 
 
 def _matches(values: pd.Series, wanted: tuple[str, ...], prefix: bool = False) -> pd.Series:
@@ -97,6 +98,11 @@ def _matches(values: pd.Series, wanted: tuple[str, ...], prefix: bool = False) -
 
 def filtered_leerlingen(leerlingen: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """The leerlingen rows within the filters (school by BRIN prefix, route `regulier` = no route)."""
+    return leerlingen if filters.is_region else leerlingen[filter_mask(leerlingen, filters)]
+
+
+def filter_mask(leerlingen: pd.DataFrame, filters: Filters) -> pd.Series:
+    """Which leerlingen rows lie within the filters."""
     mask = pd.Series(True, index=leerlingen.index)
     if filters.schools:
         mask &= _matches(leerlingen["brin"], filters.schools, prefix=True)
@@ -108,7 +114,7 @@ def filtered_leerlingen(leerlingen: pd.DataFrame, filters: Filters) -> pd.DataFr
         mask &= _matches(leerlingen["onderwijssoort"], filters.levels)
     if filters.programs:
         mask &= _matches(leerlingen["opleiding"], filters.programs)
-    return leerlingen[mask] if not mask.all() else leerlingen
+    return mask
 
 
 def filtered_sheets(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -35,15 +36,42 @@ deliveries = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("submitted_by", sa.String(200), nullable=False),
-    sa.Column("school", sa.String(200), nullable=False, server_default=""),
-    sa.Column("file_name", sa.String(500), nullable=False),
+    sa.Column("submitted_by", sa.Text, nullable=False),
+    sa.Column("school", sa.Text, nullable=False, server_default=""),
+    sa.Column("file_name", sa.Text, nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False, index=True),
     sa.Column("content_sha256", sa.String(64), nullable=False, index=True),
     sa.Column("kind", sa.String(20), nullable=False),
     sa.Column("restored_from", sa.Integer, nullable=True),
     sa.Column("row_counts", sa.JSON, nullable=False),
 )
+
+
+snapshots = sa.Table(
+    "delivery_snapshots",
+    metadata,
+    sa.Column("delivery_id", sa.ForeignKey("deliveries.id"), primary_key=True),
+    sa.Column("sheet", sa.String(40), primary_key=True),
+    sa.Column("arrow", sa.LargeBinary, nullable=False),
+)
+"""Each delivery's rows per sheet once more as a compressed Arrow file: a million facts load in a second."""
+
+current_scopes = sa.Table(
+    "current_scopes",
+    metadata,
+    sa.Column("sheet", sa.String(40), primary_key=True),
+    sa.Column("school", sa.String(6), primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("delivery_id", sa.ForeignKey("deliveries.id"), nullable=False, index=True),
+)
+"""Which delivery counts for each sheet, school ('' for regional sheets) and year."""
+
+ARROW_TYPES = {"year": pa.int64(), "int": pa.int64(), "count": pa.int64(), "bool": pa.bool_()}
+
+
+def arrow_schema(sheet: Sheet) -> pa.Schema:
+    fields = [pa.field(c.name, ARROW_TYPES.get(c.kind, pa.string())) for c in sheet.columns]
+    return pa.schema(fields + [pa.field(f"{name}{SUPPRESSED_SUFFIX}", pa.bool_()) for name in sheet.counts])
 
 
 def _fact_table(sheet: Sheet) -> sa.Table:
@@ -85,6 +113,9 @@ def engine_for(url: str | None = None) -> Engine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
     metadata.create_all(engine)  # creates what is missing; never drops
+    with engine.begin() as conn:
+        if conn.execute(sa.select(current_scopes.c.year).limit(1)).first() is None:
+            rebuild_current_scopes(conn)
     return engine
 
 
@@ -121,17 +152,18 @@ def _scope_condition(table: sa.Table, sheet: Sheet, school: str | None, years: l
     return sa.and_(condition, table.c[sheet.school] == school) if sheet.school else condition
 
 
-def _rows(frame: pd.DataFrame, sheet: Sheet, delivery_id: int) -> list[tuple]:
-    """The frame as plain Python tuples (NA as None), ready for the driver's executemany."""
-    columns = []
-    for name in sheet.stored_columns:
-        values = frame[name]
-        columns.append(values.astype(object).where(values.notna(), None).tolist())
-    n = len(frame)
-    return list(zip([delivery_id] * n, [True] * n, *columns, strict=True))
+def _column_values(frame: pd.DataFrame, sheet: Sheet) -> dict[str, list]:
+    """Each stored column as a list of plain Python values (NA as None)."""
+    return {name: frame[name].astype(object).where(frame[name].notna(), None).tolist() for name in sheet.stored_columns}
 
 
-def _insert_rows(conn: sa.Connection, sheet: Sheet, frame: pd.DataFrame, delivery_id: int) -> None:
+def _rows(values: dict[str, list], delivery_id: int) -> list[tuple]:
+    """Rows as tuples, ready for the driver's executemany."""
+    n = len(next(iter(values.values())))
+    return list(zip([delivery_id] * n, [True] * n, *values.values(), strict=True))
+
+
+def _insert_rows(conn: sa.Connection, sheet: Sheet, values: dict[str, list], delivery_id: int) -> None:
     # Straight to the driver's executemany: SQLAlchemy's per-row parameter handling costs 5x more here.
     table = FACT_TABLES[sheet.name]
     names = ["delivery_id", "current", *sheet.stored_columns]
@@ -140,7 +172,16 @@ def _insert_rows(conn: sa.Connection, sheet: Sheet, frame: pd.DataFrame, deliver
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) VALUES ({', '.join([marker] * len(names))})"
     )
-    conn.exec_driver_sql(sql, _rows(frame, sheet, delivery_id))
+    conn.exec_driver_sql(sql, _rows(values, delivery_id))
+
+
+def _snapshot_bytes(values: dict[str, list], sheet: Sheet) -> bytes:
+    schema = arrow_schema(sheet)
+    table = pa.table({f.name: pa.array(values[f.name], type=f.type) for f in schema}, schema=schema)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
 
 
 def content_digest(frames: dict[str, pd.DataFrame]) -> str:
@@ -204,9 +245,24 @@ def _store(conn: sa.Connection, frames: dict[str, pd.DataFrame], meta: DeliveryM
             update = table.update().where(_scope_condition(table, sheet, school, years)).values(current=False)
             replaced += conn.execute(update).rowcount
         result.replaced[name] = replaced
-        if not frame.empty:
-            _insert_rows(conn, sheet, frame, delivery_id)
+        if frame.empty:
+            continue
+        values = _column_values(frame, sheet)
+        _insert_rows(conn, sheet, values, delivery_id)
+        conn.execute(
+            snapshots.insert().values(delivery_id=delivery_id, sheet=name, arrow=_snapshot_bytes(values, sheet))
+        )
+        _claim_scopes(conn, sheet, frame, delivery_id)
     return result
+
+
+def _claim_scopes(conn: sa.Connection, sheet: Sheet, frame: pd.DataFrame, delivery_id: int) -> None:
+    """From now on this delivery counts for its sheet, schools and years."""
+    for school, years in _scope(sheet, frame).items():
+        mine = sa.and_(current_scopes.c.sheet == sheet.name, current_scopes.c.school == (school or ""))
+        conn.execute(current_scopes.delete().where(mine, current_scopes.c.year.in_(years)))
+        rows = [{"sheet": sheet.name, "school": school or "", "year": y, "delivery_id": delivery_id} for y in years]
+        conn.execute(current_scopes.insert(), rows)
 
 
 def current_rows_by_year(engine: Engine, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -301,13 +357,70 @@ def restore(engine: Engine, delivery_id: int, by: str) -> StoreResult:
     return store(engine, delivery_frames(engine, delivery_id), meta)
 
 
-def current_facts(engine: Engine, sheet_name: str) -> pd.DataFrame:
-    """The rows of one sheet that count now: the latest delivery per school, sheet and year."""
-    sheet, table = SHEETS[sheet_name], FACT_TABLES[sheet_name]
-    columns = list(sheet.stored_columns)
+def current_facts(engine: Engine, sheet_name: str, categorical: bool = False) -> pd.DataFrame:
+    """The rows of one sheet that count now: per school and year, those of the latest delivery.
+
+    Read from the deliveries' Arrow snapshots (a million rows in about a second, against many seconds
+    through row objects); with `categorical`, text columns arrive as pandas categoricals.
+    """
+    sheet = SHEETS[sheet_name]
     with engine.connect() as conn:
-        result = conn.execute(sa.select(*[table.c[c] for c in columns]).where(table.c.current))
-        return pd.DataFrame(result.all(), columns=columns)
+        scope_rows = conn.execute(
+            sa.select(current_scopes.c.delivery_id, current_scopes.c.school, current_scopes.c.year).where(
+                current_scopes.c.sheet == sheet_name
+            )
+        ).all()
+        wanted: dict[int, set[tuple[str, int]]] = {}
+        for delivery_id, school, year in scope_rows:
+            wanted.setdefault(delivery_id, set()).add((school, year))
+        query = sa.select(snapshots.c.delivery_id, snapshots.c.arrow).where(
+            snapshots.c.sheet == sheet_name, snapshots.c.delivery_id.in_(sorted(wanted))
+        )
+        blobs = dict(conn.execute(query).all()) if wanted else {}
+    tables = [
+        _current_part(pa.ipc.open_file(pa.BufferReader(blobs[d])).read_all(), sheet, wanted[d]) for d in sorted(blobs)
+    ]
+    table = pa.concat_tables(tables) if tables else arrow_schema(sheet).empty_table()
+    if categorical:
+        encoded = [c.dictionary_encode() if pa.types.is_string(c.type) else c for c in table.columns]
+        table = pa.Table.from_arrays(encoded, names=table.column_names)
+    return _typed_facts(table.to_pandas(), sheet)
+
+
+def _current_part(table: pa.Table, sheet: Sheet, wanted: set[tuple[str, int]]) -> pa.Table:
+    """The rows of one delivery's snapshot whose school and year it still counts for."""
+    schools = table[sheet.school].to_pylist() if sheet.school else [""] * table.num_rows
+    keys = pd.MultiIndex.from_arrays([schools, table[sheet.year].to_numpy()])
+    present = set(keys.unique())
+    if present <= wanted:
+        return table
+    return table.filter(pa.array(keys.isin(list(wanted))))
+
+
+def rebuild_current_scopes(conn: sa.Connection) -> None:
+    """Derive which delivery counts where from the fact rows (for databases made before that table existed)."""
+    for name, table in FACT_TABLES.items():
+        sheet = SHEETS[name]
+        school = table.c[sheet.school] if sheet.school else sa.literal("")
+        pairs = sa.select(school, table.c[sheet.year], sa.func.max(table.c.delivery_id)).where(table.c.current)
+        for school_value, year, delivery_id in conn.execute(pairs.group_by(school, table.c[sheet.year])).all():
+            row = {"sheet": name, "school": school_value or "", "year": year, "delivery_id": delivery_id}
+            conn.execute(current_scopes.insert().values(**row))
+
+
+def _typed_facts(frame: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
+    """The same types whichever driver read them: text as object (or category), counts Int64, flags bool."""
+    for column in sheet.columns:
+        values = frame[column.name]
+        if column.kind in ("year", "int", "count"):
+            frame[column.name] = pd.to_numeric(values).astype("Int64")
+        elif column.kind == "bool":
+            frame[column.name] = values.astype("boolean")
+        elif not isinstance(values.dtype, pd.CategoricalDtype):
+            frame[column.name] = values.astype("object").where(values.notna(), None)
+    for count in sheet.counts:
+        frame[count + SUPPRESSED_SUFFIX] = frame[count + SUPPRESSED_SUFFIX].astype(bool)
+    return frame
 
 
 def is_empty(engine: Engine) -> bool:

@@ -97,14 +97,14 @@ def test_refused_file_leaves_the_database_exactly_as_it_was(any_engine):
 def test_interrupted_store_leaves_nothing_behind(any_engine, monkeypatch):
     _deliver(any_engine, GOOD_ROWS)
     before = _snapshot(any_engine)
-    original = storage._rows
+    original = storage._insert_rows
 
-    def failing(frame, sheet, delivery_id):
+    def failing(conn, sheet, values, delivery_id):
         if sheet.name == "werkenden":  # the first sheet is already inserted when this raises
             raise RuntimeError("power cut")
-        return original(frame, sheet, delivery_id)
+        return original(conn, sheet, values, delivery_id)
 
-    monkeypatch.setattr(storage, "_rows", failing)
+    monkeypatch.setattr(storage, "_insert_rows", failing)
     data = workbook_bytes(
         {
             "leerlingen": [HEADER, [*GOOD_ROWS[0][:7], 50]],
