@@ -20,6 +20,7 @@ from kpi.report import results_csv, results_json, results_table
 from kpi.storage import DeliveryMeta, delivery_history, engine_for, restore, store_many
 from kpi.targets import TargetsError, load_targets
 from kpi.template import template_bytes
+from kpi.users import add_user, users_file
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
     rest.add_argument("id", type=int)
     rest.add_argument("--by", default=None)
     commands.add_parser("demo", help="fill an empty database with the demo data set")
+    user = commands.add_parser("user", help="add or replace an account (password asked, or read from stdin)")
+    user.add_argument("action", choices=["add"])
+    user.add_argument("name")
+    user.add_argument("--role", choices=["viewer", "school", "analyst", "admin"], required=True)
+    user.add_argument("--brin", action="append", default=[], help="for role school: a BRIN it may deliver for")
+    user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     commands.add_parser("reference", help="program names in the stored data that the techniek/ICT table does not know")
     return parser
 
@@ -149,6 +156,23 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "kpis":
         return _kpis(args, engine)
+    if args.command == "user":
+        password = (
+            sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("wachtwoord / password: ")
+        )
+        if len(password) < 10:
+            print(
+                "kies een wachtwoord van minstens 10 tekens / choose a password of at least 10 characters",
+                file=sys.stderr,
+            )
+            return 1
+        try:
+            add_user(args.name, password, args.role, tuple(args.brin))
+        except ValueError as error:
+            print(str(error), file=sys.stderr)
+            return 1
+        print(f"account {args.name} ({args.role}) opgeslagen in {users_file()}")
+        return 0
     if args.command == "reference":
         print(facts_module.unknown_program_names(engine).to_string(index=False))
         return 0

@@ -349,8 +349,9 @@ def kpi_results(kpi: Kpi, series: pd.DataFrame, targets: list[Target], language:
         else:
             base_range = None if base_point is None else (float(base["low"]), float(base["high"]))
             row["status"], row["reason"] = range_status(target, year, (row["low"], row["high"]), base_range)
-        known = [(y, float(v)) for y, v in measured if y <= year]
-        row["projection"] = projection([y for y, _ in known], [v for _, v in known], target.target_year, kpi.unit)
+        if year <= target.target_year:  # past the target year a projection to it says nothing new
+            known = [(y, float(v)) for y, v in measured if y <= year]
+            row["projection"] = projection([y for y, _ in known], [v for _, v in known], target.target_year, kpi.unit)
         rows.append(row)
     return rows
 
@@ -444,3 +445,15 @@ def school_breakdown(
 
 def kpi_by_id(kpi_id: str) -> Kpi:
     return REGISTRY[kpi_id]
+
+
+def progress_to_target(row: dict) -> float | None:
+    """How far from the baseline toward the target a result has come, 0 to 1; None where that has no meaning."""
+    value, base, wanted = row.get("value"), row.get("baseline_value"), row.get("target_value")
+    if any(x is None or (isinstance(x, float) and math.isnan(x)) for x in (value, wanted)):
+        return None
+    if row.get("rule") in ("increase", "decrease"):
+        return 1.0 if row.get("status") == "gehaald" else 0.0
+    if base is None or (isinstance(base, float) and math.isnan(base)) or math.isclose(base, wanted):
+        return max(0.0, min(1.0, value / wanted)) if wanted and row.get("rule") != "at_most" else None
+    return max(0.0, min(1.0, (value - base) / (wanted - base)))

@@ -423,6 +423,13 @@ def _typed_facts(frame: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
     return frame
 
 
+def data_version(engine: Engine) -> tuple[int, int]:
+    """Changes whenever a delivery is stored or restored: (number of deliveries, newest id). Cheap to ask."""
+    with engine.connect() as conn:
+        count, newest = conn.execute(sa.select(sa.func.count(), sa.func.max(deliveries.c.id))).one()
+    return int(count), int(newest or 0)
+
+
 def is_empty(engine: Engine) -> bool:
     with engine.connect() as conn:
         return conn.execute(sa.select(sa.func.count()).select_from(deliveries)).scalar_one() == 0

@@ -1,0 +1,34 @@
+"""Techniekpact Monitor: the frame. Page config, navigation in sections, shared sidebar, then the page."""
+
+import streamlit as st
+
+from ui import data, session
+from ui.i18n import t
+from ui.widgets import CSS
+
+st.set_page_config(page_title="Techniekpact Monitor", page_icon=":material/precision_manufacturing:", layout="wide")
+st.html(CSS)
+session.language_switch()
+
+pages = {
+    t("section_steering"): [
+        st.Page("pages/overzicht.py", title=t("page_overview"), icon=":material/dashboard:", default=True)
+    ],
+    t("section_lines"): [
+        st.Page("pages/kiezen.py", title=t("page_kiezen"), icon=":material/explore:"),
+        st.Page("pages/leren.py", title=t("page_leren"), icon=":material/school:"),
+        st.Page("pages/werken.py", title=t("page_werken"), icon=":material/engineering:"),
+        st.Page("pages/doorstroom.py", title=t("page_doorstroom"), icon=":material/account_tree:"),
+    ],
+    t("section_analysis"): [
+        st.Page("pages/verkenner.py", title=t("page_explorer"), icon=":material/query_stats:"),
+        st.Page("pages/doelen.py", title=t("page_targets"), icon=":material/flag:"),
+    ],
+    t("section_schools"): [st.Page("pages/aanleveren.py", title=t("page_upload"), icon=":material/upload_file:")],
+}
+page = st.navigation(pages)
+session.sidebar_filters()
+session.login_box()
+if data.demo_shown(data.version()):
+    st.info(t("demo_banner"), icon=":material/info:")
+page.run()

@@ -1,0 +1,69 @@
+"""The analysts' explorer: any selection of leerlingen facts, pivoted by year and one dimension."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kpi.compute import SUPPRESSED_POINT
+from kpi.facts import REGION, Facts, Filters, filtered_leerlingen
+
+DIMENSIONS = ("brin", "onderwijssoort", "opleiding", "route", "indicator", "naar_onderwijssoort", "geslacht")
+OTHER = "(leeg)"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the analyst looks at: the shared filters plus indicators and a span of years."""
+
+    filters: Filters = REGION
+    indicators: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None
+
+
+def explorer_rows(facts: Facts, selection: Selection) -> pd.DataFrame:
+    """The leerlingen facts inside the selection, with a point count (suppressed cells as 2.5)."""
+    rows = filtered_leerlingen(facts.leerlingen, selection.filters)
+    if selection.indicators:
+        rows = rows[rows["indicator"].isin(selection.indicators)]
+    if selection.years:
+        rows = rows[rows["schooljaar"].between(*selection.years)]
+    rows = rows.copy()
+    rows["aantal_punt"] = rows["aantal"].astype("Float64").fillna(0) + SUPPRESSED_POINT * rows["aantal_onderdrukt"]
+    return rows
+
+
+def explorer_pivot(rows: pd.DataFrame, by: str | None) -> pd.DataFrame:
+    """School years down, the chosen dimension across (or one total column), counts summed."""
+    if rows.empty:
+        return pd.DataFrame()
+    if by is None:
+        pivot = rows.groupby("schooljaar")["aantal_punt"].sum().to_frame("totaal")
+    else:
+        keys = rows[by].astype("object").fillna(OTHER)
+        pivot = rows.assign(_by=keys).pivot_table(
+            index="schooljaar", columns="_by", values="aantal_punt", aggfunc="sum", fill_value=0
+        )
+        pivot.columns.name = by
+    pivot.index.name = "schooljaar"
+    return pivot.astype(float)
+
+
+def explorer_options(facts: Facts) -> dict[str, list]:
+    """The values each filter can take in the stored data."""
+    frame = facts.leerlingen
+    options = {
+        column: sorted(str(v) for v in frame[column].dropna().unique())
+        for column in ("brin", "onderwijssoort", "opleiding", "indicator")
+    }
+    options["route"] = ["regulier", *sorted(str(v) for v in frame["route"].dropna().unique())]
+    years = sorted(int(y) for y in frame["schooljaar"].unique())
+    options["years"] = years
+    return options
+
+
+def school_names(facts: Facts) -> dict[str, str]:
+    """BRIN -> school name as delivered."""
+    frame = facts.leerlingen[["brin", "school"]].dropna().drop_duplicates("brin")
+    return {str(b): str(s) for b, s in zip(frame["brin"], frame["school"], strict=True)}

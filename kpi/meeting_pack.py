@@ -1,0 +1,78 @@
+"""The steering group's meeting pack: every KPI with its status, and its chart, in one file to share."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from kpi.charts import STATUS_COLOURS, kpi_chart
+from kpi.export import xlsx_bytes
+from kpi.formatting import kpi_value, number, school_year
+from kpi.registry import ACTION_LINES, REGISTRY
+
+STATUS_WORDS = {
+    "nl": {"gehaald": "gehaald", "op_koers": "op koers", "achter": "achter", "niet_gehaald": "niet gehaald", "onvoldoende_data": "onvoldoende gegevens", None: "geen oordeel"},
+    "en": {"gehaald": "met", "op_koers": "on track", "achter": "behind", "niet_gehaald": "not met", "onvoldoende_data": "insufficient data", None: "no verdict"},
+}  # fmt: skip
+HEAD = {
+    "nl": ("KPI", "Actielijn", "Jaar", "Waarde", "Doel", "Status", "Toelichting"),
+    "en": ("KPI", "Action line", "Year", "Value", "Target", "Status", "Note"),
+}
+
+
+def status_word(status: object, language: str = "nl") -> str:
+    return STATUS_WORDS[language].get(status if isinstance(status, str) else None, str(status))
+
+
+def pack_table(year_results: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
+    """One line per KPI for the chosen year, in words and formatted numbers."""
+    lines = []
+    for row in year_results.to_dict("records"):
+        kpi = REGISTRY[row["id"]]
+        lines.append(
+            (
+                kpi.label(language),
+                ACTION_LINES[kpi.action_line][0 if language == "nl" else 1],
+                school_year(row["year"]),
+                kpi_value(row, language),
+                number(row["target_value"], row["unit"], language),
+                status_word(row["status"], language),
+                row.get("reason_text") or "",
+            )
+        )
+    return pd.DataFrame(lines, columns=list(HEAD[language]))
+
+
+def meeting_pack_xlsx(year_results: pd.DataFrame, all_results: pd.DataFrame, language: str = "nl") -> bytes:
+    """Workbook: the overview of the year, and every KPI's values per year."""
+    series = all_results[["id", "year", "value", "low", "high", "exact", "target_value", "status"]]
+    return xlsx_bytes(
+        {
+            "overzicht" if language == "nl" else "overview": pack_table(year_results, language),
+            "reeksen" if language == "nl" else "series": series,
+        }
+    )
+
+
+def meeting_pack_html(year_results: pd.DataFrame, all_results: pd.DataFrame, title: str, language: str = "nl") -> str:
+    """A self-contained HTML page (opens offline, prints to PDF): the status table and a chart per KPI."""
+    table = pack_table(year_results, language)
+    rows = []
+    for line, status in zip(table.itertuples(index=False), year_results["status"], strict=True):
+        colour = STATUS_COLOURS.get(status if isinstance(status, str) else "onvoldoende_data", "#7F7F7F")
+        cells = [html.escape(str(c)) for c in line]
+        cells[5] = f'<span style="background:{colour};color:#fff;padding:2px 8px;border-radius:8px">{cells[5]}</span>'
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    charts = []
+    for index, kpi_id in enumerate(year_results["id"]):
+        figure = kpi_chart(all_results[all_results["id"] == kpi_id], language)
+        figure.update_layout(title=REGISTRY[kpi_id].label(language))
+        charts.append(figure.to_html(full_html=False, include_plotlyjs=index == 0))
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in HEAD[language])
+    return (
+        f"<!doctype html><html lang='{language}'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        "<style>body{font-family:sans-serif;font-size:16px;margin:2em}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:6px 10px;text-align:left}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1><table><tr>{head}</tr>{''.join(rows)}</table>{''.join(charts)}</body></html>"
+    )

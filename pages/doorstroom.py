@@ -1,0 +1,31 @@
+"""Doorstroom: a Sankey of the flows between levels, with the plan's flows highlighted."""
+
+import streamlit as st
+
+from kpi.charts import sankey
+from kpi.formatting import number
+from kpi.privacy import sees_small_numbers
+from ui import data, session
+from ui.i18n import language, t
+from ui.widgets import downloads, empty_state
+
+st.title(t("page_doorstroom"))
+years = data.options(data.version())["years"]
+if not years:
+    empty_state()
+    st.stop()
+year = st.selectbox(
+    t("year"), years, index=len(years) - 1, key="jaar", bind="query-params", format_func=lambda y: f"{y}-{y + 1}"
+)
+protect = not sees_small_numbers(session.role())
+flows = data.flows(data.version(), year, session.filters(), 5 if protect else 0)
+if flows.empty:
+    empty_state(year)
+    st.stop()
+st.caption(t("doorstroom_caption", year=f"{year}-{year + 1}"))
+st.plotly_chart(sankey(flows, language()), key="sankey", config={"displaylogo": False})
+if protect:
+    st.caption(t("small_left_out"))
+shown = flows.assign(aantal=[number(v, "count", language()) for v in flows["aantal"]])
+st.dataframe(shown, hide_index=True, key="flows_table")
+downloads(flows, f"doorstroom_{year}", key="flows")

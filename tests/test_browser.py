@@ -1,0 +1,98 @@
+"""A real browser (Debian's Chromium, headless) against `streamlit run dashboard.py` on 127.0.0.1.
+
+Visits every page, asserts that no exception is shown, and saves a screenshot per page under artifacts/.
+Skipped with a reason where Chromium or Playwright is missing; CI installs both.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PAGES = ["overzicht", "kiezen", "leren", "werken", "doorstroom", "verkenner", "doelen", "aanleveren"]
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run does)")
+    pytest.importorskip("playwright.sync_api")
+    port = _free_port()
+    env = {**os.environ, "TECHNIEKPACT_DB": f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )  # fmt: skip
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_page_renders_without_exception(server, browser, page_name):
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    path = "" if page_name == "overzicht" else page_name
+    page.goto(f"{server}/{path}", wait_until="domcontentloaded")
+    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_timeout(1500)  # let charts draw
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{page_name}.png"), full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert "Traceback" not in page.content()
+    page.close()
+
+
+def test_filters_live_in_the_url(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(f"{server}/?jaar=2015-2016&school=College+De+Brink+(14SM05)", wait_until="domcontentloaded")
+    page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_timeout(1000)
+    assert "2015-2016" in page.locator("[data-testid='stMainBlockContainer']").inner_text()
+    assert "College De Brink" in page.locator("[data-testid='stSidebar']").inner_text()
+    page.close()

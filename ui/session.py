@@ -1,0 +1,75 @@
+"""What belongs to one visitor: language, login and role, and the shared filters (kept in the URL)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kpi.facts import REGULAR_ROUTE, Filters
+from kpi.schema import LEVELS, ROUTES
+from kpi.users import ANONYMOUS, User, authenticated, has_accounts
+from ui import data
+from ui.i18n import LANGUAGES, t
+
+
+def language_switch() -> str:
+    st.sidebar.segmented_control(
+        t("language"), list(LANGUAGES), default="nl", format_func=LANGUAGES.get, key="lang",
+        bind="query-params", required=True,
+    )  # fmt: skip
+    return st.session_state.get("lang") or "nl"
+
+
+def user() -> User:
+    return st.session_state.get("user", ANONYMOUS)
+
+
+def role() -> str:
+    return user().role
+
+
+def login_box() -> None:
+    """Log in or out in the sidebar; without an account everyone is a viewer (small numbers protected)."""
+    current = user()
+    with st.sidebar.expander(
+        t("login") if current is ANONYMOUS else t("logged_in_as", name=current.name, role=t(f"role_{current.role}"))
+    ):
+        if current is not ANONYMOUS:
+            if st.button(t("logout"), key="logout"):
+                del st.session_state["user"]
+                st.rerun()
+            return
+        if not has_accounts():
+            st.caption(t("no_accounts"))
+        with st.form("login_form", border=False):
+            name = st.text_input(t("user"), key="login_name")
+            password = st.text_input(t("password"), type="password", key="login_password")
+            if st.form_submit_button(t("login")):
+                found = authenticated(name, password)
+                if found is None:
+                    st.error(t("login_failed"))
+                else:
+                    st.session_state["user"] = found
+                    st.rerun()
+
+
+def sidebar_filters() -> None:
+    """The filters every page shares, bound to the URL so a copied link opens the same view."""
+    known = data.names(data.version())
+    st.sidebar.subheader(t("filters"))
+    st.sidebar.multiselect(
+        t("school"), sorted(known), key="school", bind="query-params", persist_state="session",
+        format_func=lambda brin: f"{known.get(brin, brin)} ({brin})", placeholder=t("all"),
+    )  # fmt: skip
+    st.sidebar.multiselect(
+        t("route"), [REGULAR_ROUTE, *ROUTES], key="route", bind="query-params", persist_state="session",
+        format_func=lambda r: t("regulier") if r == REGULAR_ROUTE else r, placeholder=t("all"),
+    )  # fmt: skip
+    st.sidebar.multiselect(
+        t("level"), list(LEVELS), key="niveau", bind="query-params", persist_state="session", placeholder=t("all")
+    )
+
+
+def filters() -> Filters:
+    """The shared filters as the domain layer takes them."""
+    state = st.session_state
+    return Filters(tuple(state.get("school") or ()), tuple(state.get("route") or ()), tuple(state.get("niveau") or ()))
