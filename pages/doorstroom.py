@@ -1,5 +1,6 @@
 """Doorstroom: a Sankey of the flows between levels, with the plan's flows highlighted."""
 
+import pandas as pd
 import streamlit as st
 
 from kpi.charts import sankey
@@ -23,9 +24,19 @@ if flows.empty:
     empty_state(year)
     st.stop()
 st.caption(t("doorstroom_caption", year=f"{year}-{year + 1}"))
-st.plotly_chart(sankey(flows, language()), key="sankey", config={"displaylogo": False})
+st.plotly_chart(sankey(flows, language()), key="sankey", config={"displaylogo": False}, theme=None)
 if protect:
     st.caption(t("small_left_out"))
-shown = flows.assign(aantal=[number(v, "count", language()) for v in flows["aantal"]])
+shown = pd.DataFrame(
+    {
+        t("from"): flows["van"],
+        t("to"): flows["naar"],
+        t("count"): [
+            number(v, "count", language()) + ("" if exact else " ≈")
+            for v, exact in zip(flows["aantal"], flows["exact"], strict=True)
+        ],
+        t("in_plan"): [t("yes") if plan else "" for plan in flows["plan"]],
+    }
+)
 st.dataframe(shown, hide_index=True, key="flows_table")
 downloads(flows, f"doorstroom_{year}", key="flows")

@@ -44,7 +44,7 @@ if pivot.empty:
     st.stop()
 if by == "brin":
     pivot = pivot.rename(columns=lambda brin: f"{names.get(brin, brin)} ({brin})")
-st.plotly_chart(explorer_chart(pivot, language()), key="explorer_chart", config={"displaylogo": False})
+st.plotly_chart(explorer_chart(pivot, language()), key="explorer_chart", config={"displaylogo": False}, theme=None)
 st.subheader(t("pivot"))
 table = pivot.reset_index()
 protected = protected_table(table, [c for c in table.columns if c != "schooljaar"], session.role())

@@ -20,7 +20,28 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-PAGES = ["overzicht", "kiezen", "leren", "werken", "doorstroom", "verkenner", "doelen", "aanleveren"]
+PAGES = {  # page -> an element it must show once it has run
+    "overzicht": "[data-testid='stMetric']",
+    "kiezen": ".js-plotly-plot",
+    "leren": ".js-plotly-plot",
+    "werken": ".js-plotly-plot",
+    "doorstroom": ".js-plotly-plot",
+    "verkenner": ".js-plotly-plot",
+    "doelen": "[data-testid='stDataFrame']",
+    "aanleveren": "[data-testid='stDownloadButton']",
+}
+SETTLED = """() => !document.querySelector("[data-testid='stSkeleton']")
+    && !document.querySelector("[data-testid='stStatusWidget']")"""
+
+
+def _settle(page, selector: str) -> None:
+    """Wait until the script has run: the page's own element is there and nothing is still loading."""
+    page.wait_for_selector(selector, timeout=60_000)
+    page.wait_for_function(SETTLED, timeout=60_000)
+    page.wait_for_timeout(1500)  # let charts finish drawing
+    page.wait_for_function(SETTLED, timeout=60_000)
+
+
 pytestmark = pytest.mark.browser
 
 
@@ -72,14 +93,12 @@ def browser():
         chromium.close()
 
 
-@pytest.mark.parametrize("page_name", PAGES)
+@pytest.mark.parametrize("page_name", list(PAGES))
 def test_page_renders_without_exception(server, browser, page_name):
     page = browser.new_page(viewport={"width": 1280, "height": 1400})
     path = "" if page_name == "overzicht" else page_name
     page.goto(f"{server}/{path}", wait_until="domcontentloaded")
-    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(1500)  # let charts draw
+    _settle(page, PAGES[page_name])
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{page_name}.png"), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
@@ -90,9 +109,7 @@ def test_page_renders_without_exception(server, browser, page_name):
 def test_filters_live_in_the_url(server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.goto(f"{server}/?jaar=2015-2016&school=College+De+Brink+(14SM05)", wait_until="domcontentloaded")
-    page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(1000)
+    _settle(page, "[data-testid='stMetric']")
     assert "2015-2016" in page.locator("[data-testid='stMainBlockContainer']").inner_text()
     assert "College De Brink" in page.locator("[data-testid='stSidebar']").inner_text()
     page.close()

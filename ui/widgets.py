@@ -102,7 +102,7 @@ def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
         return
     left, right = st.columns([2, 1])
     with left:
-        st.plotly_chart(kpi_chart(rows, lang), key=f"chart_{kpi.id}", config={"displaylogo": False})
+        st.plotly_chart(kpi_chart(rows, lang), key=f"chart_{kpi.id}", config={"displaylogo": False}, theme=None)
     with right:
         current = rows[rows["year"] == year]
         row = current.iloc[0].to_dict() if len(current) else rows.iloc[-1].to_dict()
