@@ -27,17 +27,20 @@ WORDS = {
 }  # fmt: skip
 
 
-def _layout(figure: go.Figure, unit: str, height: int = 420) -> go.Figure:
+def _layout(figure: go.Figure, unit: str, language: str, height: int = 420) -> go.Figure:
     figure.update_layout(
         height=height,
         font=FONT,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        separators=",." if language == "nl" else ".,",
+        margin={"l": 70, "r": 20, "t": 30, "b": 70},
         legend={"orientation": "h", "y": -0.2, "font": {"size": 14}},
         plot_bgcolor="white",
         hovermode="x unified",
     )
-    figure.update_xaxes(dtick=1, gridcolor="#EEEEEE")
-    figure.update_yaxes(gridcolor="#EEEEEE", tickformat=".0%" if unit == "share" else ",d", rangemode="tozero")
+    figure.update_xaxes(dtick=1, gridcolor="#EEEEEE", automargin=True)
+    figure.update_yaxes(
+        gridcolor="#EEEEEE", tickformat=".0%" if unit == "share" else ",.0f", rangemode="tozero", automargin=True
+    )
     return figure
 
 
@@ -79,7 +82,7 @@ def kpi_chart(rows: pd.DataFrame, language: str = "nl") -> go.Figure:
             figure.add_trace(go.Scatter(x=[measured["year"].iloc[-1], last["target_year"]], y=[measured["value"].iloc[-1], last["projection"]],
                                         mode="lines", name=words["projection"], line={"color": LINE, "dash": "dash", "width": 2}))  # fmt: skip
     figure.update_xaxes(title=words["year"])
-    return _layout(figure, unit)
+    return _layout(figure, unit, language)
 
 
 def sankey(flows: pd.DataFrame, language: str = "nl") -> go.Figure:
@@ -100,7 +103,12 @@ def sankey(flows: pd.DataFrame, language: str = "nl") -> go.Figure:
             },
         )
     )
-    figure.update_layout(height=520, font=FONT, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    figure.update_layout(
+        height=520,
+        font=FONT,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        separators=",." if language == "nl" else ".,",
+    )
     return figure
 
 
@@ -113,4 +121,4 @@ def explorer_chart(pivot: pd.DataFrame, language: str = "nl") -> go.Figure:
         figure.add_trace(go.Scatter(x=pivot.index, y=values, mode="lines+markers", name=str(column),
                                     line={"color": palette[i % len(palette)], "width": 3}))  # fmt: skip
     figure.update_xaxes(title=WORDS[language]["year"])
-    return _layout(figure, "count", height=460)
+    return _layout(figure, "count", language, height=460)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.facts import REGION, Facts, Filters, filter_mask
+from kpi.formatting import number, school_year
 from kpi.registry import KPIS, REGISTRY, Kpi, Measure
 from kpi.schema import SHEETS, SUPPRESSED_SUFFIX
 from kpi.targets import Target, target_for
@@ -390,20 +391,14 @@ def kpi_values(
         reason_text(
             r["reason"],
             language,
-            year=r["year"],
-            baseline_year=r["baseline_year"],
-            low=_fmt(r["low"], r["unit"]),
-            high=_fmt(r["high"], r["unit"]),
+            year=school_year(r["year"]),
+            baseline_year=school_year(r["baseline_year"]),
+            low=number(r["low"], r["unit"], language),
+            high=number(r["high"], r["unit"], language),
         )
         for r in rows
     ]
     return frame
-
-
-def _fmt(value: float | None, unit: str) -> str:
-    if value is None or pd.isna(value):
-        return "?"
-    return f"{value:.1%}" if unit == "share" else f"{value:.0f}"
 
 
 def school_breakdown(

@@ -99,7 +99,7 @@ class _Rows:
         """One count; with `small`, a count from 1 to 4 is now and then delivered as `<5`, as some exports do."""
         count = max(count, 0.0)
         # Small counts vary like real small groups; larger ones follow the trend with a little noise.
-        n = int(self.rng.poisson(count)) if count < 10 else max(0, round(count * self.rng.normal(1, 0.03)))
+        n = int(self.rng.poisson(count)) if count < 5 else max(0, round(count * self.rng.normal(1, 0.03)))
         suppressed = small and 1 <= n <= 4 and self.rng.random() < 0.4
         self.rows.append(
             {

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from kpi.users import add_user
+
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -57,7 +59,13 @@ def server(tmp_path_factory):
         pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run does)")
     pytest.importorskip("playwright.sync_api")
     port = _free_port()
-    env = {**os.environ, "TECHNIEKPACT_DB": f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}"}
+    folder = tmp_path_factory.mktemp("browser")
+    add_user("debrink", "geheim-wachtwoord", "school", ("14SM05",), path=folder / "users.toml")
+    env = {
+        **os.environ,
+        "TECHNIEKPACT_DB": f"sqlite:///{folder / 'browser.db'}",
+        "TECHNIEKPACT_USERS": str(folder / "users.toml"),
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true"],
@@ -112,4 +120,19 @@ def test_filters_live_in_the_url(server, browser):
     _settle(page, "[data-testid='stMetric']")
     assert "2015-2016" in page.locator("[data-testid='stMainBlockContainer']").inner_text()
     assert "College De Brink" in page.locator("[data-testid='stSidebar']").inner_text()
+    page.close()
+
+
+def test_school_logs_in_and_can_upload(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(f"{server}/aanleveren", wait_until="domcontentloaded")
+    _settle(page, "[data-testid='stDownloadButton']")
+    assert page.locator("[data-testid='stFileUploader']").count() == 0
+    page.get_by_text("Inloggen").first.click()
+    page.get_by_label("Gebruikersnaam").fill("debrink")
+    page.get_by_label("Wachtwoord").fill("geheim-wachtwoord")
+    page.get_by_role("button", name="Inloggen").click()
+    _settle(page, "[data-testid='stFileUploader']")
+    assert "Ingelogd als" in page.locator("[data-testid='stSidebar']").inner_text()
+    page.screenshot(path=str(SHOTS / "aanleveren_ingelogd.png"), full_page=True)
     page.close()

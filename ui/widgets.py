@@ -59,7 +59,7 @@ def kpi_card(kpi: Kpi, row: dict, history: pd.DataFrame) -> None:
             kpi_value(row, lang),
             chart_data=sparkline if len(sparkline) > 1 else None,
             chart_type="line",
-            label_visibility="visible",
+            help=kpi.definition(lang),
         )
         st.markdown(status_badge(row.get("status")), unsafe_allow_html=True)
         if row.get("reason_text"):
