@@ -1,11 +1,15 @@
 """Techniekpact Monitor: the frame. Page config, navigation in sections, shared sidebar, then the page."""
 
+import time
+
 import streamlit as st
+from streamlit.logger import get_logger
 
 from ui import data, session
 from ui.i18n import t
 from ui.widgets import CSS
 
+started = time.perf_counter()
 st.set_page_config(page_title="Techniekpact Monitor", page_icon=":material/precision_manufacturing:", layout="wide")
 st.html(CSS)
 session.language_switch()
@@ -31,4 +35,9 @@ session.sidebar_filters()
 session.login_box()
 if data.demo_shown(data.version()):
     st.info(t("demo_banner"), icon=":material/info:")
-page.run()
+try:
+    page.run()
+finally:  # server time per run, for operators and bench/bench_pages.py
+    get_logger("techniekpact.render").debug(
+        "render %s %.1f ms", page.url_path or "overzicht", (time.perf_counter() - started) * 1000
+    )

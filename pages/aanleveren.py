@@ -47,7 +47,9 @@ if upload is not None:
         st.warning(t("warnings", n=len(checked.problems)))
     if not report.empty:
         st.dataframe(report, hide_index=True, key="problems")
-        st.download_button(t("download_problems"), csv_bytes(report), "problemen.csv", "text/csv", key="problems_csv")
+        st.download_button(
+            t("download_problems"), lambda: csv_bytes(report), "problemen.csv", "text/csv", key="problems_csv"
+        )
     if checked.ok:
         st.subheader(t("preview"))
         preview = replacement_preview(data.engine(), checked)

@@ -42,13 +42,17 @@ st.divider()
 st.subheader(t("meeting_pack"))
 left, right = st.columns(2)
 title = f"{t('app_title')} — {year}-{year + 1}"
+# Built on click only: twelve charts are too much work for every rerun.
 left.download_button(
     t("download_html"),
-    meeting_pack_html(chosen, everything, title, lang),
+    lambda: meeting_pack_html(chosen, everything, title, lang),
     f"techniekpact_{year}.html",
     "text/html",
     key="pack_html",
 )
 right.download_button(
-    t("download_xlsx"), meeting_pack_xlsx(chosen, everything, lang), f"techniekpact_{year}.xlsx", key="pack_xlsx"
+    t("download_xlsx"),
+    lambda: meeting_pack_xlsx(chosen, everything, lang),
+    f"techniekpact_{year}.xlsx",
+    key="pack_xlsx",
 )

@@ -58,7 +58,7 @@ def sidebar_filters() -> None:
     st.sidebar.subheader(t("filters"))
     st.sidebar.multiselect(
         t("school"), sorted(known), key="school", bind="query-params", persist_state="session",
-        format_func=lambda brin: f"{known.get(brin, brin)} ({brin})", placeholder=t("all"),
+        format_func=lambda brin: f"{known[brin]} ({brin})" if known.get(brin) else brin, placeholder=t("all"),
     )  # fmt: skip
     st.sidebar.multiselect(
         t("route"), [REGULAR_ROUTE, *ROUTES], key="route", bind="query-params", persist_state="session",

@@ -87,8 +87,8 @@ def empty_state(year: int | None = None) -> None:
 def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     """CSV and Excel downloads of a table, safe to open (formulas neutralised)."""
     left, right = st.columns(2)
-    left.download_button(t("download_csv"), csv_bytes(frame), f"{name}.csv", "text/csv", key=f"{key}_csv")
-    right.download_button(t("download_excel"), xlsx_bytes({name[:31]: frame}), f"{name}.xlsx", key=f"{key}_xlsx",
+    left.download_button(t("download_csv"), lambda: csv_bytes(frame), f"{name}.csv", "text/csv", key=f"{key}_csv")
+    right.download_button(t("download_excel"), lambda: xlsx_bytes({name[:31]: frame}), f"{name}.xlsx", key=f"{key}_xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
 
 
