@@ -125,7 +125,7 @@ def explorer_chart(pivot: pd.DataFrame, language: str = "nl") -> go.Figure:
             str(column),
             mode="lines+markers",
             line={"color": palette[i % len(palette)], "width": 3},
-        )  # fmt: skip
+        )
         for i, column in enumerate(pivot.columns)
     ]
     return go.Figure(data=traces, layout=_layout("count", language, height=460))
