@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -65,10 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _import(args: argparse.Namespace, engine) -> int:
+def _import(args: argparse.Namespace) -> int:
     by = args.by or getpass.getuser()
-    checked = []
-    refused = False
+    checked, refused = [], False
     for path in args.files:
         try:
             data = path.read_bytes()
@@ -80,15 +80,15 @@ def _import(args: argparse.Namespace, engine) -> int:
         checked.append(result)
         lines = report_lines(result.problems, args.lang)
         if lines:
-            print(f"== {path}", file=sys.stderr if result.errors else sys.stdout)
-            print("\n".join(lines), file=sys.stderr if result.errors else sys.stdout)
+            stream = sys.stderr if result.errors else sys.stdout
+            print(f"== {path}", *lines, sep="\n", file=stream)
         refused |= not result.ok
     if refused:
-        word = "geweigerd: er is niets opgeslagen" if args.lang == "nl" else "refused: nothing was stored"
-        print(word, file=sys.stderr)
+        print(
+            "geweigerd: er is niets opgeslagen" if args.lang == "nl" else "refused: nothing was stored", file=sys.stderr
+        )
         return 1
-
-    results = store_many(engine, [(c.frames, DeliveryMeta(c.file_name, c.sha256, by)) for c in checked])
+    results = store_many(engine_for(), [(c.frames, DeliveryMeta(c.file_name, c.sha256, by)) for c in checked])
     for c, result in zip(checked, results, strict=True):
         if result.unchanged:
             print(f"{c.file_name}: ongewijzigd (dit bestand is al aangeleverd) / unchanged (already delivered)")
@@ -99,14 +99,14 @@ def _import(args: argparse.Namespace, engine) -> int:
     return 0
 
 
-def _kpis(args: argparse.Namespace, engine) -> int:
+def _kpis(args: argparse.Namespace) -> int:
     try:
         targets = load_targets()
     except TargetsError as error:
         print(str(error), file=sys.stderr)
         return 1
     filters = Filters(tuple(args.school), (args.route,) if args.route else (), tuple(args.level))
-    results = kpi_values(load_facts(engine), targets, filters, args.year, args.lang)
+    results = kpi_values(load_facts(engine_for()), targets, filters, args.year, args.lang)
     if args.format == "json":
         print(results_json(results))
     elif args.format == "csv":
@@ -116,67 +116,79 @@ def _kpis(args: argparse.Namespace, engine) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    try:
+        write_export(
+            args.out, facts_module.filtered_sheets(engine_for(), args.year, args.school, args.route, args.level)
+        )
+    except ValueError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    print(f"export: {args.out}")
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    args.out.write_bytes(template_bytes())
+    print(f"template: {args.out}")
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    history = delivery_history(engine_for())
+    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
+        print(history.to_string(index=False) if not history.empty else "(geen leveringen / no deliveries)")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    try:
+        result = restore(engine_for(), args.id, args.by or getpass.getuser())
+    except KeyError:
+        print(f"onbekende levering / unknown delivery: {args.id}", file=sys.stderr)
+        return 1
+    print(f"levering {args.id} hersteld als levering {result.delivery_id}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    loaded = load_demo(engine_for())
+    print(
+        "demo geladen / demo loaded" if loaded else "database niet leeg: demo niet geladen / not empty: demo not loaded"
+    )
+    return 0
+
+
+def _user(args: argparse.Namespace) -> int:
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("wachtwoord / password: ")
+    if len(password) < 10:
+        print(
+            "kies een wachtwoord van minstens 10 tekens / choose a password of at least 10 characters", file=sys.stderr
+        )
+        return 1
+    try:
+        add_user(args.name, password, args.role, tuple(args.brin))
+    except ValueError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(f"account {args.name} ({args.role}) opgeslagen in {users_file()}")
+    return 0
+
+
+def _reference(args: argparse.Namespace) -> int:
+    print(facts_module.unknown_program_names(engine_for()).to_string(index=False))
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "import": _import, "kpis": _kpis, "export": _export, "template": _template, "history": _history,
+    "restore": _restore, "demo": _demo, "user": _user, "reference": _reference,
+}  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    engine = engine_for()
-    if args.command == "import":
-        return _import(args, engine)
-    if args.command == "template":
-        args.out.write_bytes(template_bytes())
-        print(f"template: {args.out}")
-        return 0
-    if args.command == "history":
-        history = delivery_history(engine)
-        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
-            print(history.to_string(index=False) if not history.empty else "(geen leveringen / no deliveries)")
-        return 0
-    if args.command == "restore":
-        try:
-            result = restore(engine, args.id, args.by or getpass.getuser())
-        except KeyError:
-            print(f"onbekende levering / unknown delivery: {args.id}", file=sys.stderr)
-            return 1
-        print(f"levering {args.id} hersteld als levering {result.delivery_id}")
-        return 0
-    if args.command == "demo":
-        results = load_demo(engine)
-        print(
-            "demo geladen / demo loaded"
-            if results
-            else "database niet leeg: demo niet geladen / not empty: demo not loaded"
-        )
-        return 0
-    if args.command == "export":
-        try:
-            write_export(args.out, facts_module.filtered_sheets(engine, args.year, args.school, args.route, args.level))
-        except ValueError as error:
-            print(str(error), file=sys.stderr)
-            return 2
-        print(f"export: {args.out}")
-        return 0
-    if args.command == "kpis":
-        return _kpis(args, engine)
-    if args.command == "user":
-        password = (
-            sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("wachtwoord / password: ")
-        )
-        if len(password) < 10:
-            print(
-                "kies een wachtwoord van minstens 10 tekens / choose a password of at least 10 characters",
-                file=sys.stderr,
-            )
-            return 1
-        try:
-            add_user(args.name, password, args.role, tuple(args.brin))
-        except ValueError as error:
-            print(str(error), file=sys.stderr)
-            return 1
-        print(f"account {args.name} ({args.role}) opgeslagen in {users_file()}")
-        return 0
-    if args.command == "reference":
-        print(facts_module.unknown_program_names(engine).to_string(index=False))
-        return 0
-    return 2
+    return COMMANDS[args.command](args)
 
 
 if __name__ == "__main__":
