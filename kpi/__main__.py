@@ -13,6 +13,7 @@ import pandas as pd
 from kpi import facts as facts_module
 from kpi.compute import kpi_values
 from kpi.demo import load_demo
+from kpi.duo import duo_exam_rows, read_duo_exams
 from kpi.export import write_export
 from kpi.facts import Filters, load_facts
 from kpi.ingest import checked_file
@@ -62,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("--role", choices=["viewer", "school", "analyst", "admin"], required=True)
     user.add_argument("--brin", action="append", default=[], help="for role school: a BRIN it may deliver for")
     user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    duo = commands.add_parser("duo-examens", help="turn DUO's exam open data (CSV) into a delivery workbook")
+    duo.add_argument("source", type=Path)
+    duo.add_argument("out", type=Path)
+    duo.add_argument("--gemeente", action="append", default=[], help="keep these municipalities only (e.g. HILVERSUM)")
     commands.add_parser("reference", help="program names in the stored data that the techniek/ICT table does not know")
     return parser
 
@@ -180,9 +185,19 @@ def _reference(args: argparse.Namespace) -> int:
     return 0
 
 
+def _duo_exams(args: argparse.Namespace) -> int:
+    rows = duo_exam_rows(read_duo_exams(args.source), tuple(args.gemeente))
+    with pd.ExcelWriter(args.out, engine="openpyxl") as writer:
+        rows.to_excel(writer, sheet_name="leerlingen", index=False)
+    print(
+        f"{args.out}: {len(rows)} regels / rows (leerlingen, gediplomeerd); lever aan met: python -m kpi import {args.out}"
+    )
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _import, "kpis": _kpis, "export": _export, "template": _template, "history": _history,
-    "restore": _restore, "demo": _demo, "user": _user, "reference": _reference,
+    "restore": _restore, "demo": _demo, "user": _user, "reference": _reference, "duo-examens": _duo_exams,
 }  # fmt: skip
 
 

@@ -23,7 +23,7 @@ class User:
     name: str
     role: Role
     schools: tuple[str, ...] = field(default=())
-    """For role `school`: the institutions (4-character BRIN) it may deliver for."""
+    """For role `school`: what it may deliver for: an institution (`14SM`, all its locations) or one location (`14SM05`)."""
 
     @property
     def may_deliver(self) -> bool:
@@ -76,7 +76,7 @@ def authenticated(name: str, password: str, path: Path | None = None) -> User | 
     role = account.get("role", "viewer")
     if role not in ROLES:
         return None
-    schools = tuple(str(s).upper()[:4] for s in account.get("brin", []))
+    schools = tuple(str(s).upper().replace(" ", "") for s in account.get("brin", []))
     return User(name, role, schools)
 
 

@@ -252,8 +252,9 @@ def _school_problems(
     problems: list[Problem] = []
     if known is not None:
         problems += _problems_at(well_formed & ~institution.isin(known), raw, sheet, sheet.school, "brin_unknown")
-    if as_school:
-        foreign = well_formed & (institution != as_school.upper()[:4])
+    if as_school:  # "14SM" covers every location of the institution, "14SM05" that location only
+        code = as_school.upper().replace(" ", "")
+        foreign = well_formed & ~clean[sheet.school].str.startswith(code).fillna(False).astype(bool)
         problems += _problems_at(foreign, raw, sheet, sheet.school, "brin_not_yours", {"school": as_school.upper()})
     return problems
 

@@ -75,7 +75,8 @@ if upload is not None:
 st.subheader(t("history"))
 history = data.history()
 if user.role == "school":
-    history = history[history["school"].str.split(",").map(lambda codes: any(c[:4] in user.schools for c in codes))]
+    own = history["school"].str.split(",").map(lambda codes: any(c.startswith(user.schools) for c in codes))
+    history = history[own]
 st.dataframe(history, hide_index=True, key="history")
 if user.may_restore and not history.empty:
     st.subheader(t("restore"))

@@ -220,3 +220,34 @@ def test_english_report():
     assert report_lines([problem], "en")[0] == (
         "ERROR: sheet leerlingen, row 2, column aantal, found '-1' — A count of 0 or more; negative is impossible."
     )
+
+
+def test_gigabyte_zip_bomb_refused_quickly_with_bounded_memory():
+    """An xlsx of 1.2 GB of XML (about 1 MB packed) under the default limits: refused before unpacking."""
+    import time
+    import tracemalloc
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            chunk = b" " * (1 << 20)
+            for _ in range(1200):
+                member.write(chunk)
+    data = buffer.getvalue()
+    assert len(data) < 5 * 1024 * 1024
+    tracemalloc.start()
+    started = time.perf_counter()
+    checked = checked_file(data, "bom.xlsx")
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert [p.code for p in checked.errors] == ["file_bomb"]
+    assert elapsed < 5 and peak < 64 * 1024 * 1024
+
+
+@pytest.mark.parametrize(("account", "refused"), [("14SM05", True), ("14SM", False)])
+def test_school_account_is_a_location_or_a_whole_institution(account, refused):
+    """College De Brink (14SM05) may not deliver for A. Roland Holst (14SM04); the board (14SM) may."""
+    checked = checked_file(_sheet(GOOD, _with("brin", "14SM04")), "x.xlsx", as_school=account)
+    assert [(p.code, p.row) for p in checked.errors] == ([("brin_not_yours", 3)] if refused else [])
