@@ -30,14 +30,22 @@ WORDS = {
 def _layout(unit: str, language: str, height: int = 420) -> dict:
     """One layout for every line chart: large type for projectors, Dutch separators in Dutch."""
     return {
-        "height": height,
+        "height": height + 40,
         "font": FONT,
         "separators": ",." if language == "nl" else ".,",
-        "margin": {"l": 70, "r": 20, "t": 30, "b": 70},
-        "legend": {"orientation": "h", "y": -0.25, "font": {"size": 14}},
+        "margin": {"l": 70, "r": 20, "t": 80, "b": 40},
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "y": 1.02,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "traceorder": "normal",
+            "font": {"size": 14},
+        },
         "plot_bgcolor": "white",
         "hovermode": "x unified",
-        "xaxis": {"dtick": 1, "gridcolor": "#EEEEEE", "automargin": True, "title": {"text": WORDS[language]["year"]}},
+        "xaxis": {"dtick": 1, "gridcolor": "#EEEEEE", "automargin": True},
         "yaxis": {
             "gridcolor": "#EEEEEE",
             "tickformat": ".0%" if unit == "share" else ",.0f",
