@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-LANGUAGES = {"nl": "Nederlands", "en": "English"}
+LANGUAGES = {"NL": "Nederlands", "EN": "English"}
 
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("Techniekpact Monitor Gooi & Vechtstreek", "Techniekpact Monitor Gooi & Vechtstreek"),
@@ -153,7 +153,8 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 def language() -> str:
-    return st.session_state.get("lang", "nl") if st.session_state.get("lang") in LANGUAGES else "nl"
+    """`nl` or `en`, from the language switch (default Dutch)."""
+    return "en" if st.session_state.get("lang") == "EN" else "nl"
 
 
 def t(key: str, **values: object) -> str:

@@ -8,15 +8,15 @@ from kpi.facts import REGULAR_ROUTE, Filters
 from kpi.schema import LEVELS, ROUTES
 from kpi.users import ANONYMOUS, User, authenticated, has_accounts
 from ui import data
-from ui.i18n import LANGUAGES, t
+from ui.i18n import LANGUAGES, language, t
 
 
 def language_switch() -> str:
+    # The options are the codes themselves, so a link says ?lang=EN.
     st.sidebar.segmented_control(
-        t("language"), list(LANGUAGES), default="nl", format_func=LANGUAGES.get, key="lang",
-        bind="query-params", required=True,
-    )  # fmt: skip
-    return st.session_state.get("lang") or "nl"
+        t("language"), list(LANGUAGES), default="NL", key="lang", bind="query-params", required=True
+    )
+    return language()
 
 
 def user() -> User:

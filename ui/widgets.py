@@ -97,8 +97,8 @@ def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
     lang = language()
     st.subheader(kpi.label(lang))
     if rows["value"].isna().all() and rows["masked"].isna().all():
-        st.caption(rows["reason_text"].iloc[0] or "")
-        empty_state()
+        reason = rows["reason_text"].iloc[0]
+        st.info(reason[:1].upper() + reason[1:] + "." if reason else t("no_data", what=""))
         return
     left, right = st.columns([2, 1])
     with left:
