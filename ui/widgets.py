@@ -169,6 +169,6 @@ def _breakdown_table(frame: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
 
 CSS = """
 <style>
-.tp-badge {color: #fff; padding: 0.15rem 0.65rem; border-radius: 0.8rem; font-weight: 600; font-size: 0.95rem;}
+.tp-badge {color: #fff; padding: 0.15rem 0.65rem; border-radius: 0.8rem; font-weight: 600; font-size: 0.95rem; white-space: nowrap;}
 </style>
 """
