@@ -1,5 +1,5 @@
 """Kiezen in techniek: the KPIs of this action line."""
 
-from pages.actielijn import render
+from ui.action_line import render
 
 render(("Kiezen",), "page_kiezen")

@@ -1,5 +1,5 @@
 """Leren in techniek: the KPIs of this action line."""
 
-from pages.actielijn import render
+from ui.action_line import render
 
 render(("Leren",), "page_leren")

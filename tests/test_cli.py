@@ -200,3 +200,20 @@ def test_demo_kpis_agree_with_an_independent_computation(db, capsys):
     assert engine_values == pytest.approx(independent)
     verdicts = {r["id"]: r["status"] for r in json.loads(run(capsys, "kpis", "--year", "2016", "--format", "json")[1])}
     assert {"gehaald", "niet_gehaald"} <= set(verdicts.values())  # the demo region meets some targets, misses others
+
+
+def test_user_add_reads_the_password_from_stdin(db, capsys, monkeypatch):
+    import io as _io
+
+    from kpi.users import authenticated
+
+    monkeypatch.setenv("TECHNIEKPACT_USERS", str(db / "users.toml"))
+    monkeypatch.setattr("sys.stdin", _io.StringIO("een-lang-wachtwoord\n"))
+    assert run(capsys, "user", "add", "debrink", "--role", "school", "--brin", "14SM05", "--password-stdin")[0] == 0
+    assert authenticated("debrink", "een-lang-wachtwoord").schools == ("14SM05",)
+    assert authenticated("debrink", "fout") is None
+    assert "password" not in (db / "users.toml").read_text().split("password = ")[1][:20]  # a hash, not the password
+    monkeypatch.setattr("sys.stdin", _io.StringIO("kort\n"))
+    assert run(capsys, "user", "add", "x", "--role", "admin", "--password-stdin")[0] == 1
+    monkeypatch.setattr("sys.stdin", _io.StringIO("een-lang-wachtwoord\n"))
+    assert run(capsys, "user", "add", "y", "--role", "school", "--password-stdin")[0] == 1  # a school needs a BRIN

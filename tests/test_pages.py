@@ -197,3 +197,18 @@ def test_explorer_filters_and_pivot(app_env):
     pivot = _table(app, "schooljaar")
     assert not app.exception and pivot.shape[1] > total.shape[1]
     assert "VMBO-KB" in pivot.columns
+
+
+def test_upload_over_the_size_limit_is_refused_in_dutch(app_env, monkeypatch):
+    monkeypatch.setenv("TECHNIEKPACT_MAX_UPLOAD_MB", "1")
+    add_user("beheer", "nog-geheimer-wachtwoord", "admin")
+    app = _app().run()
+    _logged_in(app, "beheer", "nog-geheimer-wachtwoord")
+    _visit(app, "pages/aanleveren.py")
+    app.file_uploader[0].set_value(("groot.csv", b"x;" * 800_000, "text/csv"))  # 1.5 MB
+    app.run()
+    assert any("niet opgeslagen" in e.value for e in app.error)
+    assert (
+        "de grens is 0 MB" in _table(app, "verwacht")["verwacht"].iloc[0]
+        or "MB" in _table(app, "verwacht")["verwacht"].iloc[0]
+    )

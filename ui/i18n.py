@@ -107,6 +107,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "There are no accounts yet. The administrator creates them with `python -m kpi user add NAME --role school --brin 14SM05`.",
     ),
     "upload": ("Bestand uploaden (.xlsx, .xlsm, .xls, .ods, .csv)", "Upload a file (.xlsx, .xlsm, .xls, .ods, .csv)"),
+    "upload_help": (
+        "Hoogstens {mb} MB. Een groter bestand: splits het per schooljaar of per school.",
+        "At most {mb} MB. A larger file: split it by school year or by school.",
+    ),
     "on_behalf": ("Namens school", "On behalf of school"),
     "reading": ("Bestand lezen…", "Reading the file…"),
     "checking": ("Regels controleren…", "Checking the rows…"),

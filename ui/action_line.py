@@ -1,4 +1,4 @@
-"""The body of an action line's page: for each of its KPIs a chart, the words around it and the data."""
+"""The body of an action line's page (Kiezen, Leren, Werken): per KPI a chart, the words around it and the data."""
 
 import streamlit as st
 
