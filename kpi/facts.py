@@ -88,7 +88,9 @@ def load_facts(engine: Engine, lookup: dict[str, bool] | None = None) -> Facts:
 
 def _matches(values: pd.Series, wanted: tuple[str, ...], prefix: bool = False) -> pd.Series:
     """Row mask, computed once per category rather than per row."""
-    categories = values.cat.categories
+    categories = (
+        values.cat.categories if isinstance(values.dtype, pd.CategoricalDtype) else pd.Index(values.dropna().unique())
+    )
     if prefix:
         keep = [c for c in categories if any(str(c).upper().startswith(w.upper()) for w in wanted)]
     else:
@@ -125,11 +127,8 @@ def filtered_sheets(
     frames = {}
     for name, sheet in SHEETS.items():
         frame = current_facts(engine, name)
-        if name == LEERLINGEN.name and not filters.is_region and not frame.empty:
-            frame = frame.astype({c: "category" for c in ("brin", "route", "onderwijssoort", "opleiding")})
-            frame = filtered_leerlingen(frame, filters).astype(
-                {c: "object" for c in ("brin", "route", "onderwijssoort", "opleiding")}
-            )
+        if name == LEERLINGEN.name:
+            frame = filtered_leerlingen(frame, filters)
         elif name != LEERLINGEN.name and (schools or route or levels):
             frame = frame.iloc[0:0]  # the regional sheets have no school, route or level
         if year is not None:

@@ -126,7 +126,10 @@ class Problem:
     def message(self, language: Language = "nl") -> str:
         nl, en = MESSAGES[self.code]
         template = nl if language == "nl" else en
-        params = {k: f"{v:.1f}".replace(".", ",") if isinstance(v, float) and language == "nl" else v for k, v in self.params.items()}
+        params = {
+            k: f"{v:.1f}".replace(".", ",") if isinstance(v, float) and language == "nl" else v
+            for k, v in self.params.items()
+        }
         return template.format(value=self.value, **params)
 
     def as_row(self, language: Language = "nl") -> dict[str, object]:
