@@ -74,6 +74,8 @@ if upload is not None:
             st.session_state.pop("checked_token", None)
 
 st.subheader(t("history"))
+if flash := st.session_state.pop("flash", None):
+    st.success(flash)
 history = data.history()
 if user.role == "school":
     own = history["school"].str.split(",").map(lambda codes: any(c.startswith(user.schools) for c in codes))
@@ -84,4 +86,5 @@ if user.may_restore and not history.empty:
     chosen = st.selectbox(t("restore"), history["id"].tolist(), key="restore_id", label_visibility="collapsed")
     if st.button(t("restore_button"), key="restore_button"):
         result = restore(data.engine(), int(chosen), user.name)
-        st.success(t("restored", old=chosen, new=result.delivery_id))
+        st.session_state["flash"] = t("restored", old=chosen, new=result.delivery_id)
+        st.rerun()  # so the history above shows the restore too

@@ -171,6 +171,8 @@ def test_restore_is_for_the_administrator_only(app_env):
     app.selectbox(key="restore_id").set_value(1)
     app.button(key="restore_button").click().run()
     assert any("weer actueel" in s.value for s in app.success)
+    newest = _table(app, "bestand").iloc[0]
+    assert (newest["soort"], newest["hersteld_van"], newest["door"]) == ("restore", 1, "beheer")
 
 
 def test_small_numbers_hidden_for_viewers_shown_to_analysts(app_env):
