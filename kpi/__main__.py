@@ -12,7 +12,7 @@ import pandas as pd
 
 from kpi import facts as facts_module
 from kpi.compute import kpi_values
-from kpi.demo import load_demo
+from kpi.demo import load_demo, retire_demo
 from kpi.duo import duo_exam_rows, read_duo_exams
 from kpi.export import write_export
 from kpi.facts import Filters, load_facts
@@ -56,7 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     rest = commands.add_parser("restore", help="make an earlier delivery current again")
     rest.add_argument("id", type=int)
     rest.add_argument("--by", default=None)
-    commands.add_parser("demo", help="fill an empty database with the demo data set")
+    demo = commands.add_parser("demo", help="fill an empty database with the demo data set")
+    demo.add_argument(
+        "--retire", action="store_true", help="stop counting the demo set (before going live); it stays in the history"
+    )
+    demo.add_argument("--by", default=None)
     user = commands.add_parser("user", help="add or replace an account (password asked, or read from stdin)")
     user.add_argument("action", choices=["add"])
     user.add_argument("name")
@@ -157,6 +161,10 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    if args.retire:
+        rows = retire_demo(engine_for(), args.by or getpass.getuser())
+        print(f"demogegevens telt niet meer mee ({rows} regels) / demo data retired ({rows} rows)")
+        return 0
     loaded = load_demo(engine_for())
     print(
         "demo geladen / demo loaded" if loaded else "database niet leeg: demo niet geladen / not empty: demo not loaded"

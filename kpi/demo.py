@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 
 import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
 from kpi.schema import SHEETS, SUPPRESSED_SUFFIX
-from kpi.storage import DeliveryMeta, StoreResult, is_empty, store_many
+from kpi.storage import DeliveryMeta, StoreResult, is_empty, retire, store_many
 
 YEARS = range(2012, 2020)
 SEED = 2014
@@ -255,6 +256,16 @@ def load_demo(engine: Engine, seed: int = SEED) -> list[StoreResult] | None:
         digest = hashlib.sha256(f"{file_name}:{seed}".encode()).hexdigest()
         items.append((frames, DeliveryMeta(file_name, digest, DEMO_BY, kind="demo")))
     return store_many(engine, items)
+
+
+def retire_demo(engine: Engine, by: str) -> int:
+    """Stop counting the demo set (before going live); its rows stay in the history. Rows retired."""
+    return retire(engine, "demo", by)
+
+
+def demo_wanted() -> bool:
+    """Whether a first start fills an empty database with the demo set (TECHNIEKPACT_DEMO=0 says no)."""
+    return os.environ.get("TECHNIEKPACT_DEMO", "1").strip().lower() not in ("0", "no", "nee", "false", "off")
 
 
 def holds_demo(engine: Engine) -> bool:

@@ -277,6 +277,31 @@ def _claim_scopes(conn: sa.Connection, sheet: Sheet, frame: pd.DataFrame, delive
         conn.execute(current_scopes.insert(), rows)
 
 
+def retire(engine: Engine, kind: str, by: str) -> int:
+    """Stop counting every delivery of this kind (the demo set), in one transaction; its rows stay as history.
+
+    Recorded as a delivery of kind `<kind>_retired`. Returns how many rows stopped counting.
+    """
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("LOCK TABLE deliveries IN SHARE ROW EXCLUSIVE MODE"))
+        ids = conn.execute(sa.select(deliveries.c.id).where(deliveries.c.kind == kind)).scalars().all()
+        if not ids:
+            return 0
+        retired = 0
+        for table in FACT_TABLES.values():
+            update = table.update().where(table.c.current, table.c.delivery_id.in_(ids)).values(current=False)
+            retired += conn.execute(update).rowcount
+        conn.execute(current_scopes.delete().where(current_scopes.c.delivery_id.in_(ids)))
+        conn.execute(
+            deliveries.insert().values(
+                created_at=dt.datetime.now(dt.UTC), submitted_by=by, school="", file_name=f"({kind})",
+                sha256="", content_sha256="", kind=f"{kind}_retired", restored_from=None, row_counts={},
+            )
+        )  # fmt: skip
+        return retired
+
+
 def current_rows_by_year(engine: Engine, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Per sheet and year: current rows in the delivery's scope now, and rows after storing it."""
     lines = []

@@ -217,3 +217,14 @@ def test_user_add_reads_the_password_from_stdin(db, capsys, monkeypatch):
     assert run(capsys, "user", "add", "x", "--role", "admin", "--password-stdin")[0] == 1
     monkeypatch.setattr("sys.stdin", _io.StringIO("een-lang-wachtwoord\n"))
     assert run(capsys, "user", "add", "y", "--role", "school", "--password-stdin")[0] == 1  # a school needs a BRIN
+
+
+def test_demo_set_is_retired_before_going_live(db, capsys):
+    assert run(capsys, "demo")[0] == 0
+    code, out, _ = run(capsys, "demo", "--retire", "--by", "beheer")
+    assert code == 0 and "regels" in out
+    records = json.loads(run(capsys, "kpis", "--format", "json")[1])
+    assert all(r["value"] is None for r in records)  # nothing of the demo counts any more
+    history = run(capsys, "history")[1]
+    assert "demo_retired" in history and history.count("vervangen") >= 10  # kept as history, not deleted
+    assert run(capsys, "demo")[1].startswith("database niet leeg")  # and it does not come back

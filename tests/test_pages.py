@@ -86,10 +86,7 @@ def test_english_ui(app_env):
 
 
 def test_pages_on_an_empty_database_explain_themselves(app_env, monkeypatch):
-    import kpi.demo
-
-    monkeypatch.setattr(kpi.demo, "load_demo", lambda engine, seed=0: None)
-    monkeypatch.setattr("ui.data.load_demo", lambda engine: None)
+    monkeypatch.setenv("TECHNIEKPACT_DEMO", "0")  # a real deployment starts without the demo set
     app = _app().run()
     assert not app.exception
     assert any("Nog geen gegevens" in i.value for i in app.info)

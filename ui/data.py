@@ -7,7 +7,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from kpi.compute import kpi_values, school_breakdown
-from kpi.demo import holds_demo, load_demo
+from kpi.demo import demo_wanted, holds_demo, load_demo
 from kpi.explorer import Selection, explorer_options, explorer_pivot, explorer_rows, school_names
 from kpi.facts import Facts, Filters, load_facts
 from kpi.flows import doorstroom_matrix
@@ -22,7 +22,7 @@ from kpi.targets import Target, load_targets
 def engine() -> Engine:
     """One engine (and connection pool) per server process; the demo set fills an empty database."""
     database = engine_for()
-    if is_empty(database):
+    if demo_wanted() and is_empty(database):
         load_demo(database)
     return database
 
