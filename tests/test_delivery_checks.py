@@ -251,3 +251,26 @@ def test_school_account_is_a_location_or_a_whole_institution(account, refused):
     """College De Brink (14SM05) may not deliver for A. Roland Holst (14SM04); the board (14SM) may."""
     checked = checked_file(_sheet(GOOD, _with("brin", "14SM04")), "x.xlsx", as_school=account)
     assert [(p.code, p.row) for p in checked.errors] == ([("brin_not_yours", 3)] if refused else [])
+
+
+def test_a_demo_delivery_written_as_a_school_would_reads_back_the_same():
+    """Round trip: frames -> workbook (suppressed cells as <5, yes/no as ja/nee) -> reader and checks -> the same frames."""
+    from kpi.demo import demo_deliveries
+    from kpi.template import filled_workbook
+
+    deliveries = dict(demo_deliveries())
+    small_mavo = deliveries["demo_90SL00_De Savornin Lohman.xlsx"]
+    assert small_mavo["leerlingen"]["aantal_onderdrukt"].any()
+    for file_name, frames in (
+        ("mavo.xlsx", small_mavo),
+        ("regio.xlsx", deliveries["demo_regio_Gooi_en_Vechtstreek.xlsx"]),
+    ):
+        checked = checked_file(filled_workbook(frames), file_name)
+        assert checked.ok, report_lines(checked.problems)
+        for name, frame in frames.items():
+            back = checked.frames[name]
+            assert len(back) == len(frame)
+            for column in frame.columns:
+                expected = frame[column].astype(object).where(frame[column].notna(), None).tolist()
+                found = back[column].astype(object).where(back[column].notna(), None).tolist()
+                assert found == expected, (name, column)
