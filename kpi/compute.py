@@ -436,3 +436,15 @@ def school_breakdown(
     frame["brin"] = frame["brin"].astype("object")
     frame["school"] = frame["brin"].map(names)
     return frame[columns].sort_values(["change", "value"], ascending=False, na_position="last").reset_index(drop=True)
+
+
+def progress_to_target(row: dict) -> float | None:
+    """How far from the baseline toward the target a result has come, 0 to 1; None where that has no meaning."""
+    value, base, wanted = row.get("value"), row.get("baseline_value"), row.get("target_value")
+    if any(x is None or (isinstance(x, float) and math.isnan(x)) for x in (value, wanted)):
+        return None
+    if row.get("rule") in ("increase", "decrease"):
+        return 1.0 if row.get("status") == "gehaald" else 0.0
+    if base is None or (isinstance(base, float) and math.isnan(base)) or math.isclose(base, wanted):
+        return max(0.0, min(1.0, value / wanted)) if wanted and row.get("rule") != "at_most" else None
+    return max(0.0, min(1.0, (value - base) / (wanted - base)))

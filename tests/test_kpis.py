@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kpi.compute import kpi_values, point_status, projection, range_status, school_breakdown
+from kpi.compute import kpi_values, point_status, progress_to_target, projection, range_status, school_breakdown
 from kpi.facts import REGION, Filters, facts_from_frames
 from kpi.registry import REGISTRY
 from kpi.targets import Target, TargetsError, load_targets, parse_targets
@@ -323,3 +323,21 @@ def test_a_2020_target_is_added_by_editing_the_file():
         12,
         "achter",
     ]  # line 2018: 9.5
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ({"value": 105, "baseline_value": 100, "target_value": 110, "rule": "growth"}, 0.5),
+        ({"value": 120, "baseline_value": 100, "target_value": 110, "rule": "growth"}, 1.0),
+        ({"value": 90, "baseline_value": 100, "target_value": 110, "rule": "growth"}, 0.0),
+        ({"value": 21, "baseline_value": 12, "target_value": 30, "rule": "at_least"}, 0.5),
+        ({"value": 0.10, "baseline_value": 0.15, "target_value": 0.05, "rule": "at_most"}, 0.5),
+        ({"value": 51, "baseline_value": 50, "target_value": 50, "rule": "increase", "status": "gehaald"}, 1.0),
+        ({"value": 49, "baseline_value": 50, "target_value": 50, "rule": "increase", "status": "niet_gehaald"}, 0.0),
+        ({"value": 24, "baseline_value": None, "target_value": 30, "rule": "at_least"}, 0.8),
+        ({"value": None, "baseline_value": 12, "target_value": 30, "rule": "at_least"}, None),
+    ],
+)
+def test_progress_toward_the_target(row, expected):
+    assert progress_to_target(row) == (pytest.approx(expected) if expected is not None else None)
