@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from kpi.schema import SHEETS, SUPPRESSED_SUFFIX
-from kpi.storage import DeliveryMeta, StoreResult, is_empty, retire, store_many
+from kpi.storage import DeliveryMeta, StoreResult, counts_any, is_empty, retire, store_many
 
 YEARS = range(2012, 2020)
 SEED = 2014
@@ -270,7 +270,4 @@ def demo_wanted() -> bool:
 
 def holds_demo(engine: Engine) -> bool:
     """True while any current data came from the demo set (the UI labels it)."""
-    from kpi.storage import delivery_history
-
-    history = delivery_history(engine)
-    return bool(((history["soort"] == "demo") & (history["status"] != "vervangen")).any())
+    return counts_any(engine, "demo")

@@ -44,12 +44,6 @@ class Facts:
     def leerlingen(self) -> pd.DataFrame:
         return self.sheets["leerlingen"]
 
-    def years(self) -> list[int]:
-        found: set[int] = set()
-        for name, frame in self.sheets.items():
-            found |= {int(y) for y in frame[SHEETS[name].year].dropna().unique()}
-        return sorted(found)
-
 
 def prepared_leerlingen(frame: pd.DataFrame, lookup: dict[str, bool]) -> pd.DataFrame:
     """Typed, categorical, with the techniek flags of the reference table (changes the frame it is given)."""

@@ -36,10 +36,6 @@ class Column:
     required_when: tuple[str, str] | None = None
     """(column, value): required only on rows where that column has that value."""
 
-    @property
-    def suppressible(self) -> bool:
-        return self.kind == "count"
-
     def value_lookup(self) -> dict[str, str]:
         """Normalised spelling -> canonical value, for enumerations and yes/no."""
         if self.kind == "bool":

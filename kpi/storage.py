@@ -210,11 +210,7 @@ def _is_current_copy(conn: sa.Connection, sha256: str, content: str) -> bool:
     """True when this file (or the same content) is stored and every row of it is still current."""
     same = sa.or_(deliveries.c.sha256 == sha256, deliveries.c.content_sha256 == content)
     ids = conn.execute(sa.select(deliveries.c.id).where(same)).scalars().all()
-    for delivery_id in ids:
-        counts = _row_counts(conn, [delivery_id]).get(delivery_id, (0, 0))
-        if counts[0] > 0 and counts[0] == counts[1]:
-            return True
-    return False
+    return bool(ids) and any(rows > 0 and rows == current for rows, current in _row_counts(conn, ids).values())
 
 
 def store(engine: Engine, frames: dict[str, pd.DataFrame], meta: DeliveryMeta) -> StoreResult:
@@ -458,6 +454,18 @@ def _typed_facts(frame: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
     for count in sheet.counts:
         frame[count + SUPPRESSED_SUFFIX] = frame[count + SUPPRESSED_SUFFIX].astype(bool)
     return frame
+
+
+def counts_any(engine: Engine, kind: str) -> bool:
+    """True while some delivery of this kind (e.g. the demo set) still counts for a sheet, school and year."""
+    query = (
+        sa.select(current_scopes.c.year)
+        .join(deliveries, deliveries.c.id == current_scopes.c.delivery_id)
+        .where(deliveries.c.kind == kind)
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        return conn.execute(query).first() is not None
 
 
 def data_version(engine: Engine) -> tuple[int, int]:

@@ -220,11 +220,16 @@ def test_user_add_reads_the_password_from_stdin(db, capsys, monkeypatch):
 
 
 def test_demo_set_is_retired_before_going_live(db, capsys):
+    from kpi.demo import holds_demo
+    from kpi.storage import engine_for
+
     assert run(capsys, "demo")[0] == 0
+    assert holds_demo(engine_for())  # the dashboard shows its demo banner
     code, out, _ = run(capsys, "demo", "--retire", "--by", "beheer")
     assert code == 0 and "regels" in out
     records = json.loads(run(capsys, "kpis", "--format", "json")[1])
     assert all(r["value"] is None for r in records)  # nothing of the demo counts any more
     history = run(capsys, "history")[1]
     assert "demo_retired" in history and history.count("vervangen") >= 10  # kept as history, not deleted
+    assert not holds_demo(engine_for())  # banner gone
     assert run(capsys, "demo")[1].startswith("database niet leeg")  # and it does not come back
