@@ -73,8 +73,8 @@ def timed_import(path: Path) -> dict[str, float]:
 import json, resource, time, sys
 sys.path.insert(0, {str(ROOT)!r})
 start = time.perf_counter()
-from kpi.ingest import checked_file, stored_file
-from kpi.storage import engine_for
+from kpi.delivery.ingest import checked_file, stored_file
+from kpi.delivery.storage import engine_for
 engine = engine_for("sqlite:///{path.with_suffix(".db")}")
 ready = time.perf_counter()
 data = open({str(path)!r}, "rb").read()

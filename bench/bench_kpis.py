@@ -20,11 +20,11 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kpi.compute import kpi_values  # noqa: E402
-from kpi.facts import Filters, load_facts  # noqa: E402
-from kpi.schema import SHEETS  # noqa: E402
-from kpi.storage import DeliveryMeta, engine_for, store_many  # noqa: E402
-from kpi.targets import load_targets  # noqa: E402
+from kpi.delivery.schema import SHEETS  # noqa: E402
+from kpi.delivery.storage import DeliveryMeta, engine_for, store_many  # noqa: E402
+from kpi.metrics.compute import kpi_values  # noqa: E402
+from kpi.metrics.facts import Filters, load_facts  # noqa: E402
+from kpi.metrics.targets import load_targets  # noqa: E402
 
 PROGRAMS = ["PIE", "BWI", "MVI", "M&T", "D&P", "Zorg en welzijn", "Economie en ondernemen", "ICT-beheer", "Engineering",
             "Elektrotechniek", "Installatietechniek", "Timmerman", "Metselaar", "Autotechniek", "Verpleegkunde", "Commercie",

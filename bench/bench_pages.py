@@ -91,7 +91,7 @@ def main() -> None:
     from bench_kpis import national_leerlingen
     from playwright.sync_api import sync_playwright
 
-    from kpi.storage import DeliveryMeta, engine_for, store_many
+    from kpi.delivery.storage import DeliveryMeta, engine_for, store_many
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:

@@ -10,19 +10,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi import facts as facts_module
-from kpi.compute import kpi_values
-from kpi.demo import load_demo, retire_demo
-from kpi.duo import duo_exam_rows, read_duo_exams
-from kpi.export import write_export
-from kpi.facts import Filters, load_facts
-from kpi.ingest import checked_file
-from kpi.messages import report_lines
-from kpi.report import results_csv, results_json, results_table
-from kpi.storage import DeliveryMeta, delivery_history, engine_for, restore, store_many
-from kpi.targets import TargetsError, load_targets
-from kpi.template import template_bytes
-from kpi.users import add_user, users_file
+from kpi.delivery.ingest import checked_file
+from kpi.delivery.messages import report_lines
+from kpi.delivery.storage import DeliveryMeta, delivery_history, engine_for, restore, store_many
+from kpi.delivery.template import template_bytes
+from kpi.metrics import facts as facts_module
+from kpi.metrics.compute import kpi_values
+from kpi.metrics.facts import Filters, load_facts
+from kpi.metrics.targets import TargetsError, load_targets
+from kpi.settings.users import add_user, users_file
+from kpi.sources.demo import load_demo, retire_demo
+from kpi.sources.duo import duo_exam_rows, read_duo_exams
+from kpi.views.export import write_export
+from kpi.views.report import results_csv, results_json, results_table
 
 
 def _parser() -> argparse.ArgumentParser:

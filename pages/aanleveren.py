@@ -3,12 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from kpi.export import csv_bytes
-from kpi.ingest import checked_file, replacement_preview, stored_file
-from kpi.reading import max_upload_bytes
-from kpi.storage import restore
-from kpi.template import template_bytes
-from kpi.users import has_accounts
+from kpi.delivery.ingest import checked_file, replacement_preview, stored_file
+from kpi.delivery.reading import max_upload_bytes
+from kpi.delivery.storage import restore
+from kpi.delivery.template import template_bytes
+from kpi.settings.users import has_accounts
+from kpi.views.export import csv_bytes
 from ui import data, session
 from ui.i18n import language, t
 

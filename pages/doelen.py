@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from kpi.reference import techniek_table
-from kpi.registry import ACTION_LINES, KPIS
-from kpi.targets import TargetsError
+from kpi.metrics.registry import ACTION_LINES, KPIS
+from kpi.metrics.targets import TargetsError
+from kpi.settings.reference import techniek_table
 from ui import data
 from ui.i18n import language, t
 

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from kpi.charts import sankey
-from kpi.formatting import number
-from kpi.privacy import sees_small_numbers
+from kpi.metrics.privacy import sees_small_numbers
+from kpi.views.charts import sankey
+from kpi.views.formatting import number
 from ui import data, session
 from ui.i18n import language, t
 from ui.widgets import downloads, empty_state

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from kpi.meeting_pack import meeting_pack_html, meeting_pack_xlsx
-from kpi.registry import ACTION_LINES, REGISTRY
-from kpi.targets import TargetsError
+from kpi.metrics.registry import ACTION_LINES, REGISTRY
+from kpi.metrics.targets import TargetsError
+from kpi.views.pack import meeting_pack_html, meeting_pack_xlsx
 from ui import data, session
 from ui.i18n import language, t
 from ui.widgets import STATUS_ORDER, empty_state, kpi_card, status_badge

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from kpi.charts import explorer_chart
-from kpi.explorer import DIMENSIONS, Selection
-from kpi.facts import Filters
-from kpi.formatting import number
-from kpi.privacy import protected_table
+from kpi.metrics.facts import Filters
+from kpi.metrics.privacy import protected_table
+from kpi.views.charts import explorer_chart
+from kpi.views.explorer import DIMENSIONS, Selection
+from kpi.views.formatting import number
 from ui import data, session
 from ui.i18n import language, t
 from ui.widgets import downloads, empty_state

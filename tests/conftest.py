@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from sqlalchemy.engine import make_url
 
-from kpi.storage import engine_for
+from kpi.delivery.storage import engine_for
 
 HEADER = ["schooljaar", "brin", "school", "onderwijssoort", "leerjaar", "opleiding", "indicator", "aantal"]
 GOOD_ROWS = [
@@ -77,7 +77,7 @@ def any_engine(request, tmp_path):
         pytest.skip("no PostgreSQL server at TECHNIEKPACT_TEST_PG (.ci/run starts one; see README)")
     import sqlalchemy as sa
 
-    from kpi.storage import metadata
+    from kpi.delivery.storage import metadata
 
     engine = engine_for(url)
     metadata.drop_all(engine)  # a scratch database of the tests only

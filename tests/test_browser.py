@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi.users import add_user
+from kpi.settings.users import add_user
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"

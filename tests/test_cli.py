@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 
 from kpi.__main__ import main
-from kpi.compute import JSON_FIELDS
-from kpi.demo import demo_deliveries
-from kpi.reference import TECHNIEK_TABLE
+from kpi.metrics.compute import JSON_FIELDS
+from kpi.settings.reference import TECHNIEK_TABLE
+from kpi.sources.demo import demo_deliveries
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
 
 
@@ -205,7 +205,7 @@ def test_demo_kpis_agree_with_an_independent_computation(db, capsys):
 def test_user_add_reads_the_password_from_stdin(db, capsys, monkeypatch):
     import io as _io
 
-    from kpi.users import authenticated
+    from kpi.settings.users import authenticated
 
     monkeypatch.setenv("TECHNIEKPACT_USERS", str(db / "users.toml"))
     monkeypatch.setattr("sys.stdin", _io.StringIO("een-lang-wachtwoord\n"))
@@ -220,8 +220,8 @@ def test_user_add_reads_the_password_from_stdin(db, capsys, monkeypatch):
 
 
 def test_demo_set_is_retired_before_going_live(db, capsys):
-    from kpi.demo import holds_demo
-    from kpi.storage import engine_for
+    from kpi.delivery.storage import engine_for
+    from kpi.sources.demo import holds_demo
 
     assert run(capsys, "demo")[0] == 0
     assert holds_demo(engine_for())  # the dashboard shows its demo banner

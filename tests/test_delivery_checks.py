@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from kpi.ingest import checked_file
-from kpi.messages import report_lines
+from kpi.delivery.ingest import checked_file
+from kpi.delivery.messages import report_lines
 from tests.conftest import FIXTURES, GOOD_ROWS, HEADER, workbook_bytes
 
 GOOD = GOOD_ROWS[0]
@@ -255,8 +255,8 @@ def test_school_account_is_a_location_or_a_whole_institution(account, refused):
 
 def test_a_demo_delivery_written_as_a_school_would_reads_back_the_same():
     """Round trip: frames -> workbook (suppressed cells as <5, yes/no as ja/nee) -> reader and checks -> the same frames."""
-    from kpi.demo import demo_deliveries
-    from kpi.template import filled_workbook
+    from kpi.delivery.template import filled_workbook
+    from kpi.sources.demo import demo_deliveries
 
     deliveries = dict(demo_deliveries())
     small_mavo = deliveries["demo_90SL00_De Savornin Lohman.xlsx"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 
 from kpi.__main__ import main
-from kpi.duo import duo_exam_rows, read_duo_exams
-from kpi.ingest import checked_file
-from kpi.messages import report_lines
+from kpi.delivery.ingest import checked_file
+from kpi.delivery.messages import report_lines
+from kpi.sources.duo import duo_exam_rows, read_duo_exams
 from tests.conftest import FIXTURES
 
 SOURCE = FIXTURES / "duo_examen_gooi.csv"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kpi.compute import kpi_values, point_status, progress_to_target, projection, range_status, school_breakdown
-from kpi.facts import REGION, Filters, facts_from_frames
-from kpi.registry import REGISTRY
-from kpi.targets import Target, TargetsError, load_targets, parse_targets
+from kpi.metrics.compute import kpi_values, point_status, progress_to_target, projection, range_status, school_breakdown
+from kpi.metrics.facts import REGION, Filters, facts_from_frames
+from kpi.metrics.registry import REGISTRY
+from kpi.metrics.targets import Target, TargetsError, load_targets, parse_targets
 
 LOOKUP = {"pie": True, "bwi": True, "d&p": False, "ictbeheer": True, "engineering": True, "commercie": False}
 
@@ -51,7 +51,7 @@ def facts_of(leerlingen=(), organisaties=(), werkenden=(), arbeidsmarkt=()):
 
 
 def _complete(frames):
-    from kpi.schema import SHEETS
+    from kpi.delivery.schema import SHEETS
 
     for name, frame in frames.items():
         for column in SHEETS[name].stored_columns:

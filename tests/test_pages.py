@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from kpi.users import add_user, authenticated
+from kpi.settings.users import add_user, authenticated
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
 
 DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"

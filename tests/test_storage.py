@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from kpi import storage
-from kpi.ingest import checked_file, stored_file
-from kpi.storage import FACT_TABLES, current_facts, delivery_history, restore
+from kpi.delivery import storage
+from kpi.delivery.ingest import checked_file, stored_file
+from kpi.delivery.storage import FACT_TABLES, current_facts, delivery_history, restore
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
 
 

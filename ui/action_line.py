@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from kpi.registry import KPIS
-from kpi.targets import TargetsError
+from kpi.metrics.registry import KPIS
+from kpi.metrics.targets import TargetsError
 from ui import data, session
 from ui.i18n import language, t
 from ui.widgets import empty_state, kpi_detail

@@ -6,16 +6,16 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from kpi.compute import kpi_values, school_breakdown
-from kpi.demo import demo_wanted, holds_demo, load_demo
-from kpi.explorer import Selection, explorer_options, explorer_pivot, explorer_rows, school_names
-from kpi.facts import Facts, Filters, load_facts
-from kpi.flows import doorstroom_matrix
-from kpi.privacy import protected_results
-from kpi.reference import techniek_lookup, techniek_table, unknown_programs
-from kpi.registry import REGISTRY
-from kpi.storage import data_version, delivery_history, engine_for, is_empty
-from kpi.targets import Target, load_targets
+from kpi.delivery.storage import data_version, delivery_history, engine_for, is_empty
+from kpi.metrics.compute import kpi_values, school_breakdown
+from kpi.metrics.facts import Facts, Filters, load_facts
+from kpi.metrics.privacy import protected_results
+from kpi.metrics.registry import REGISTRY
+from kpi.metrics.targets import Target, load_targets
+from kpi.settings.reference import techniek_lookup, techniek_table, unknown_programs
+from kpi.sources.demo import demo_wanted, holds_demo, load_demo
+from kpi.views.explorer import Selection, explorer_options, explorer_pivot, explorer_rows, school_names
+from kpi.views.flows import doorstroom_matrix
 
 
 @st.cache_resource

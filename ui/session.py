@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.facts import REGULAR_ROUTE, Filters
-from kpi.schema import LEVELS, ROUTES
-from kpi.users import ANONYMOUS, User, authenticated, has_accounts
+from kpi.delivery.schema import LEVELS, ROUTES
+from kpi.metrics.facts import REGULAR_ROUTE, Filters
+from kpi.settings.users import ANONYMOUS, User, authenticated, has_accounts
 from ui import data
 from ui.i18n import LANGUAGES, language, t
 

@@ -7,13 +7,13 @@ import html
 import pandas as pd
 import streamlit as st
 
-from kpi.charts import STATUS_COLOURS, kpi_chart
-from kpi.compute import progress_to_target
-from kpi.export import csv_bytes, xlsx_bytes
-from kpi.formatting import kpi_value, number, school_year
-from kpi.meeting_pack import status_word
-from kpi.privacy import protected_table
-from kpi.registry import Kpi
+from kpi.metrics.compute import progress_to_target
+from kpi.metrics.privacy import protected_table
+from kpi.metrics.registry import Kpi
+from kpi.views.charts import STATUS_COLOURS, kpi_chart
+from kpi.views.export import csv_bytes, xlsx_bytes
+from kpi.views.formatting import kpi_value, number, school_year
+from kpi.views.pack import status_word
 from ui import data, session
 from ui.i18n import language, t
 

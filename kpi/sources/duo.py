@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from kpi.schema import SHEETS
+from kpi.delivery.schema import SHEETS
 
 PASSED = re.compile(r"GESLAAGDEN SCHOOLJAAR (\d{4})-\d{4} - TOTAAL")
 TRACKS = {"B": "VMBO-BB", "K": "VMBO-KB", "G": "VMBO-GL", "T": "VMBO-TL", "LWT": "VMBO-BB"}

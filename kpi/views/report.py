@@ -7,8 +7,8 @@ import math
 
 import pandas as pd
 
-from kpi.compute import JSON_FIELDS
-from kpi.export import csv_bytes
+from kpi.metrics.compute import JSON_FIELDS
+from kpi.views.export import csv_bytes
 
 
 def _plain(value: object) -> object:

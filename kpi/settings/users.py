@@ -11,9 +11,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kpi.privacy import Role
+from kpi import paths
+from kpi.metrics.privacy import Role
 
-USERS_FILE = Path(__file__).resolve().parent.parent / "data" / "users.toml"
+USERS_FILE = paths.DATA_DIR / "users.toml"
 ROLES: tuple[Role, ...] = ("viewer", "school", "analyst", "admin")
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 

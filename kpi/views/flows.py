@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi.compute import SUPPRESSED_POINT
-from kpi.facts import REGION, Facts, Filters, filtered_leerlingen
-from kpi.registry import HBO, MBO, MBO4_HBO_PROGRAMS
+from kpi.metrics.compute import SUPPRESSED_POINT
+from kpi.metrics.facts import REGION, Facts, Filters, filtered_leerlingen
+from kpi.metrics.registry import HBO, MBO, MBO4_HBO_PROGRAMS
 
 TECHNIEK_SUFFIX = " techniek/ICT"
 COLUMNS = ["van", "naar", "aantal", "exact", "plan"]

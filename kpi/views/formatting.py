@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from kpi.privacy import HIDDEN, SMALL
+from kpi.metrics.privacy import HIDDEN, SMALL
 
 
 def school_year(year: object) -> str:

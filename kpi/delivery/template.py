@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from kpi.schema import SHEETS
+from kpi.delivery.schema import SHEETS
 
 INSTRUCTIONS = [
     "Aanleverbestand Techniekpact Monitor Gooi & Vechtstreek",

@@ -9,11 +9,11 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from kpi.facts import REGION, Facts, Filters, filter_mask
-from kpi.formatting import number, school_year
-from kpi.registry import KPIS, Kpi, Measure
-from kpi.schema import SHEETS, SUPPRESSED_SUFFIX
-from kpi.targets import Target, target_for
+from kpi.delivery.schema import SHEETS, SUPPRESSED_SUFFIX
+from kpi.metrics.facts import REGION, Facts, Filters, filter_mask
+from kpi.metrics.registry import KPIS, Kpi, Measure
+from kpi.metrics.targets import Target, target_for
+from kpi.views.formatting import number, school_year
 
 SUPPRESSED_LOW, SUPPRESSED_POINT, SUPPRESSED_HIGH = 1, 2.5, 4
 STATUSES = ("gehaald", "op_koers", "achter", "niet_gehaald", "onvoldoende_data")

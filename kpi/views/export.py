@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi.safety import neutralised
+from kpi.views.safety import neutralised
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

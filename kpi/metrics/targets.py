@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from kpi.registry import REGISTRY
+from kpi import paths
+from kpi.metrics.registry import REGISTRY
 
-TARGETS_FILE = Path(__file__).resolve().parent.parent / "data" / "targets.csv"
+TARGETS_FILE = paths.DATA_DIR / "targets.csv"
 Rule = Literal["growth", "at_least", "at_most", "increase", "decrease"]
 RULES: tuple[str, ...] = ("growth", "at_least", "at_most", "increase", "decrease")
 COLUMNS = ("kpi", "baseline_year", "target_year", "rule", "target", "source")

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi.schema import normalise_key
+from kpi import paths
+from kpi.delivery.schema import normalise_key
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = paths.DATA_DIR
 TECHNIEK_TABLE = DATA_DIR / "techniek_referentie.csv"
 SCHOOLS_TABLE = DATA_DIR / "scholen.csv"
 

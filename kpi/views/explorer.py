@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpi.compute import SUPPRESSED_POINT
-from kpi.facts import REGION, Facts, Filters, filtered_leerlingen
+from kpi.metrics.compute import SUPPRESSED_POINT
+from kpi.metrics.facts import REGION, Facts, Filters, filtered_leerlingen
 
 DIMENSIONS = ("brin", "onderwijssoort", "opleiding", "route", "indicator", "naar_onderwijssoort", "geslacht")
 OTHER = "(leeg)"

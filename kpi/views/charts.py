@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpi.formatting import number
+from kpi.views.formatting import number
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 STATUS_COLOURS = {

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import fastexcel
 import pandas as pd
 
-from kpi.messages import Problem
-from kpi.schema import SHEETS, Sheet, normalise_key
+from kpi.delivery.messages import Problem
+from kpi.delivery.schema import SHEETS, Sheet, normalise_key
 
 HEADER_SEARCH_ROWS = 30
 DEFAULT_MAX_UPLOAD_MB = 50

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from kpi.reference import techniek_flags, techniek_lookup, techniek_table, unknown_programs
-from kpi.schema import LEERLINGEN, SHEETS
-from kpi.storage import current_facts
+from kpi.delivery.schema import LEERLINGEN, SHEETS
+from kpi.delivery.storage import current_facts
+from kpi.settings.reference import techniek_flags, techniek_lookup, techniek_table, unknown_programs
 
 REGULAR_ROUTE = "regulier"
 """The route filter's word for rows without a route."""

@@ -8,9 +8,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from kpi.messages import Problem
-from kpi.reading import RawSheet
-from kpi.schema import FIRST_YEAR, SUPPRESSED_SUFFIX, Column, Sheet, normalise_key
+from kpi.delivery.messages import Problem
+from kpi.delivery.reading import RawSheet
+from kpi.delivery.schema import FIRST_YEAR, SUPPRESSED_SUFFIX, Column, Sheet, normalise_key
 
 SUPPRESSION_MARKERS = ("<5", "*")
 AMBIGUOUS_MARKERS = ("-", ".")

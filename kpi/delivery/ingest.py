@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from kpi.messages import Problem
-from kpi.reading import RefusedFile, raw_sheets
-from kpi.reference import known_schools
-from kpi.storage import DeliveryMeta, StoreResult, current_rows_by_year, store
-from kpi.validation import validated
+from kpi.delivery.messages import Problem
+from kpi.delivery.reading import RefusedFile, raw_sheets
+from kpi.delivery.storage import DeliveryMeta, StoreResult, current_rows_by_year, store
+from kpi.delivery.validation import validated
+from kpi.settings.reference import known_schools
 
 Progress = Callable[[str], None]
 

@@ -13,9 +13,10 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi.schema import SHEETS, SUPPRESSED_SUFFIX, Sheet
+from kpi import paths
+from kpi.delivery.schema import SHEETS, SUPPRESSED_SUFFIX, Sheet
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = paths.DATA_DIR
 DEFAULT_URL = f"sqlite:///{DATA_DIR / 'techniekpact.db'}"
 
 SQL_TYPES = {

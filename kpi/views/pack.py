@@ -6,10 +6,10 @@ import html
 
 import pandas as pd
 
-from kpi.charts import STATUS_COLOURS, kpi_chart
-from kpi.export import xlsx_bytes
-from kpi.formatting import kpi_value, number, school_year
-from kpi.registry import ACTION_LINES, REGISTRY
+from kpi.metrics.registry import ACTION_LINES, REGISTRY
+from kpi.views.charts import STATUS_COLOURS, kpi_chart
+from kpi.views.export import xlsx_bytes
+from kpi.views.formatting import kpi_value, number, school_year
 
 STATUS_WORDS = {
     "nl": {"gehaald": "gehaald", "op_koers": "op koers", "achter": "achter", "niet_gehaald": "niet gehaald", "onvoldoende_data": "onvoldoende gegevens", None: "geen oordeel"},

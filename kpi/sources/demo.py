@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from kpi.schema import SHEETS, SUPPRESSED_SUFFIX
-from kpi.storage import DeliveryMeta, StoreResult, counts_any, is_empty, retire, store_many
+from kpi.delivery.schema import SHEETS, SUPPRESSED_SUFFIX
+from kpi.delivery.storage import DeliveryMeta, StoreResult, counts_any, is_empty, retire, store_many
 
 YEARS = range(2012, 2020)
 SEED = 2014

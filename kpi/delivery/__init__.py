@@ -1,0 +1,1 @@
+"""Reading, checking and storing school deliveries."""

@@ -1,0 +1,1 @@
+"""KPI definitions, targets, facts, computation and the small-number rule."""

@@ -1,0 +1,1 @@
+"""Settings an administrator changes: accounts, register, reference tables, audit."""

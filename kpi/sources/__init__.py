@@ -1,0 +1,1 @@
+"""Data that is not a school delivery: the demo set and open data."""

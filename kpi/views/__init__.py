@@ -1,0 +1,1 @@
+"""Figures, tables and files made from KPI results."""
