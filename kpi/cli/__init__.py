@@ -1,0 +1,33 @@
+"""The command line: `python -m kpi COMMAND`. One module per stage registers its commands.
+
+Handlers import what they need when they run, so `--help` and small commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kpi.cli import delivery, metrics, settings, sources
+
+STAGES = (delivery, metrics, sources, settings)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser with every stage's commands."""
+    root = argparse.ArgumentParser(prog="python -m kpi", description="Techniekpact Monitor: data and KPIs.")
+    root.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of messages (default nl)")
+    commands = root.add_subparsers(dest="command", required=True)
+    for stage in STAGES:
+        stage.register(commands)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit status."""
+    args = parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Commands for deliveries: import, history, restore, template, export."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kpi.cli.common import actor, add_filters
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add this stage's commands."""
+    imp = commands.add_parser("import", help="validate and store deliveries")
+    imp.add_argument("files", nargs="+", type=Path)
+    imp.add_argument("--as", dest="as_school", metavar="BRIN", help="the files may only hold this school's data")
+    imp.add_argument("--by", default=None, help="who delivers (default: the current user)")
+    imp.set_defaults(handler=_import)
+
+    export = commands.add_parser("export", help="stored facts to .xlsx or .csv, safe to open")
+    export.add_argument("out", type=Path)
+    add_filters(export)
+    export.set_defaults(handler=_export)
+
+    template = commands.add_parser("template", help="write the delivery template")
+    template.add_argument("out", type=Path)
+    template.set_defaults(handler=_template)
+
+    commands.add_parser("history", help="list deliveries").set_defaults(handler=_history)
+
+    rest = commands.add_parser("restore", help="make an earlier delivery current again")
+    rest.add_argument("id", type=int)
+    rest.add_argument("--by", default=None)
+    rest.set_defaults(handler=_restore)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from kpi.delivery.ingest import checked_file
+    from kpi.delivery.messages import report_lines
+    from kpi.delivery.storage import DeliveryMeta, engine_for, store_many
+
+    by = actor(args)
+    checked, refused = [], False
+    for path in args.files:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            print(f"{path}: {error.strerror}", file=sys.stderr)
+            refused = True
+            continue
+        result = checked_file(data, path.name, args.as_school)
+        checked.append(result)
+        lines = report_lines(result.problems, args.lang)
+        if lines:
+            stream = sys.stderr if result.errors else sys.stdout
+            print(f"== {path}", *lines, sep="\n", file=stream)
+        refused |= not result.ok
+    if refused:
+        print(
+            "geweigerd: er is niets opgeslagen" if args.lang == "nl" else "refused: nothing was stored", file=sys.stderr
+        )
+        return 1
+    results = store_many(engine_for(), [(c.frames, DeliveryMeta(c.file_name, c.sha256, by)) for c in checked])
+    for c, result in zip(checked, results, strict=True):
+        if result.unchanged:
+            print(f"{c.file_name}: ongewijzigd (dit bestand is al aangeleverd) / unchanged (already delivered)")
+        else:
+            stored = ", ".join(f"{k} {v}" for k, v in result.stored.items())
+            replaced = sum(result.replaced.values())
+            print(f"{c.file_name}: opgeslagen als levering {result.delivery_id} ({stored}; {replaced} rijen vervangen)")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from kpi.delivery.storage import engine_for
+    from kpi.metrics import facts
+    from kpi.views.export import write_export
+
+    try:
+        write_export(args.out, facts.filtered_sheets(engine_for(), args.year, args.school, args.route, args.level))
+    except ValueError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    print(f"export: {args.out}")
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from kpi.delivery.template import template_bytes
+
+    args.out.write_bytes(template_bytes())
+    print(f"template: {args.out}")
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from kpi.delivery.storage import delivery_history, engine_for
+
+    history = delivery_history(engine_for())
+    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
+        print(history.to_string(index=False) if not history.empty else "(geen leveringen / no deliveries)")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from kpi.delivery.storage import engine_for, restore
+
+    try:
+        result = restore(engine_for(), args.id, actor(args))
+    except KeyError:
+        print(f"onbekende levering / unknown delivery: {args.id}", file=sys.stderr)
+        return 1
+    print(f"levering {args.id} hersteld als levering {result.delivery_id}")
+    return 0

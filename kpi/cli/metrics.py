@@ -1,0 +1,39 @@
+"""Commands for KPI values."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kpi.cli.common import add_filters
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add this stage's commands."""
+    kpis = commands.add_parser("kpis", help="KPI values")
+    add_filters(kpis)
+    kpis.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    kpis.set_defaults(handler=_kpis)
+
+
+def _kpis(args: argparse.Namespace) -> int:
+    from kpi.delivery.storage import engine_for
+    from kpi.metrics.compute import kpi_values
+    from kpi.metrics.facts import Filters, load_facts
+    from kpi.metrics.targets import TargetsError, load_targets
+    from kpi.views.report import results_csv, results_json, results_table
+
+    try:
+        targets = load_targets()
+    except TargetsError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    filters = Filters(tuple(args.school), (args.route,) if args.route else (), tuple(args.level))
+    results = kpi_values(load_facts(engine_for()), targets, filters, args.year, args.lang)
+    if args.format == "json":
+        print(results_json(results))
+    elif args.format == "csv":
+        sys.stdout.write(results_csv(results).decode("utf-8-sig"))
+    else:
+        print(results_table(results))
+    return 0

@@ -1,0 +1,53 @@
+"""Commands for data that is not a school delivery: the demo set and DUO open data."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kpi.cli.common import actor
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add this stage's commands."""
+    demo = commands.add_parser("demo", help="fill an empty database with the demo data set")
+    demo.add_argument(
+        "--retire", action="store_true", help="stop counting the demo set (before going live); it stays in the history"
+    )
+    demo.add_argument("--by", default=None)
+    demo.set_defaults(handler=_demo)
+
+    duo = commands.add_parser("duo-examens", help="turn DUO's exam open data (CSV) into a delivery workbook")
+    duo.add_argument("source", type=Path)
+    duo.add_argument("out", type=Path)
+    duo.add_argument("--gemeente", action="append", default=[], help="keep these municipalities only (e.g. HILVERSUM)")
+    duo.set_defaults(handler=_duo_exams)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from kpi.delivery.storage import engine_for
+    from kpi.sources.demo import load_demo, retire_demo
+
+    if args.retire:
+        rows = retire_demo(engine_for(), actor(args))
+        print(f"demogegevens telt niet meer mee ({rows} regels) / demo data retired ({rows} rows)")
+        return 0
+    loaded = load_demo(engine_for())
+    print(
+        "demo geladen / demo loaded" if loaded else "database niet leeg: demo niet geladen / not empty: demo not loaded"
+    )
+    return 0
+
+
+def _duo_exams(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from kpi.sources.duo import duo_exam_rows, read_duo_exams
+
+    rows = duo_exam_rows(read_duo_exams(args.source), tuple(args.gemeente))
+    with pd.ExcelWriter(args.out, engine="openpyxl") as writer:
+        rows.to_excel(writer, sheet_name="leerlingen", index=False)
+    print(
+        f"{args.out}: {len(rows)} regels / rows (leerlingen, gediplomeerd); lever aan met: python -m kpi import {args.out}"
+    )
+    return 0
