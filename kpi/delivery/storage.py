@@ -14,7 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi import paths
+from kpi.db import metadata
 from kpi.delivery.schema import SHEETS, SUPPRESSED_SUFFIX, Sheet
+from kpi.settings import audit  # noqa: F401  (registers the audit table in the shared metadata)
 
 DATA_DIR = paths.DATA_DIR
 DEFAULT_URL = f"sqlite:///{DATA_DIR / 'techniekpact.db'}"
@@ -31,7 +33,6 @@ SQL_TYPES = {
     "bool": sa.Boolean,
 }
 
-metadata = sa.MetaData()
 deliveries = sa.Table(
     "deliveries",
     metadata,

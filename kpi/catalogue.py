@@ -1,0 +1,34 @@
+"""The one catalogue of user-facing words (`kpi/words.toml`) and the one way to look them up."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
+
+LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+CATALOGUE_FILE = Path(__file__).with_name("words.toml")
+
+
+@functools.cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every entry: key -> {language: text}."""
+    with CATALOGUE_FILE.open("rb") as file:
+        return dict(_entries(tomllib.load(file)))
+
+
+def _entries(table: dict, prefix: str = ""):
+    """Nested TOML tables (`[status.gehaald]`) become dotted keys (`status.gehaald`)."""
+    for key, value in table.items():
+        if DEFAULT_LANGUAGE in value and isinstance(value[DEFAULT_LANGUAGE], str):
+            yield prefix + key, value
+        else:
+            yield from _entries(value, f"{prefix}{key}.")
+
+
+def word(key: str, language: str = DEFAULT_LANGUAGE, **values: object) -> str:
+    """The text for `key` in `language` (Dutch when that language lacks it), placeholders filled."""
+    entry = catalogue()[key]
+    text = entry.get(language) or entry[DEFAULT_LANGUAGE]
+    return text.format(**values) if values else text
