@@ -16,7 +16,6 @@ from sqlalchemy.engine import Engine
 from kpi import paths
 from kpi.db import metadata
 from kpi.delivery.schema import SHEETS, SUPPRESSED_SUFFIX, Sheet
-from kpi.settings import audit  # noqa: F401  (registers the audit table in the shared metadata)
 
 DATA_DIR = paths.DATA_DIR
 DEFAULT_URL = f"sqlite:///{DATA_DIR / 'techniekpact.db'}"
@@ -114,6 +113,8 @@ def engine_for(url: str | None = None) -> Engine:
         database = engine.url.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+    import kpi.tables  # noqa: F401  (every stage's tables in the metadata)
+
     metadata.create_all(engine)  # creates what is missing; never drops
     with engine.begin() as conn:
         if conn.execute(sa.select(current_scopes.c.year).limit(1)).first() is None:
