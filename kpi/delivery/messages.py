@@ -17,10 +17,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Het bestand is {size_mb} MB; de grens is {limit_mb} MB. Splits het bestand of lever per schooljaar aan.",
         "The file is {size_mb} MB; the limit is {limit_mb} MB. Split it or deliver one school year at a time.",
     ),
-    "file_unreadable": (
-        "Dit bestand is geen leesbaar Excel-, ODS- of CSV-bestand ({detail}). Sla het op als .xlsx of .csv en probeer opnieuw.",
-        "This is not a readable Excel, ODS or CSV file ({detail}). Save it as .xlsx or .csv and try again.",
-    ),
     "file_encrypted": (
         "Het bestand is beveiligd met een wachtwoord. Sla het op zonder wachtwoord en lever het opnieuw aan.",
         "The file is password-protected. Save it without a password and deliver it again.",

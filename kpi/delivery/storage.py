@@ -460,12 +460,29 @@ def delivery_frames(engine: Engine, delivery_id: int) -> dict[str, pd.DataFrame]
     return frames
 
 
-def restore(engine: Engine, delivery_id: int, by: str) -> StoreResult:
-    """Make an earlier delivery current again, as a new delivery in the history; KeyError if unknown."""
+def _delivery_record(engine: Engine, delivery_id: int) -> sa.RowMapping:
     with engine.connect() as conn:
         original = conn.execute(sa.select(deliveries).where(deliveries.c.id == delivery_id)).mappings().first()
     if original is None:
         raise KeyError(delivery_id)
+    return original
+
+
+def describe_delivery(engine: Engine, delivery_id: int) -> EarlierDelivery:
+    """Number, time, who and file of a delivery; KeyError if unknown."""
+    return _earlier(_delivery_record(engine, delivery_id))
+
+
+def delivery_row_counts(engine: Engine, delivery_id: int) -> tuple[int, int]:
+    """How many rows a delivery brought, and how many of them count now."""
+    with engine.connect() as conn:
+        return _row_counts(conn, [delivery_id]).get(delivery_id, (0, 0))
+
+
+def restore(engine: Engine, delivery_id: int, by: str) -> StoreResult:
+    """Make an earlier delivery current again, as a new delivery in the history; KeyError if unknown,
+    LevelConflictError if it would count an institution next to its locations."""
+    original = _delivery_record(engine, delivery_id)
     meta = DeliveryMeta(original["file_name"], original["sha256"], by, kind="restore", restored_from=delivery_id)
     return store(engine, delivery_frames(engine, delivery_id), meta)
 
