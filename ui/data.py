@@ -12,6 +12,7 @@ from kpi.metrics.facts import Facts, Filters, load_facts
 from kpi.metrics.privacy import protected_results
 from kpi.metrics.registry import REGISTRY
 from kpi.metrics.targets import Target, load_targets
+from kpi.settings.actions import Action, action_register
 from kpi.settings.reference import techniek_lookup, techniek_table, unknown_programs
 from kpi.sources.demo import demo_wanted, holds_demo, load_demo
 from kpi.views.explorer import Selection, explorer_options, explorer_pivot, explorer_rows, school_names
@@ -82,3 +83,8 @@ def demo_shown(data: tuple[int, int]) -> bool:
 @st.cache_data(ttl=3600, max_entries=8)
 def unclassified(data: tuple[int, int]) -> pd.DataFrame:
     return unknown_programs(facts(data).leerlingen, techniek_lookup(techniek_table()))
+
+
+def actions() -> list[Action]:
+    """The action register, read fresh: it is small, and an update must show at once."""
+    return action_register(engine())
