@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
 import zipfile
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import pandas as pd
 from kpi.delivery.messages import Problem
 from kpi.delivery.schema import SHEETS, Sheet, normalise_key
 
+LOG = logging.getLogger(__name__)
 HEADER_SEARCH_ROWS = 30
 DEFAULT_MAX_UPLOAD_MB = 50
 UNPACKED_FACTOR = 20
@@ -157,7 +159,7 @@ def raw_sheets(data: bytes, filename: str = "") -> tuple[list[RawSheet], list[Pr
     if kind == "encrypted":
         raise RefusedFile(Problem("file_encrypted"))
     if kind == "unknown":
-        raise RefusedFile(Problem("file_unreadable", params={"detail": "onbekende inhoud / unknown content"}))
+        raise RefusedFile(Problem("file_unreadable"))
     if extension in expected and expected[extension] != kind:
         detected = "CSV" if kind == "text" else kind
         params = {"extension": extension, "detected": detected}
@@ -173,5 +175,6 @@ def raw_sheets(data: bytes, filename: str = "") -> tuple[list[RawSheet], list[Pr
     except RefusedFile:
         raise
     except Exception as error:  # the readers raise many kinds; all mean "not readable"
-        raise RefusedFile(Problem("file_unreadable", params={"detail": type(error).__name__})) from error
+        LOG.info("unreadable %r: %s: %s", filename, type(error).__name__, error)  # the detail is for operators
+        raise RefusedFile(Problem("file_unreadable")) from error
     return [_located(name, frame) for name, frame in frames], notes
