@@ -25,6 +25,58 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Het bestand zou uitgepakt meer dan {limit_mb} MB zijn; zo'n bestand wordt niet gelezen.",
         "Unpacked, the file would be more than {limit_mb} MB; such a file is not read.",
     ),
+    # --- reading limits ---
+    "file_too_many_cells": (
+        "Het blad reikt tot cel {cell} ({rows} rijen × {columns} kolommen); de grens is {limit} cellen. "
+        "Verwijder lege rijen en kolommen onder en naast de gegevens (ook opmaak) en lever opnieuw aan.",
+        "The sheet reaches cell {cell} ({rows} rows × {columns} columns); the limit is {limit} cells. "
+        "Delete empty rows and columns below and beside the data (formatting too) and deliver again.",
+    ),
+    "file_read_memory": (
+        "Het lezen van dit bestand ging over de geheugengrens van {limit_mb} MB en is gestopt; er is niets "
+        "opgeslagen. Verwijder lege rijen en kolommen of splits het bestand.",
+        "Reading this file went over the memory limit of {limit_mb} MB and was stopped; nothing was stored. "
+        "Delete empty rows and columns or split the file.",
+    ),
+    "file_read_timeout": (
+        "Het lezen van dit bestand duurde langer dan {seconds} seconden en is gestopt; splits het bestand.",
+        "Reading this file took longer than {seconds} seconds and was stopped; split the file.",
+    ),
+    "file_nul": (
+        "Het bestand bevat een NUL-teken (een onzichtbaar teken dat in tekst niet hoort); sla het opnieuw op als CSV.",
+        "The file contains a NUL character (an invisible character that does not belong in text); save it as CSV again.",
+    ),
+    "file_mixed_encoding": (
+        "Het bestand mengt twee tekencoderingen (UTF-8 en een andere) vanaf deze regel; letters als é zouden "
+        "verminkt raken. Sla het op als 'CSV UTF-8'.",
+        "The file mixes two character encodings (UTF-8 and another) from this line on; letters such as é would be "
+        "garbled. Save it as 'CSV UTF-8'.",
+    ),
+    "csv_too_many_lines": (
+        "Het bestand heeft meer dan {limit} regels (ook lege regels tellen); splits het bestand.",
+        "The file has more than {limit} lines (empty lines count too); split the file.",
+    ),
+    "csv_line_too_long": (
+        "Deze regel is langer dan {limit} tekens; zo'n regel komt in een export niet voor.",
+        "This line is longer than {limit} characters; an export has no such line.",
+    ),
+    "csv_too_many_fields": (
+        "Deze regel heeft meer dan {limit} velden; controleer het scheidingsteken.",
+        "This line has more than {limit} fields; check the separator.",
+    ),
+    "count_thousands": (
+        "'{value}' heeft een punt of komma als scheiding van duizendtallen; schrijf het aantal zonder (1000).",
+        "'{value}' has a point or comma as thousands separator; write the count without it (1000).",
+    ),
+    "text_control": (
+        "Tekst met een onzichtbaar stuurteken (zoals NUL of een escape-teken); verwijder het.",
+        "Text with an invisible control character (such as NUL or escape); remove it.",
+    ),
+    "text_too_long": (
+        "Tekst van meer dan {limit} tekens; zo lang is geen naam of omschrijving.",
+        "Text of more than {limit} characters; no name or description is that long.",
+    ),
+    # --- end reading limits ---
     "file_kind_mismatch": (
         "De naam eindigt op {extension}, maar de inhoud is {detected}; het bestand is gelezen als {detected}.",
         "The name ends in {extension}, but the content is {detected}; the file was read as {detected}.",
