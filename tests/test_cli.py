@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 
 from kpi.__main__ import main
-from kpi.metrics.compute import JSON_FIELDS
 from kpi.settings.reference import TECHNIEK_TABLE
 from kpi.sources.demo import demo_deliveries
+from kpi.views.report import JSON_FIELDS
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
 
 

@@ -9,6 +9,7 @@ from kpi.metrics.compute import kpi_values, point_status, progress_to_target, pr
 from kpi.metrics.facts import REGION, Filters, facts_from_frames
 from kpi.metrics.registry import REGISTRY
 from kpi.metrics.targets import Target, TargetsError, load_targets, parse_targets
+from kpi.views.formatting import reason_text
 
 LOOKUP = {"pie": True, "bwi": True, "d&p": False, "ictbeheer": True, "engineering": True, "commercie": False}
 
@@ -231,7 +232,10 @@ def test_range_crossing_the_target_gives_onvoldoende_data_with_reason():
     rows.append(leerling(2016, "uitval", 3, program="BWI", route=route))  # 4/50..7/50 around 5/50
     result = value_of(facts_of(leerlingen=rows), "vakmanschapsroute_uitval", 2016)
     assert (result["status"], result["reason"]) == ("onvoldoende_data", "range_spans")
-    assert "<5" in result["reason_text"]
+    assert reason_text(result, "nl") == (
+        "kleine aantallen (<5): de waarde ligt tussen 8,0% en 14,0%, te onzeker voor een oordeel"
+    )
+    assert "between 8.0% and 14.0%" in reason_text(result, "en")
 
 
 FILTER_ROWS = [
