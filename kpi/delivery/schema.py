@@ -7,13 +7,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+import pandas as pd
+
 Kind = Literal["year", "brin", "kvk", "crebo", "text", "enum", "int", "count", "bool"]
 
 SUPPRESSED_SUFFIX = "_onderdrukt"
 """Count column `x` is stored with a boolean `x_onderdrukt`: the school wrote `<5` or `*`."""
-
-EXCEL_ROW = "excel_rij"
-"""The row number as Excel shows it, carried from reading to the problem report."""
 
 
 def normalise_key(text: object) -> str:
@@ -170,6 +169,30 @@ ARBEIDSMARKT = Sheet(
 )  # fmt: skip
 
 SHEETS: dict[str, Sheet] = {s.name: s for s in (LEERLINGEN, ORGANISATIES, WERKENDEN, ARBEIDSMARKT)}
+
+STORED_DTYPES: dict[str, str] = {"year": "Int64", "int": "Int64", "count": "Int64", "bool": "boolean"}
+"""The pandas type of each kind of column once checked; every other kind is text (object, or category)."""
+
+
+def typed(frame: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
+    """A new frame in the sheet's stored columns and types: numbers Int64 (never 12.0), yes/no as boolean, text as
+    object with None for missing (categorical text stays categorical), `_onderdrukt` flags bool. Missing columns are
+    added empty. The one place that casts facts to their schema's types."""
+    kinds = {c.name: c.kind for c in sheet.columns}
+    columns = {}
+    for name in sheet.stored_columns:
+        values = frame[name] if name in frame else pd.Series(None, index=frame.index, dtype="object")
+        if name not in kinds:  # the suppressed flag of a count
+            columns[name] = values.astype("boolean").fillna(False).astype(bool)
+        elif kinds[name] in STORED_DTYPES:
+            dtype = STORED_DTYPES[kinds[name]]
+            columns[name] = (pd.to_numeric(values) if dtype == "Int64" else values).astype(dtype)
+        elif isinstance(values.dtype, pd.CategoricalDtype):
+            columns[name] = values
+        else:
+            columns[name] = values.astype("object").where(values.notna(), None)
+    return pd.DataFrame(columns, index=frame.index)
+
 
 FIRST_YEAR = 2000
 """Earliest school year accepted; the latest is next calendar year."""

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from kpi.delivery.schema import SHEETS, SUPPRESSED_SUFFIX
+from kpi.delivery.schema import LEERLINGEN, SHEETS, SUPPRESSED_SUFFIX, typed
 from kpi.delivery.storage import DeliveryMeta, StoreResult, counts_any, is_empty, retire, store_many
 
 YEARS = range(2012, 2020)
@@ -217,32 +217,17 @@ def _regional(rng: np.random.Generator) -> dict[str, pd.DataFrame]:
     }
 
 
-def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame in its sheet's stored columns and types, as validation would deliver it."""
-    sheet = SHEETS[name]
-    frame = frame.copy()
-    for column in sheet.stored_columns:
-        if column not in frame:
-            frame[column] = False if column.endswith(SUPPRESSED_SUFFIX) else None
-    for count in sheet.counts:
-        frame[count] = frame[count].astype("Int64")
-        frame[count + SUPPRESSED_SUFFIX] = frame[count + SUPPRESSED_SUFFIX].fillna(False).astype(bool)
-    if "leerjaar" in frame:
-        frame["leerjaar"] = frame["leerjaar"].astype("Int64")
-    return frame[list(sheet.stored_columns)]
-
-
 def demo_deliveries(seed: int = SEED) -> list[tuple[str, dict[str, pd.DataFrame]]]:
     """The demo set as deliveries: one file per school, one regional file; same seed, same data."""
     rng = np.random.default_rng(seed)
     deliveries = [
-        (f"demo_{brin}_{name}.xlsx", {"leerlingen": _typed("leerlingen", _vo_school(rng, brin, name, *rest))})
+        (f"demo_{brin}_{name}.xlsx", {"leerlingen": typed(_vo_school(rng, brin, name, *rest), LEERLINGEN)})
         for brin, name, *rest in VO_SCHOOLS
     ]
     deliveries.append(
-        (f"demo_{MBO_SCHOOL[0]}_{MBO_SCHOOL[1]}.xlsx", {"leerlingen": _typed("leerlingen", _mbo_school(rng))})
+        (f"demo_{MBO_SCHOOL[0]}_{MBO_SCHOOL[1]}.xlsx", {"leerlingen": typed(_mbo_school(rng), LEERLINGEN)})
     )
-    regional = {name: _typed(name, frame) for name, frame in _regional(rng).items()}
+    regional = {name: typed(frame, SHEETS[name]) for name, frame in _regional(rng).items()}
     deliveries.append(("demo_regio_Gooi_en_Vechtstreek.xlsx", regional))
     return deliveries
 
