@@ -12,8 +12,8 @@ STATUSES: tuple[Status, ...] = ("gehaald", "op_koers", "achter", "niet_gehaald",
 """Every status a KPI result can have, best first (the overview counts them in this order)."""
 NO_DATA: Status = "onvoldoende_data"
 
-Role = Literal["viewer", "school", "analyst", "admin"]
-ROLES: tuple[Role, ...] = ("viewer", "school", "analyst", "admin")
+Role = Literal["viewer", "stuurgroep", "school", "analyst", "admin"]
+ROLES: tuple[Role, ...] = ("viewer", "stuurgroep", "school", "analyst", "admin")
 SEES_SMALL_NUMBERS: frozenset[str] = frozenset({"analyst", "admin"})
 """Roles that may see counts from 1 to 4; every other role sees them masked."""
 

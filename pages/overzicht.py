@@ -7,6 +7,7 @@ from kpi.metrics.registry import ACTION_LINES, REGISTRY
 from kpi.views.formatting import school_year
 from kpi.views.pack import meeting_pack_html, meeting_pack_xlsx
 from ui import data, session
+from ui.actions import actions_summary
 from ui.i18n import language, t
 from ui.widgets import empty_state, kpi_card, or_stop, status_badge, year_select
 
@@ -25,6 +26,7 @@ for column, status in zip(summary, STATUSES, strict=True):
     column.markdown(
         f"{status_badge(status)} &nbsp; **{int((chosen['status'] == status).sum())}**", unsafe_allow_html=True
     )
+actions_summary(data.actions())
 for line in ACTION_LINES:
     rows = chosen[chosen["action_line"] == line]
     st.header(t(f"action_line.{line}"))

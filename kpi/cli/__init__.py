@@ -9,9 +9,9 @@ import argparse
 import sys
 
 from kpi.catalogue import DEFAULT_LANGUAGE, LANGUAGES
-from kpi.cli import delivery, metrics, settings, sources
+from kpi.cli import actions, delivery, metrics, settings, sources
 
-STAGES = (delivery, metrics, sources, settings)
+STAGES = (delivery, metrics, sources, settings, actions)
 
 
 def parser() -> argparse.ArgumentParser:
