@@ -17,18 +17,7 @@ from kpi.settings.reference import TECHNIEK_TABLE
 from kpi.sources.demo import demo_deliveries
 from kpi.views.report import JSON_FIELDS
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    monkeypatch.setenv("TECHNIEKPACT_DB", f"sqlite:///{tmp_path / 'cli.db'}")
-    return tmp_path
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.conftest import run_cli as run
 
 
 def test_template_fill_import_history_reimport_restore(db, capsys):
