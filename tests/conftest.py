@@ -91,15 +91,12 @@ def any_engine(request, tmp_path):
     url = _postgres_url()
     if url is None:
         pytest.skip("no PostgreSQL server at TECHNIEKPACT_TEST_PG (.ci/run starts one; see README)")
-    import sqlalchemy as sa
-
     from kpi.delivery.storage import metadata
 
     engine = engine_for(url)
     metadata.drop_all(engine)  # a scratch database of the tests only
     metadata.create_all(engine)
     yield engine
-    with engine.begin() as conn:
-        conn.execute(sa.text("SELECT 1"))
+    assert engine.pool.checkedout() == 0, "the test left a database connection checked out"
     metadata.drop_all(engine)
     engine.dispose()

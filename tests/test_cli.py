@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import tomllib
 import unicodedata
 from pathlib import Path
 
@@ -201,7 +202,9 @@ def test_user_add_reads_the_password_from_stdin(db, capsys, monkeypatch):
     assert run(capsys, "user", "add", "debrink", "--role", "school", "--brin", "14SM05", "--password-stdin")[0] == 0
     assert authenticated("debrink", "een-lang-wachtwoord").schools == ("14SM05",)
     assert authenticated("debrink", "fout") is None
-    assert "password" not in (db / "users.toml").read_text().split("password = ")[1][:20]  # a hash, not the password
+    stored = tomllib.loads((db / "users.toml").read_text())["users"]["debrink"]["password"]
+    assert re.fullmatch(r"scrypt\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{88}", stored)  # salt and digest, base64
+    assert "een-lang-wachtwoord" not in (db / "users.toml").read_text()
     monkeypatch.setattr("sys.stdin", _io.StringIO("kort\n"))
     assert run(capsys, "user", "add", "x", "--role", "admin", "--password-stdin")[0] == 1
     monkeypatch.setattr("sys.stdin", _io.StringIO("een-lang-wachtwoord\n"))

@@ -80,9 +80,13 @@ def test_school_filter_changes_what_is_shown(app_env):
 def test_english_ui(app_env):
     app = _app().run()
     app.segmented_control(key="lang").set_value("EN").run()
-    assert app.title[0].value == "Techniekpact Monitor Gooi & Vechtstreek"
-    assert any(h.value == "Choosing technology" for h in app.header)
+    headers = [h.value for h in app.header]
+    assert "Choosing technology" in headers and "Kiezen voor techniek" not in headers
+    badges = " ".join(m.value for m in app.markdown)
+    assert all(f">{w}</span>" in badges for w in ("met", "on track", "behind", "not met", "insufficient data"))
+    assert ">op koers</span>" not in badges
     assert any(v.endswith("%") and "." in v for v in (m.value for m in app.metric))
+    assert _visit(app, "pages/kiezen.py").title[0].value == "Choosing technology"
 
 
 def test_pages_on_an_empty_database_explain_themselves(app_env, monkeypatch):
@@ -207,7 +211,4 @@ def test_upload_over_the_size_limit_is_refused_in_dutch(app_env, monkeypatch):
     app.file_uploader[0].set_value(("groot.csv", b"x;" * 800_000, "text/csv"))  # 1.5 MB
     app.run()
     assert any("niet opgeslagen" in e.value for e in app.error)
-    assert (
-        "de grens is 0 MB" in _table(app, "verwacht")["verwacht"].iloc[0]
-        or "MB" in _table(app, "verwacht")["verwacht"].iloc[0]
-    )
+    assert _table(app, "verwacht")["verwacht"].iloc[0].startswith("Het bestand is 1,5 MB; de grens is 1 MB.")

@@ -47,7 +47,7 @@ def _user(args: argparse.Namespace) -> int:
     return 0
 
 
-def _reference(args: argparse.Namespace) -> int:
+def _reference(_args: argparse.Namespace) -> int:
     from kpi.delivery.storage import engine_for
     from kpi.metrics import facts
 
