@@ -35,30 +35,14 @@ def leerling(
 
 
 def facts_of(leerlingen=(), organisaties=(), werkenden=(), arbeidsmarkt=()):
-    frames = {}
-    for name, rows in (
-        ("leerlingen", leerlingen),
-        ("organisaties", organisaties),
-        ("werkenden", werkenden),
-        ("arbeidsmarkt", arbeidsmarkt),
-    ):
-        if rows:
-            frame = pd.DataFrame(list(rows))
-            for column in frame.columns:
-                if column.endswith("_onderdrukt"):
-                    frame[column] = frame[column].astype(bool)
-            frames[name] = frame
-    return facts_from_frames(_complete(frames), LOOKUP)
-
-
-def _complete(frames):
-    from kpi.delivery.schema import SHEETS
-
-    for name, frame in frames.items():
-        for column in SHEETS[name].stored_columns:
-            if column not in frame:
-                frame[column] = False if column.endswith("_onderdrukt") else None
-    return frames
+    """Facts from lists of row dicts; columns left out are empty (schema.typed adds them)."""
+    sheets = {
+        "leerlingen": leerlingen,
+        "organisaties": organisaties,
+        "werkenden": werkenden,
+        "arbeidsmarkt": arbeidsmarkt,
+    }
+    return facts_from_frames({name: pd.DataFrame(list(rows)) for name, rows in sheets.items() if rows}, LOOKUP)
 
 
 def org(year, kind, name, wt=None, vvt=None):
