@@ -91,12 +91,20 @@ def any_engine(request, tmp_path):
     url = _postgres_url()
     if url is None:
         pytest.skip("no PostgreSQL server at TECHNIEKPACT_TEST_PG (.ci/run starts one; see README)")
-    from kpi.delivery.storage import metadata
-
+    empty_postgres(url)  # a scratch database of the tests only
     engine = engine_for(url)
-    metadata.drop_all(engine)  # a scratch database of the tests only
-    metadata.create_all(engine)
     yield engine
     assert engine.pool.checkedout() == 0, "the test left a database connection checked out"
-    metadata.drop_all(engine)
+    engine.dispose()
+    empty_postgres(url)
+
+
+def empty_postgres(url: str) -> None:
+    """Drop every table in the test database, the migration record included."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    existing = sa.MetaData()
+    existing.reflect(engine)
+    existing.drop_all(engine)
     engine.dispose()

@@ -65,7 +65,11 @@ current_scopes = sa.Table(
     sa.Column("year", sa.Integer, primary_key=True),
     sa.Column("delivery_id", sa.ForeignKey("deliveries.id"), nullable=False, index=True),
 )
-"""Which delivery counts for each sheet, school ('' for regional sheets) and year."""
+"""Which delivery counts for each sheet, school ('' for regional sheets) and year: THE record of what counts now.
+
+The fact rows' `current` flag is a copy of it (kept for the history's row counts) and each delivery's
+snapshot holds its rows; `disagreements` checks that both agree with this table.
+"""
 
 ARROW_TYPES = {"year": pa.int64(), "int": pa.int64(), "count": pa.int64(), "bool": pa.bool_()}
 
@@ -105,7 +109,7 @@ def _sqlite_pragmas(connection, _record) -> None:
 
 
 def engine_for(url: str | None = None) -> Engine:
-    """An engine on `url` (default: TECHNIEKPACT_DB, else the SQLite file under data/), schema created."""
+    """An engine on `url` (default: TECHNIEKPACT_DB, else the SQLite file under data/), schema upgraded to head."""
     url = url or database_url()
     engine = sa.create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
@@ -113,12 +117,9 @@ def engine_for(url: str | None = None) -> Engine:
         database = engine.url.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-    import kpi.tables  # noqa: F401  (every stage's tables in the metadata)
+    from kpi import migrate
 
-    metadata.create_all(engine)  # creates what is missing; never drops
-    with engine.begin() as conn:
-        if conn.execute(sa.select(current_scopes.c.year).limit(1)).first() is None:
-            rebuild_current_scopes(conn)
+    migrate.upgrade(engine)  # creates or upgrades; never drops
     return engine
 
 
@@ -427,15 +428,36 @@ def _current_part(table: pa.Table, sheet: Sheet, wanted: set[tuple[str, int]]) -
     return table.filter(pa.array(keys.isin(list(wanted))))
 
 
-def rebuild_current_scopes(conn: sa.Connection) -> None:
-    """Derive which delivery counts where from the fact rows (for databases made before that table existed)."""
-    for name, table in FACT_TABLES.items():
-        sheet = SHEETS[name]
-        school = table.c[sheet.school] if sheet.school else sa.literal("")
-        pairs = sa.select(school, table.c[sheet.year], sa.func.max(table.c.delivery_id)).where(table.c.current)
-        for school_value, year, delivery_id in conn.execute(pairs.group_by(school, table.c[sheet.year])).all():
-            row = {"sheet": name, "school": school_value or "", "year": year, "delivery_id": delivery_id}
-            conn.execute(current_scopes.insert().values(**row))
+def disagreements(engine: Engine) -> list[str]:
+    """Where the derived records of what counts differ from `current_scopes` (empty when all agree)."""
+    problems = []
+    with engine.connect() as conn:
+        for name, table in FACT_TABLES.items():
+            sheet = SHEETS[name]
+            school = sa.func.coalesce(table.c[sheet.school], "") if sheet.school else sa.literal("")
+            counted = (
+                sa.select(current_scopes.c.delivery_id)
+                .where(
+                    current_scopes.c.sheet == name,
+                    current_scopes.c.school == school,
+                    current_scopes.c.year == table.c[sheet.year],
+                    current_scopes.c.delivery_id == table.c.delivery_id,
+                )
+                .exists()
+            )
+            wrong = sa.select(sa.func.count()).where(table.c.current != counted)
+            if n := conn.execute(wrong).scalar_one():
+                problems.append(f"{name}: {n} rows whose current flag disagrees with current_scopes")
+        has_snapshot = sa.and_(
+            snapshots.c.delivery_id == current_scopes.c.delivery_id, snapshots.c.sheet == current_scopes.c.sheet
+        )
+        missing = sa.select(current_scopes.c.sheet, current_scopes.c.delivery_id).where(
+            ~sa.exists().where(has_snapshot)
+        )
+        problems += [
+            f"{sheet}: delivery {d} counts but has no snapshot" for sheet, d in conn.execute(missing.distinct())
+        ]
+    return problems
 
 
 def counts_any(engine: Engine, kind: str) -> bool:
