@@ -28,8 +28,13 @@ as_school = None
 if user.role == "school":
     as_school = user.schools[0] if len(user.schools) == 1 else st.selectbox(t("on_behalf"), user.schools, key="namens")
 limit_mb = max_upload_bytes() // (1024 * 1024)
-upload = st.file_uploader(t("upload"), type=["xlsx", "xlsm", "xls", "ods", "csv"], key="upload", help=t("upload_help", mb=limit_mb),
-                          max_upload_size=limit_mb + 1)  # fmt: skip
+upload = st.file_uploader(
+    t("upload"),
+    type=["xlsx", "xlsm", "xls", "ods", "csv"],
+    key="upload",
+    help=t("upload_help", mb=limit_mb),
+    max_upload_size=limit_mb + 1,
+)
 if upload is not None:
     token = (upload.file_id, as_school)
     if st.session_state.get("checked_token") != token:  # check each file once, not on every rerun

@@ -28,9 +28,20 @@ def test_template_fill_import_history_reimport_restore(db, capsys):
     assert workbook.sheetnames == ["Toelichting", "leerlingen", "organisaties", "werkenden", "arbeidsmarkt"]
     sheet = workbook["leerlingen"]
     assert [c.value for c in sheet[1]] == [
-        "schooljaar", "brin", "school", "onderwijssoort", "leerjaar", "opleiding", "crebo", "route", "indicator",
-        "naar_onderwijssoort", "naar_opleiding", "geslacht", "aantal",
-    ]  # fmt: skip
+        "schooljaar",
+        "brin",
+        "school",
+        "onderwijssoort",
+        "leerjaar",
+        "opleiding",
+        "crebo",
+        "route",
+        "indicator",
+        "naar_onderwijssoort",
+        "naar_opleiding",
+        "geslacht",
+        "aantal",
+    ]
     lists = {str(rule.sqref)[0]: rule.formula1 for rule in sheet.data_validations.dataValidation}
     assert "VMBO-BB" in lists["D"] and "doorstroom" in lists["I"]
     # a school fills it in
@@ -144,8 +155,14 @@ def _independent_2016() -> dict[str, float]:
         and r["onderwijssoort"] == "MBO-4"
         and r["opleiding"] in ("ICT-beheer", "Engineering")
     ]
-    to_hbo = [r for r in rows if r["indicator"] == "doorstroom" and r["onderwijssoort"] == "MBO-4" and r["opleiding"] in ("ICT-beheer", "Engineering")
-              and r["naar_onderwijssoort"] in ("HBO-AD", "HBO-BA")]  # fmt: skip
+    to_hbo = [
+        r
+        for r in rows
+        if r["indicator"] == "doorstroom"
+        and r["onderwijssoort"] == "MBO-4"
+        and r["opleiding"] in ("ICT-beheer", "Engineering")
+        and r["naar_onderwijssoort"] in ("HBO-AD", "HBO-BA")
+    ]
     route = [r for r in rows if r["route"] == "Vakmanschapsroute"]
     orgs = [r for r in sheets["organisaties"] if r["jaar"] == 2016]
     work = [r for r in sheets["werkenden"] if r["jaar"] == 2016]

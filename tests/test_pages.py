@@ -12,8 +12,16 @@ from kpi.settings.users import add_user, authenticated
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
 
 DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"
-PAGES = ["pages/overzicht.py", "pages/kiezen.py", "pages/leren.py", "pages/werken.py", "pages/doorstroom.py",
-         "pages/verkenner.py", "pages/doelen.py", "pages/aanleveren.py"]  # fmt: skip
+PAGES = [
+    "pages/overzicht.py",
+    "pages/kiezen.py",
+    "pages/leren.py",
+    "pages/werken.py",
+    "pages/doorstroom.py",
+    "pages/verkenner.py",
+    "pages/doelen.py",
+    "pages/aanleveren.py",
+]
 
 
 @pytest.fixture

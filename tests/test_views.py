@@ -66,9 +66,15 @@ def test_kpi_value(row, language, shown):
 
 
 @pytest.mark.parametrize(
-    ("value", "language", "shown"), [(SMALL, "en", "<5"), (HIDDEN, "en", "hidden"), (HIDDEN, "nl", "verborgen"),
-                                     (1500.0, "nl", "1.500"), ("14SM05", "nl", "14SM05")],
-)  # fmt: skip
+    ("value", "language", "shown"),
+    [
+        (SMALL, "en", "<5"),
+        (HIDDEN, "en", "hidden"),
+        (HIDDEN, "nl", "verborgen"),
+        (1500.0, "nl", "1.500"),
+        ("14SM05", "nl", "14SM05"),
+    ],
+)
 def test_cell_words_masked_codes_and_formats_numbers(value, language, shown):
     assert cell(value, "count", language) == shown
 
@@ -96,11 +102,17 @@ REASONS = [  # row, language, text
     ({"reason": None}, "nl", ""),
     ({"reason": "no_data_year", "year": 2016}, "nl", "geen gegevens voor 2016-2017"),
     ({"reason": "no_baseline", "baseline_year": 2013}, "en", "no data for the baseline year 2013-2014"),
-    ({"reason": "range_spans", "low": 0.08, "high": 0.14, "unit": "share"}, "en",
-     "small numbers (<5): the value lies between 8.0% and 14.0%, too uncertain for a verdict"),
-    ({"reason": "range_spans", "low": 3, "high": 6, "unit": "count"}, "nl",
-     "kleine aantallen (<5): de waarde ligt tussen 3 en 6, te onzeker voor een oordeel"),
-]  # fmt: skip
+    (
+        {"reason": "range_spans", "low": 0.08, "high": 0.14, "unit": "share"},
+        "en",
+        "small numbers (<5): the value lies between 8.0% and 14.0%, too uncertain for a verdict",
+    ),
+    (
+        {"reason": "range_spans", "low": 3, "high": 6, "unit": "count"},
+        "nl",
+        "kleine aantallen (<5): de waarde ligt tussen 3 en 6, te onzeker voor een oordeel",
+    ),
+]
 
 
 @pytest.mark.parametrize(("row", "language", "text"), REASONS)
@@ -179,9 +191,19 @@ def test_a_missing_language_falls_back_to_dutch():
 
 
 def _result(kpi_id, year, value, unit, numerator=None, denominator=None, baseline_year=None, baseline_value=None):
-    return {"id": kpi_id, "year": year, "value": value, "low": value, "high": value, "projection": None,
-            "unit": unit, "numerator": numerator, "denominator": denominator, "baseline_year": baseline_year,
-            "baseline_value": baseline_value}  # fmt: skip
+    return {
+        "id": kpi_id,
+        "year": year,
+        "value": value,
+        "low": value,
+        "high": value,
+        "projection": None,
+        "unit": unit,
+        "numerator": numerator,
+        "denominator": denominator,
+        "baseline_year": baseline_year,
+        "baseline_value": baseline_value,
+    }
 
 
 PROTECTION = [  # role, result, masked, value left
@@ -221,8 +243,9 @@ PROTECTED_TABLES = [  # role, aantal, teller, noemer -> aantal shown, share show
 
 @pytest.mark.parametrize(("role", "count", "numerator", "denominator", "count_shown", "share_shown"), PROTECTED_TABLES)
 def test_protected_table(role, count, numerator, denominator, count_shown, share_shown):
-    frame = pd.DataFrame({"aantal": [count], "teller": [numerator], "noemer": [denominator],
-                          "aandeel": [numerator / denominator]})  # fmt: skip
+    frame = pd.DataFrame(
+        {"aantal": [count], "teller": [numerator], "noemer": [denominator], "aandeel": [numerator / denominator]}
+    )
     shown = protected_table(frame, ["aantal"], role, {"aandeel": ("teller", "noemer")}).iloc[0]
     assert shown["aantal"] == count_shown and shown["aandeel"] == pytest.approx(share_shown)
 
@@ -308,11 +331,31 @@ def _kpi_rows(rows=CHART_ROWS, kpi_id="vmbo_keuze_techniek"):
 
 @pytest.mark.parametrize(
     ("language", "names"),
-    [("nl", ["Bereik door kleine aantallen", "Gemeten", "Basisjaar", "Doel", "Op koers (lijn basis → doel)",
-             "Projectie (trend)"]),
-     ("en", ["Range from small numbers", "Measured", "Baseline", "Target", "On track (baseline → target)",
-             "Projection (trend)"])],
-)  # fmt: skip
+    [
+        (
+            "nl",
+            [
+                "Bereik door kleine aantallen",
+                "Gemeten",
+                "Basisjaar",
+                "Doel",
+                "Op koers (lijn basis → doel)",
+                "Projectie (trend)",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Range from small numbers",
+                "Measured",
+                "Baseline",
+                "Target",
+                "On track (baseline → target)",
+                "Projection (trend)",
+            ],
+        ),
+    ],
+)
 def test_kpi_chart_draws_range_measured_baseline_target_track_and_projection(language, names):
     figure = kpi_chart(_kpi_rows(), language)
     assert [t.name for t in figure.data if t.name] == names
@@ -354,17 +397,33 @@ def _pack_results(role="viewer"):
 
 @pytest.mark.parametrize(
     ("language", "head", "line"),
-    [("nl", ["KPI", "Actielijn", "Jaar", "Waarde", "Doel", "Status", "Toelichting"],
-      ["VMBO-leerlingen die kiezen voor techniek/ICT", "Kiezen voor techniek", "2016-2017", "12", "11", "gehaald", ""]),
-     ("en", ["KPI", "Action line", "Year", "Value", "Target", "Status", "Note"],
-      ["VMBO pupils choosing technology/ICT", "Choosing technology", "2016-2017", "12", "11", "met", ""])],
-)  # fmt: skip
+    [
+        (
+            "nl",
+            ["KPI", "Actielijn", "Jaar", "Waarde", "Doel", "Status", "Toelichting"],
+            [
+                "VMBO-leerlingen die kiezen voor techniek/ICT",
+                "Kiezen voor techniek",
+                "2016-2017",
+                "12",
+                "11",
+                "gehaald",
+                "",
+            ],
+        ),
+        (
+            "en",
+            ["KPI", "Action line", "Year", "Value", "Target", "Status", "Note"],
+            ["VMBO pupils choosing technology/ICT", "Choosing technology", "2016-2017", "12", "11", "met", ""],
+        ),
+    ],
+)
 def test_pack_table_in_words(language, head, line):
     table = pack_table(_pack_results()[0], language)
     assert list(table.columns) == head
     assert table.iloc[0].tolist() == line
     no_data = table.iloc[2].tolist()
-    assert no_data[5] == status_word("onvoldoende_data", language) and no_data[6] == word("reason.no_data", language)  # fmt: skip
+    assert no_data[5] == status_word("onvoldoende_data", language) and no_data[6] == word("reason.no_data", language)
 
 
 def test_pack_shows_masked_values_in_words_and_never_their_numbers():

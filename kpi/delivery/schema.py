@@ -85,9 +85,9 @@ BOOL_SPELLINGS = {
 }
 
 LEVELS = (
-    "PO", "VMBO-BB", "VMBO-KB", "VMBO-GL", "VMBO-TL", "HAVO", "VWO",
-    "MBO-1", "MBO-2", "MBO-3", "MBO-4", "HBO-AD", "HBO-BA", "WO",
-)  # fmt: skip
+    *("PO", "VMBO-BB", "VMBO-KB", "VMBO-GL", "VMBO-TL", "HAVO", "VWO"),
+    *("MBO-1", "MBO-2", "MBO-3", "MBO-4", "HBO-AD", "HBO-BA", "WO"),
+)
 LEVEL_ALIASES = {"MAVO": "VMBO-TL", "VMBO-GT": "VMBO-TL", "AD": "HBO-AD", "HBO": "HBO-BA"}
 LEVEL_ALIASES.update({f"MBO{n}": f"MBO-{n}" for n in range(1, 5)})
 LEVEL_ALIASES.update({f"MBO niveau {n}": f"MBO-{n}" for n in range(1, 5)})
@@ -115,14 +115,18 @@ LEERLINGEN = Sheet(
         Column("route", "enum", aliases=("leerroute",), values=ROUTES, value_aliases={"Ad": "Associate degree"}),
         Column("indicator", "enum", True, ("meting", "soort", "measure"), INDICATORS),
         Column(
-            "naar_onderwijssoort", "enum", aliases=("bestemming", "naar_niveau", "to_level"),
-            values=LEVELS, value_aliases=LEVEL_ALIASES, required_when=("indicator", "doorstroom"),
+            "naar_onderwijssoort",
+            "enum",
+            aliases=("bestemming", "naar_niveau", "to_level"),
+            values=LEVELS,
+            value_aliases=LEVEL_ALIASES,
+            required_when=("indicator", "doorstroom"),
         ),
         Column("naar_opleiding", "text", aliases=("bestemming_opleiding", "to_program")),
         Column("geslacht", "enum", aliases=("gender", "sexe"), values=GENDERS, value_aliases=GENDER_ALIASES),
         Column("aantal", "count", True, ("count", "n", "aantal_leerlingen", "totaal"), minimum=0),
     ),
-)  # fmt: skip
+)
 
 ORGANISATIES = Sheet(
     name="organisaties",
@@ -139,7 +143,7 @@ ORGANISATIES = Sheet(
         Column("activiteiten", "count", aliases=("aantal_activiteiten",), minimum=0),
         Column("leerlingen_bereikt", "count", aliases=("bereik", "bereikte_leerlingen"), minimum=0),
     ),
-)  # fmt: skip
+)
 
 WERKENDEN = Sheet(
     name="werkenden",
@@ -147,14 +151,21 @@ WERKENDEN = Sheet(
     year="jaar",
     columns=(
         Column("jaar", "year", True, ("schooljaar", "year")),
-        Column("regeling", "enum", True, ("traject", "scheme"), SCHEMES, {"omscholing": SCHEMES[0], "opscholing": SCHEMES[1]}),
+        Column(
+            "regeling",
+            "enum",
+            True,
+            ("traject", "scheme"),
+            SCHEMES,
+            {"omscholing": SCHEMES[0], "opscholing": SCHEMES[1]},
+        ),
         Column("sector", "text", aliases=("branche",)),
         Column("van_niveau", "text", aliases=("from_level",)),
         Column("naar_niveau", "text", aliases=("to_level",)),
         Column("gestart", "count", True, ("gestarte_deelnemers", "started", "deelnemers"), minimum=0),
         Column("geslaagd", "count", aliases=("geplaatst", "completed"), minimum=0),
     ),
-)  # fmt: skip
+)
 
 ARBEIDSMARKT = Sheet(
     name="arbeidsmarkt",
@@ -166,7 +177,7 @@ ARBEIDSMARKT = Sheet(
         Column("vervangingsvraag", "count", True, ("replacement_demand",), minimum=0),
         Column("instroom_schoolverlaters", "count", True, ("schoolverlaters", "school_leavers"), minimum=0),
     ),
-)  # fmt: skip
+)
 
 SHEETS: dict[str, Sheet] = {s.name: s for s in (LEERLINGEN, ORGANISATIES, WERKENDEN, ARBEIDSMARKT)}
 

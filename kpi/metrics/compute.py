@@ -281,8 +281,16 @@ def _none(x: object) -> float | None:
 
 def _empty_result(kpi: Kpi, year: int | None, target: Target | None, reason: str) -> dict:
     row = {name: None for name in RESULT_COLUMNS}
-    row.update(id=kpi.id, action_line=kpi.action_line, year=year, unit=kpi.unit, exact=True, status=NO_DATA,
-               reason=reason, unclassified=0)  # fmt: skip
+    row.update(
+        id=kpi.id,
+        action_line=kpi.action_line,
+        year=year,
+        unit=kpi.unit,
+        exact=True,
+        status=NO_DATA,
+        reason=reason,
+        unclassified=0,
+    )
     if target is not None:
         row.update(baseline_year=target.baseline_year, target_year=target.target_year, rule=target.rule)
     return row
@@ -299,9 +307,17 @@ def kpi_results(kpi: Kpi, series: pd.DataFrame, targets: list[Target]) -> list[d
         target = target_for(targets, year)
         row = _empty_result(kpi, year, target, "")
         value = _none(values["value"])
-        row.update(value=value, low=_none(values["low"]), high=_none(values["high"]), exact=bool(values["exact"]),
-                   numerator=_none(values["numerator"]), denominator=_none(values["denominator"]),
-                   unclassified=int(values["unclassified"]), status=None, reason=None)  # fmt: skip
+        row.update(
+            value=value,
+            low=_none(values["low"]),
+            high=_none(values["high"]),
+            exact=bool(values["exact"]),
+            numerator=_none(values["numerator"]),
+            denominator=_none(values["denominator"]),
+            unclassified=int(values["unclassified"]),
+            status=None,
+            reason=None,
+        )
         if value is None:
             row.update(status=NO_DATA, reason="no_data_year")
             rows.append(row)

@@ -17,8 +17,18 @@ from kpi.settings.reference import techniek_flags, techniek_lookup, techniek_tab
 REGULAR_ROUTE = "regulier"
 """The route filter's word for rows without a route."""
 
-CATEGORICAL = ("brin", "school", "onderwijssoort", "opleiding", "route", "indicator", "naar_onderwijssoort",
-               "naar_opleiding", "geslacht", "crebo")  # fmt: skip
+CATEGORICAL = (
+    "brin",
+    "school",
+    "onderwijssoort",
+    "opleiding",
+    "route",
+    "indicator",
+    "naar_onderwijssoort",
+    "naar_opleiding",
+    "geslacht",
+    "crebo",
+)
 
 
 @dataclass(frozen=True)

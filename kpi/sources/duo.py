@@ -52,9 +52,16 @@ def duo_exam_rows(raw: pd.DataFrame, municipalities: tuple[str, ...] = ()) -> pd
             strict=True,
         ):
             rows.append(
-                {"schooljaar": found.group(1), "brin": location, "school": school, "onderwijssoort": _level(kind, program),
-                 "opleiding": _program(program), "indicator": "gediplomeerd", "aantal": count}
-            )  # fmt: skip
+                {
+                    "schooljaar": found.group(1),
+                    "brin": location,
+                    "school": school,
+                    "onderwijssoort": _level(kind, program),
+                    "opleiding": _program(program),
+                    "indicator": "gediplomeerd",
+                    "aantal": count,
+                }
+            )
     columns = [c.name for c in SHEETS["leerlingen"].columns]
     return pd.DataFrame(rows).reindex(columns=columns)
 
