@@ -14,7 +14,7 @@ from ui.i18n import LANGUAGES, language, t
 def language_switch() -> str:
     # The options are the codes themselves, so a link says ?lang=EN.
     st.sidebar.segmented_control(
-        t("language"), list(LANGUAGES), default="NL", key="lang", bind="query-params", required=True
+        t("language"), list(LANGUAGES), default=LANGUAGES[0], key="lang", bind="query-params", required=True
     )
     return language()
 
