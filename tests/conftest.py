@@ -35,6 +35,14 @@ def workbook_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def _reading_in_process(request, monkeypatch):
+    """Read in-process (one Python start less per file); tests marked `isolated` use the child as the app does."""
+    from kpi.delivery import reading
+
+    monkeypatch.setattr(reading, "ISOLATED", request.node.get_closest_marker("isolated") is not None)
+
+
 @pytest.fixture
 def db(tmp_path, monkeypatch):
     """A folder of its own whose SQLite database the commands use (TECHNIEKPACT_DB)."""

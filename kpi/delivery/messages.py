@@ -8,8 +8,6 @@ from typing import Literal
 from kpi.catalogue import word
 
 Severity = Literal["error", "warning"]
-HEADS = ("severity", "sheet", "row", "column", "found", "expected")
-"""The columns of the problem report, in order; their words are `problem_head.<name>`."""
 
 
 @dataclass(frozen=True)
@@ -23,37 +21,19 @@ class Problem:
     value: str | None = None
     severity: Severity = "error"
     params: dict[str, object] = field(default_factory=dict, compare=False)
+    rows: tuple[int, ...] = ()
+    """Every Excel row with this problem, ascending; `row` is the first. One problem, many rows: grouped."""
+
+    def __post_init__(self) -> None:
+        if not self.rows and self.row is not None:
+            object.__setattr__(self, "rows", (self.row,))
+        elif self.rows and self.row is None:
+            object.__setattr__(self, "row", self.rows[0])
 
     def message(self, language: str = "nl") -> str:
-        """What was expected, or what happened, in words."""
+        """What was expected, or what happened, in words (`problem.<code>` in kpi/words.toml)."""
         params = {
             k: f"{v:.1f}".replace(".", ",") if isinstance(v, float) and language == "nl" else v
             for k, v in self.params.items()
         }
         return word(f"problem.{self.code}", language, value=self.value, **params)
-
-    def as_row(self, language: str = "nl") -> dict[str, object]:
-        """The problem as one line of the report, headed in the user's language."""
-        values = (
-            word(f"severity.{self.severity}", language),
-            self.sheet or "",
-            self.row,
-            self.column or "",
-            self.value or "",
-            self.message(language),
-        )
-        return {word(f"problem_head.{h}", language): v for h, v in zip(HEADS, values, strict=True)}
-
-
-def report_lines(problems: list[Problem], language: str = "nl") -> list[str]:
-    """Problems as printable lines: sheet, Excel row, column, value found, what was expected."""
-    sheet, row, column, found = (word(f"problem_head.{h}", language) for h in ("sheet", "row", "column", "found"))
-    lines = []
-    for p in problems:
-        where = [f"{sheet} {p.sheet}" if p.sheet else "", f"{row} {p.row}" if p.row else ""]
-        where.append(f"{column} {p.column}" if p.column else "")
-        where.append(f"{found} '{p.value}'" if p.value not in (None, "") else "")
-        head = word(f"severity.{p.severity}", language).upper()
-        location = ", ".join(w for w in where if w)
-        lines.append(f"{head}: {location} — {p.message(language)}" if location else f"{head}: {p.message(language)}")
-    return lines
