@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kpi.catalogue import word
+from kpi.catalogue import WordedError, word
 from kpi.cli.common import actor, add_filters
 
 
@@ -36,7 +36,6 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from kpi.catalogue import word
     from kpi.delivery.brin import is_brin, normalised_brin
     from kpi.delivery.ingest import checked_file, conflict_problems
     from kpi.delivery.problem_list import problem_summary, report_lines
@@ -90,8 +89,8 @@ def _export(args: argparse.Namespace) -> int:
 
     try:
         write_export(args.out, facts.filtered_sheets(engine_for(), args.year, args.school, args.route, args.level))
-    except ValueError as error:
-        print(str(error), file=sys.stderr)
+    except WordedError as error:
+        print(error.text(args.lang), file=sys.stderr)
         return 2
     print(word("cli.written", args.lang, what="export", path=args.out))
     return 0
