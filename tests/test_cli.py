@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import tomllib
 import unicodedata
 from pathlib import Path
 
@@ -13,22 +14,11 @@ import openpyxl
 import pytest
 
 from kpi.__main__ import main
-from kpi.metrics.compute import JSON_FIELDS
 from kpi.settings.reference import TECHNIEK_TABLE
 from kpi.sources.demo import demo_deliveries
+from kpi.views.report import JSON_FIELDS
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    monkeypatch.setenv("TECHNIEKPACT_DB", f"sqlite:///{tmp_path / 'cli.db'}")
-    return tmp_path
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.conftest import run_cli as run
 
 
 def test_template_fill_import_history_reimport_restore(db, capsys):
@@ -38,9 +28,20 @@ def test_template_fill_import_history_reimport_restore(db, capsys):
     assert workbook.sheetnames == ["Toelichting", "leerlingen", "organisaties", "werkenden", "arbeidsmarkt"]
     sheet = workbook["leerlingen"]
     assert [c.value for c in sheet[1]] == [
-        "schooljaar", "brin", "school", "onderwijssoort", "leerjaar", "opleiding", "crebo", "route", "indicator",
-        "naar_onderwijssoort", "naar_opleiding", "geslacht", "aantal",
-    ]  # fmt: skip
+        "schooljaar",
+        "brin",
+        "school",
+        "onderwijssoort",
+        "leerjaar",
+        "opleiding",
+        "crebo",
+        "route",
+        "indicator",
+        "naar_onderwijssoort",
+        "naar_opleiding",
+        "geslacht",
+        "aantal",
+    ]
     lists = {str(rule.sqref)[0]: rule.formula1 for rule in sheet.data_validations.dataValidation}
     assert "VMBO-BB" in lists["D"] and "doorstroom" in lists["I"]
     # a school fills it in
@@ -154,8 +155,14 @@ def _independent_2016() -> dict[str, float]:
         and r["onderwijssoort"] == "MBO-4"
         and r["opleiding"] in ("ICT-beheer", "Engineering")
     ]
-    to_hbo = [r for r in rows if r["indicator"] == "doorstroom" and r["onderwijssoort"] == "MBO-4" and r["opleiding"] in ("ICT-beheer", "Engineering")
-              and r["naar_onderwijssoort"] in ("HBO-AD", "HBO-BA")]  # fmt: skip
+    to_hbo = [
+        r
+        for r in rows
+        if r["indicator"] == "doorstroom"
+        and r["onderwijssoort"] == "MBO-4"
+        and r["opleiding"] in ("ICT-beheer", "Engineering")
+        and r["naar_onderwijssoort"] in ("HBO-AD", "HBO-BA")
+    ]
     route = [r for r in rows if r["route"] == "Vakmanschapsroute"]
     orgs = [r for r in sheets["organisaties"] if r["jaar"] == 2016]
     work = [r for r in sheets["werkenden"] if r["jaar"] == 2016]
@@ -212,7 +219,9 @@ def test_user_add_reads_the_password_from_stdin(db, capsys, monkeypatch):
     assert run(capsys, "user", "add", "debrink", "--role", "school", "--brin", "14SM05", "--password-stdin")[0] == 0
     assert authenticated("debrink", "een-lang-wachtwoord").schools == ("14SM05",)
     assert authenticated("debrink", "fout") is None
-    assert "password" not in (db / "users.toml").read_text().split("password = ")[1][:20]  # a hash, not the password
+    stored = tomllib.loads((db / "users.toml").read_text())["users"]["debrink"]["password"]
+    assert re.fullmatch(r"scrypt\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{88}", stored)  # salt and digest, base64
+    assert "een-lang-wachtwoord" not in (db / "users.toml").read_text()
     monkeypatch.setattr("sys.stdin", _io.StringIO("kort\n"))
     assert run(capsys, "user", "add", "x", "--role", "admin", "--password-stdin")[0] == 1
     monkeypatch.setattr("sys.stdin", _io.StringIO("een-lang-wachtwoord\n"))
