@@ -112,6 +112,11 @@ REASONS = [  # row, language, text
         "nl",
         "kleine aantallen (<5): de waarde ligt tussen 3 en 6, te onzeker voor een oordeel",
     ),
+    (  # masked for the role: the range is protected too
+        {"reason": "range_spans", "low": math.nan, "high": math.nan, "unit": "share", "masked": HIDDEN},
+        "en",
+        "small numbers (<5): too uncertain for a verdict",
+    ),
 ]
 
 

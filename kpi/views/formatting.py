@@ -73,6 +73,8 @@ def reason_text(row: dict, language: str = "nl") -> str:
     if not isinstance(code, str) or not code:
         return ""
     unit = row.get("unit", "count")
+    if code == "range_spans" and (_missing(row.get("low")) or _missing(row.get("high"))):
+        code = "range_spans_masked"  # the range itself is protected: say why without it
     return word(
         f"reason.{code}",
         language,
