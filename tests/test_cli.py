@@ -242,3 +242,44 @@ def test_demo_set_is_retired_before_going_live(db, capsys):
     assert "demo_retired" in history and history.count("vervangen") >= 10  # kept as history, not deleted
     assert not holds_demo(engine_for())  # banner gone
     assert run(capsys, "demo")[1].startswith("database niet leeg")  # and it does not come back
+
+
+def _mbo_file(db: Path, rows: int = 95) -> Path:
+    path = db / "mbo_college.xlsx"
+    body = [[2015, "25LJ07", "MBO College Hilversum", "MBO-4", 1, f"Opleiding {i}", "instroom", 5] for i in range(rows)]
+    path.write_bytes(workbook_bytes({"leerlingen": [HEADER, *body]}))
+    return path
+
+
+def test_import_of_an_unregistered_school_prints_one_grouped_line(db, capsys):
+    code, out, err = run(capsys, "import", str(_mbo_file(db)))
+    assert code == 1 and out == ""
+    problems = [line for line in err.splitlines() if line.startswith("FOUT")]
+    assert len(problems) == 1
+    assert problems[0].startswith("FOUT: blad leerlingen, rijen 2–96 (95 rijen), kolom brin, gevonden '25LJ07' — ")
+    assert f"== {db / 'mbo_college.xlsx'}: 1 fout in 95 rijen" in err and "niets opgeslagen" in err
+
+
+def test_an_empty_as_is_a_usage_error_not_a_lifted_restriction(db, capsys):
+    good = db / "goed.xlsx"
+    good.write_bytes(workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]}))
+    for empty in ("", " "):
+        code, _, err = run(capsys, "import", str(good), "--as", empty)
+        assert code == 2 and "geen BRIN-code" in err
+    assert "(geen leveringen" in run(capsys, "history")[1]
+
+
+def test_import_refuses_a_second_level_for_the_same_years_naming_the_delivery(db, capsys):
+    whole, location = db / "bestuur.xlsx", db / "brink.xlsx"
+    whole.write_bytes(
+        workbook_bytes({"leerlingen": [HEADER, [2014, "14SM", "GSF", "VMBO-KB", 3, "PIE", "instroom", 100]]})
+    )
+    location.write_bytes(
+        workbook_bytes(
+            {"leerlingen": [HEADER, [2014, "14SM05", "College De Brink", "VMBO-KB", 3, "PIE", "instroom", 100]]}
+        )
+    )
+    assert run(capsys, "import", str(whole), "--by", "bestuur")[0] == 0
+    code, _, err = run(capsys, "import", str(location))
+    assert code == 1
+    assert "FOUT: blad leerlingen, kolom brin, gevonden '14SM05' — Voor 2014 telt al levering 1 (bestuur.xlsx" in err

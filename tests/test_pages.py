@@ -41,7 +41,7 @@ def _app() -> AppTest:
 
 def _table(app: AppTest, column: str):
     """The dataframe shown with this column (st.dataframe keys are not visible to AppTest)."""
-    found = [d.value for d in app.dataframe if column in d.value.columns]
+    found = [d.value for d in [*app.dataframe, *app.table] if column in d.value.columns]
     assert found, f"no table with column {column!r}"
     return found[0]
 
@@ -225,7 +225,7 @@ def test_a_corrupt_file_is_refused_in_one_dutch_sentence(app_env):
         "Dit bestand kan niet worden gelezen: het is geen Excel-, ODS- of CSV-bestand, of het is beschadigd. "
         "Sla het op als .xlsx of .csv en lever het opnieuw aan."
     )
-    assert not [d for d in app.dataframe if "verwacht" in d.value.columns]  # a sentence, not a table cell
+    assert not [d for d in [*app.dataframe, *app.table] if "verwacht" in d.value.columns]  # a sentence, not a cell
 
 
 def test_restore_shows_what_changes_and_asks_for_confirmation(app_env):
