@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from kpi.catalogue import word
+from kpi.catalogue import separators, word
 from kpi.codes import HIDDEN, SMALL
 
 MASKED_KEYS = {SMALL: "masked.small", HIDDEN: "masked.hidden"}
@@ -34,9 +34,8 @@ def number(value: object, unit: str = "count", language: str = "nl", decimals: i
     else:
         places = decimals if decimals is not None else (0 if value == int(value) else 1)
         text = f"{value:,.{places}f}"
-    if language == "nl":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    decimal, thousands = separators(language)
+    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
 
 
 def masked_word(code: str, language: str = "nl") -> str:
