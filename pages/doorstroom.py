@@ -19,7 +19,7 @@ year = st.selectbox(
     t("year"), years, index=len(years) - 1, key="jaar", bind="query-params", format_func=lambda y: f"{y}-{y + 1}"
 )
 protect = not sees_small_numbers(session.role())
-flows = data.flows(data.version(), year, session.filters(), 5 if protect else 0)
+flows = data.flows(data.version(), year, session.filters(), session.role())
 if flows.empty:
     empty_state(year)
     st.stop()

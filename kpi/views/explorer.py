@@ -8,6 +8,7 @@ import pandas as pd
 
 from kpi.metrics.compute import SUPPRESSED_POINT
 from kpi.metrics.facts import REGION, Facts, Filters, filtered_leerlingen
+from kpi.metrics.privacy import Role, protected_table
 
 DIMENSIONS = ("brin", "onderwijssoort", "opleiding", "route", "indicator", "naar_onderwijssoort", "geslacht")
 OTHER = "(leeg)"
@@ -48,6 +49,12 @@ def explorer_pivot(rows: pd.DataFrame, by: str | None) -> pd.DataFrame:
         pivot.columns.name = by
     pivot.index.name = "schooljaar"
     return pivot.astype(float)
+
+
+def protected_pivot(facts: Facts, selection: Selection, by: str | None, role: Role) -> pd.DataFrame:
+    """The pivot as `role` may see it: counts from 1 to 4 as `<5` (the chart draws them as gaps). The gate for the
+    Verkenner's chart, table and downloads."""
+    return protected_table(explorer_pivot(explorer_rows(facts, selection), by), role)
 
 
 def explorer_options(facts: Facts) -> dict[str, list]:

@@ -6,6 +6,7 @@ import pandas as pd
 
 from kpi.metrics.compute import SUPPRESSED_POINT
 from kpi.metrics.facts import REGION, Facts, Filters, filtered_leerlingen
+from kpi.metrics.privacy import LIMIT, Role, sees_small_numbers
 from kpi.metrics.registry import HBO, MBO, MBO4_HBO_PROGRAMS
 
 TECHNIEK_SUFFIX = " techniek/ICT"
@@ -53,3 +54,9 @@ def doorstroom_matrix(facts: Facts, year: int, filters: Filters = REGION, min_co
     grouped["exact"] = ~grouped.pop("onderdrukt")
     grouped = grouped[grouped["aantal"] >= min_count] if min_count else grouped
     return grouped.sort_values("aantal", ascending=False).reset_index(drop=True)[COLUMNS]
+
+
+def protected_flows(facts: Facts, year: int, role: Role, filters: Filters = REGION) -> pd.DataFrame:
+    """The flows as `role` may see them: a flow below 5 is left out (a Sankey cannot draw `<5`). The gate for the
+    Doorstroom page and its download."""
+    return doorstroom_matrix(facts, year, filters, 0 if sees_small_numbers(role) else LIMIT)
