@@ -6,6 +6,7 @@ import streamlit as st
 from kpi.metrics.registry import ACTION_LINES, KPIS
 from kpi.metrics.targets import TargetsError
 from kpi.settings.reference import techniek_table
+from kpi.views.safety import markdown_text
 from ui import data
 from ui.i18n import language, t
 
@@ -14,7 +15,7 @@ lang = language()
 try:
     targets = data.targets()
 except TargetsError as error:
-    st.error(t("targets_broken", error=error))
+    st.error(t("targets_broken", error=markdown_text(error)))
     st.stop()
 lines = []
 for kpi in KPIS:

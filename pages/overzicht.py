@@ -5,6 +5,7 @@ import streamlit as st
 from kpi.metrics.registry import ACTION_LINES, REGISTRY
 from kpi.metrics.targets import TargetsError
 from kpi.views.pack import meeting_pack_html, meeting_pack_xlsx
+from kpi.views.safety import markdown_text
 from ui import data, session
 from ui.i18n import language, t
 from ui.widgets import STATUS_ORDER, empty_state, kpi_card, status_badge
@@ -14,7 +15,7 @@ lang = language()
 try:
     everything = data.results(data.version(), session.filters(), None, lang, session.role())
 except TargetsError as error:
-    st.error(t("targets_broken", error=error))
+    st.error(t("targets_broken", error=markdown_text(error)))
     st.stop()
 years = sorted({int(y) for y in everything["year"].dropna()})
 if not years:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from kpi.metrics.registry import KPIS
 from kpi.metrics.targets import TargetsError
+from kpi.views.safety import markdown_text
 from ui import data, session
 from ui.i18n import language, t
 from ui.widgets import empty_state, kpi_detail
@@ -14,7 +15,7 @@ def render(lines: tuple[str, ...], title_key: str) -> None:
     try:
         everything = data.results(data.version(), session.filters(), None, language(), session.role())
     except TargetsError as error:
-        st.error(t("targets_broken", error=error))
+        st.error(t("targets_broken", error=markdown_text(error)))
         return
     years = sorted({int(y) for y in everything["year"].dropna()})
     if not years:

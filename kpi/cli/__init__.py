@@ -9,6 +9,7 @@ import argparse
 import sys
 
 from kpi.cli import delivery, metrics, settings, sources
+from kpi.cli.common import printable_output
 
 STAGES = (delivery, metrics, sources, settings)
 
@@ -26,7 +27,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; its exit status."""
     args = parser().parse_args(argv)
-    return args.handler(args)
+    with printable_output():  # values from files never reach the terminal as escape codes
+        return args.handler(args)
 
 
 if __name__ == "__main__":

@@ -11,11 +11,11 @@ import pandas as pd
 from kpi.delivery.messages import Problem
 from kpi.delivery.reading import RawSheet
 from kpi.delivery.schema import FIRST_YEAR, SUPPRESSED_SUFFIX, Column, Sheet, normalise_key
+from kpi.views.safety import formula_like
 
 SUPPRESSION_MARKERS = ("<5", "*")
 AMBIGUOUS_MARKERS = ("-", ".")
 TOTAL_WORDS = {"totaal", "total", "totalen", "eindtotaal", "grandtotal"}
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 Parsed = tuple[pd.Series, pd.Series]
 """Parsed values, and per row an error code (NA where the value is fine)."""
@@ -231,11 +231,10 @@ def clean_sheet(
             needed = (clean[other] == value).fillna(False) & ~present
             problems += _problems_at(needed, raw, sheet, column.name, "required_when", {"other": other, "when": value})
         if column.kind == "text":
-            formula = _spread(distinct.str.startswith(FORMULA_STARTS).fillna(False), row_codes, False, clean.index)
+            formula = _spread(formula_like(distinct), row_codes, False, clean.index)
             for p in _problems_at(formula.astype(bool), raw, sheet, column.name, "text_formula"):
-                problems.append(
-                    Problem(p.code, p.sheet, p.row, p.column, p.value, "warning", {"first": (p.value or " ")[0]})
-                )
+                first = (p.value or " ").lstrip()[:1] or " "
+                problems.append(Problem(p.code, p.sheet, p.row, p.column, p.value, "warning", {"first": first}))
     if sheet.school:
         problems += _school_problems(clean, raw, sheet, known_schools, as_school)
     elif as_school:
