@@ -15,9 +15,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     kpis.add_argument("--format", choices=["table", "csv", "json"], default="table")
     kpis.add_argument(
         "--role",
-        choices=["viewer", "school", "analyst", "admin"],
+        choices=["viewer", "stuurgroep", "school", "analyst", "admin"],
         default="admin",
-        help="show what this role sees: viewer and school get counts 1-4 as <5 and shares on fewer than 5 hidden",
+        help="show what this role sees: viewer, stuurgroep and school get counts 1-4 as <5 and shares on fewer than 5 hidden",
     )
     kpis.set_defaults(handler=_kpis)
 
