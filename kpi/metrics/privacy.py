@@ -97,8 +97,8 @@ def protected_series(series: pd.DataFrame, unit: str, role: str) -> pd.DataFrame
         hidden, certain = _count_mask(protected, ("value", "low", "high"))
         protected.loc[hidden, "masked"] = HIDDEN
         protected.loc[certain, "masked"] = SMALL
-    numbers = [c for c in SERIES_NUMBERS if c in protected]
-    protected.loc[hidden, numbers] = np.nan
+    if hidden.any():
+        protected.loc[hidden, [c for c in SERIES_NUMBERS if c in protected]] = np.nan
     return protected
 
 
@@ -121,7 +121,7 @@ def masked_results(results: pd.DataFrame, role: str) -> pd.DataFrame:
     protected = results.copy()
     if "masked" not in protected:
         protected["masked"] = None
-    protected["masked"] = protected["masked"].astype("object")
+    protected["masked"] = protected["masked"].astype("object").where(protected["masked"].notna(), None)
     if sees_small_numbers(role) or protected.empty:
         return protected
     numeric = _numeric_columns(protected, ())
@@ -159,13 +159,12 @@ def protected_table(
     """Any table for a role: counts from 1 to 4 shown as `<5`, a share column `verborgen` when a part is below 5.
 
     `counts` defaults to every numeric column that is not a share, a year or in `keep`: a column nobody thought
-    of is protected too. The parts of a hidden share become `verborgen` as well.
+    of is protected too (the parts of a share are counts like any other).
     """
     if sees_small_numbers(role) or frame.empty:
         return frame
     shares = shares or {}
     protected = frame.copy()
-    parts = {p for pair in shares.values() for p in pair}
     count_columns = _numeric_columns(frame, [*keep, *shares]) if counts is None else list(counts)
     for column in count_columns:
         small = is_small(frame[column])
@@ -174,6 +173,5 @@ def protected_table(
     for column, (numerator, denominator) in shares.items():
         few = (is_few(frame[numerator]) | is_few(frame[denominator])) & frame[column].notna()
         if few.any():
-            for target in (column, *[p for p in (numerator, denominator) if p in parts]):
-                protected[target] = protected[target].astype(object).where(~few, HIDDEN)
+            protected[column] = protected[column].astype(object).where(~few, HIDDEN)
     return protected
