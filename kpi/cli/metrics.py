@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from kpi.cli.common import add_filters
+from kpi.codes import ROLES
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -15,7 +16,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     kpis.add_argument("--format", choices=["table", "csv", "json"], default="table")
     kpis.add_argument(
         "--role",
-        choices=["viewer", "stuurgroep", "school", "analyst", "admin"],
+        choices=ROLES,
         default="admin",
         help="show what this role sees: viewer, stuurgroep and school get counts 1-4 as <5 and shares on fewer than 5 hidden",
     )
@@ -35,11 +36,11 @@ def _kpis(args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         return 1
     filters = Filters(tuple(args.school), (args.route,) if args.route else (), tuple(args.level))
-    results = protected_results(load_facts(engine_for()), targets, args.role, filters, args.year, args.lang)
+    results = protected_results(load_facts(engine_for()), targets, args.role, filters, args.year)
     if args.format == "json":
-        print(results_json(results))
+        print(results_json(results, args.lang))
     elif args.format == "csv":
-        sys.stdout.write(results_csv(results).decode("utf-8-sig"))
+        sys.stdout.write(results_csv(results, args.lang).decode("utf-8-sig"))
     else:
-        print(results_table(results))
+        print(results_table(results, args.lang))
     return 0

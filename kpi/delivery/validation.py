@@ -8,11 +8,11 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from kpi.codes import FORMULA_STARTS
 from kpi.delivery.brin import BRIN_PATTERN, covers, lookalikes, normalised_brin
 from kpi.delivery.messages import Problem
 from kpi.delivery.reading import RawSheet
 from kpi.delivery.schema import FIRST_YEAR, SUPPRESSED_SUFFIX, Column, Sheet, normalise_key
-from kpi.views.safety import formula_like
 
 SUPPRESSION_MARKERS = ("<5", "*")
 AMBIGUOUS_MARKERS = ("-", ".")
@@ -260,9 +260,9 @@ def clean_sheet(
             needed = (clean[other] == value).fillna(False) & ~present
             problems += _problems_at(needed, raw, sheet, column.name, "required_when", {"other": other, "when": value})
         if column.kind == "text":
-            formula = _spread(formula_like(distinct), row_codes, False, clean.index)
+            formula = _spread(distinct.str.startswith(FORMULA_STARTS).fillna(False), row_codes, False, clean.index)
             for p in _problems_at(formula.astype(bool), raw, sheet, column.name, "text_formula"):
-                first = {"first": (p.value or " ").lstrip()[:1] or " "}
+                first = {"first": (p.value or " ")[0]}
                 problems.append(Problem(p.code, p.sheet, None, p.column, p.value, "warning", first, p.rows))
     if sheet.school:
         problems += _school_problems(clean, raw, sheet, known_schools, as_school)

@@ -18,16 +18,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-Role = Literal["viewer", "stuurgroep", "school", "analyst", "admin"]
-SEES_SMALL_NUMBERS: frozenset[str] = frozenset({"analyst", "admin"})
-SMALL = "<5"
-HIDDEN = "verborgen"
-SMALL_MAX = 4
+from kpi.codes import HIDDEN, SEES_SMALL_NUMBERS, SMALL, SMALL_MAX
+
 LIMIT = SMALL_MAX + 1
 """Counts below this (and above 0) are small; shares need a numerator and denominator of at least this."""
 

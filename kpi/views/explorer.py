@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpi.metrics.compute import SUPPRESSED_POINT
+from kpi.codes import SUPPRESSED_POINT, Role
 from kpi.metrics.facts import REGION, Facts, Filters, filtered_leerlingen
-from kpi.metrics.privacy import Role, protected_table
+from kpi.metrics.privacy import protected_table
 
 DIMENSIONS = ("brin", "onderwijssoort", "opleiding", "route", "indicator", "naar_onderwijssoort", "geslacht")
 OTHER = "(leeg)"

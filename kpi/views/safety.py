@@ -1,7 +1,7 @@
 """Text from files made harmless on its way out: to a spreadsheet, a chart or markdown, and a terminal.
 
-A leaf: it imports nothing of `kpi`, so every stage may use it (the delivery checks warn with `formula_like`,
-import messages and the CLI print through `printable`). One definition of each rule, here:
+It imports only the leaf `kpi.codes` (where FORMULA_STARTS lives, so the delivery checks warn by the same rule).
+One definition of each rule, here:
 
 - `neutralised(frame)`: every download (CSV, Excel, the meeting pack); headers, index names and cells.
 - `html_text(text)`: every label a chart draws (plotly renders `<a href>`, `<b>` ... in names and titles).
@@ -16,8 +16,8 @@ import re
 
 import pandas as pd
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-"""What makes a spreadsheet read a cell as a formula (OWASP's list, plus the full-width forms Excel folds)."""
+from kpi.codes import FORMULA_STARTS
+
 _LEADING_SPACE = " \u00a0"
 _TERMINAL_CODES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]"
