@@ -130,18 +130,22 @@ def masked_results(results: pd.DataFrame, role: str) -> pd.DataFrame:
     hidden_share = shares & protected["value"].notna() & few
     hidden_count, certain = _count_mask(protected, ("value", "low", "high"))
     hidden_count &= counts
-    protected.loc[hidden_share | (hidden_count & ~certain), "masked"] = HIDDEN
-    protected.loc[hidden_count & certain, "masked"] = SMALL
-    row_numbers = [c for c in numeric if c not in DERIVED]  # the row's own numbers, and any unknown column
-    protected.loc[hidden_share | hidden_count, row_numbers] = np.nan
+    hidden = hidden_share | hidden_count
+    if hidden.any():
+        protected.loc[hidden_share | (hidden_count & ~certain), "masked"] = HIDDEN
+        protected.loc[hidden_count & certain, "masked"] = SMALL
+        row_numbers = [c for c in numeric if c not in DERIVED]  # the row's own numbers, and any unknown column
+        protected.loc[hidden, row_numbers] = np.nan
     for column in numeric:  # any other count field: a baseline, a projection, a derived target, a new column
         small = counts & is_small(protected[column])
         if column == "target_value":
             small &= ~set_target
-        protected.loc[small, column] = np.nan
-    derived_target = ~set_target & protected["baseline_value"].isna() if "baseline_value" in protected else None
-    if derived_target is not None and "target_value" in protected:
-        protected.loc[derived_target, "target_value"] = np.nan
+        if small.any():
+            protected.loc[small, column] = np.nan
+    if "baseline_value" in protected and "target_value" in protected:
+        derived_target = ~set_target & protected["baseline_value"].isna() & protected["target_value"].notna()
+        if derived_target.any():
+            protected.loc[derived_target, "target_value"] = np.nan
     return protected
 
 
