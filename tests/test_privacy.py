@@ -265,3 +265,9 @@ def test_protected_table_protects_every_numeric_column_unless_told():
     protected = protected_table(frame, "viewer", shares={"share": ("num", "den")})
     assert protected.iloc[0].tolist() == [2015, SMALL, 7, SMALL, 9, HIDDEN]
     assert protected_table(frame, "analyst", shares={"share": ("num", "den")}).equals(frame)
+
+
+def test_a_program_named_like_a_year_column_is_protected_too():
+    facts = facts_of(leerlingen=[leerling(2015, "instroom", 3, program=name) for name in ("jaar", "year", "exact")])
+    viewer = protected_pivot(facts, Selection(), "opleiding", "viewer")
+    assert (viewer == SMALL).all().all()

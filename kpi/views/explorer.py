@@ -54,7 +54,8 @@ def explorer_pivot(rows: pd.DataFrame, by: str | None) -> pd.DataFrame:
 def protected_pivot(facts: Facts, selection: Selection, by: str | None, role: Role) -> pd.DataFrame:
     """The pivot as `role` may see it: counts from 1 to 4 as `<5` (the chart draws them as gaps). The gate for the
     Verkenner's chart, table and downloads."""
-    return protected_table(explorer_pivot(explorer_rows(facts, selection), by), role)
+    pivot = explorer_pivot(explorer_rows(facts, selection), by)
+    return protected_table(pivot, role, counts=list(pivot.columns))  # every column: a program may be named `jaar`
 
 
 def explorer_options(facts: Facts) -> dict[str, list]:
