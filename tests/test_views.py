@@ -14,8 +14,8 @@ import pytest
 from kpi.catalogue import LANGUAGES, catalogue, word
 from kpi.codes import HIDDEN, SMALL, STATUSES
 from kpi.delivery.messages import Problem
-from kpi.metrics.compute import kpi_values
-from kpi.metrics.privacy import protected_results, protected_table
+from kpi.metrics.compute import kpi_values, protected_results
+from kpi.metrics.privacy import masked_results, protected_table
 from kpi.metrics.registry import ACTION_LINES, KPIS, REGISTRY
 from kpi.metrics.targets import RULES, Target
 from kpi.views.charts import STATUS_COLOURS, explorer_chart, kpi_chart, sankey
@@ -244,14 +244,14 @@ PROTECTION = [  # role, result, masked, value left
 
 @pytest.mark.parametrize(("role", "result", "masked", "value"), PROTECTION)
 def test_protected_results(role, result, masked, value):
-    row = protected_results(pd.DataFrame([result]), role).iloc[0]
+    row = masked_results(pd.DataFrame([result]), role).iloc[0]
     assert row["masked"] == masked
     assert (value is None and math.isnan(row["value"]) and math.isnan(row["low"])) or row["value"] == value
 
 
 def test_a_masked_year_masks_the_baseline_that_points_at_it():
     rows = pd.DataFrame([_result("a", 2013, 2.0, "count"), _result("a", 2016, 9.0, "count", None, None, 2013, 2.0)])
-    protected = protected_results(rows, "viewer").set_index("year")
+    protected = masked_results(rows, "viewer").set_index("year")
     assert protected.loc[2016, "value"] == 9.0 and math.isnan(protected.loc[2016, "baseline_value"])
 
 
@@ -268,7 +268,7 @@ def test_protected_table(role, count, numerator, denominator, count_shown, share
     frame = pd.DataFrame(
         {"aantal": [count], "teller": [numerator], "noemer": [denominator], "aandeel": [numerator / denominator]}
     )
-    shown = protected_table(frame, ["aantal"], role, {"aandeel": ("teller", "noemer")}).iloc[0]
+    shown = protected_table(frame, role, ["aantal"], {"aandeel": ("teller", "noemer")}).iloc[0]
     assert shown["aantal"] == count_shown and shown["aandeel"] == pytest.approx(share_shown)
 
 
@@ -412,8 +412,8 @@ PACK_ROWS = [*CHART_ROWS, leerling(2016, "instroom", 20, program="D&P")]
 def _pack_results(role="viewer"):
     facts = facts_of(leerlingen=PACK_ROWS)
     kpis = [REGISTRY["vmbo_keuze_techniek"], REGISTRY["vmbo_keuze_techniek_aandeel"], REGISTRY["po_wt_scholen"]]
-    everything = protected_results(kpi_values(facts, TARGETS, kpis=kpis), role)
-    chosen = protected_results(kpi_values(facts, TARGETS, year=2016, kpis=kpis), role)
+    everything = protected_results(facts, TARGETS, role, kpis=kpis)
+    chosen = protected_results(facts, TARGETS, role, year=2016, kpis=kpis)
     return chosen, everything
 
 
@@ -451,7 +451,7 @@ def test_pack_table_in_words(language, head, line):
 def test_pack_shows_masked_values_in_words_and_never_their_numbers():
     rows = [leerling(2016, "instroom", 3), leerling(2016, "instroom", 20, program="D&P")]
     kpis = [REGISTRY["vmbo_keuze_techniek"], REGISTRY["vmbo_keuze_techniek_aandeel"]]
-    chosen = protected_results(kpi_values(facts_of(leerlingen=rows), TARGETS, year=2016, kpis=kpis), "viewer")
+    chosen = protected_results(facts_of(leerlingen=rows), TARGETS, "viewer", year=2016, kpis=kpis)
     assert pack_table(chosen, "en")["Value"].tolist() == ["<5", "hidden"]
     assert pack_table(chosen, "nl")["Waarde"].tolist() == ["<5", "verborgen"]
     html = meeting_pack_html(chosen, chosen, "Pack", "nl")

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from kpi.catalogue import separators, word
 from kpi.views.formatting import number
+from kpi.views.safety import html_text
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 STATUS_COLOURS: dict[str, str] = {  # keyed by kpi.codes.STATUSES
@@ -50,7 +51,7 @@ def _layout(unit: str, language: str, height: int = 420) -> dict:
 
 
 def _line(x: list, y: list, name: str, **style) -> dict:
-    return {"type": "scatter", "x": x, "y": y, "name": name, **style}
+    return {"type": "scatter", "x": x, "y": y, "name": html_text(name), **style}
 
 
 def kpi_chart(rows: pd.DataFrame, language: str = "nl") -> go.Figure:
@@ -145,7 +146,7 @@ def sankey(flows: pd.DataFrame, language: str = "nl") -> go.Figure:
     colours = ["rgba(213,94,0,0.65)" if h else "rgba(127,127,127,0.35)" for h in flows["plan"]]
     sankey_trace = {
         "type": "sankey",
-        "node": {"label": nodes, "pad": 18, "thickness": 22, "color": "#0072B2"},
+        "node": {"label": [html_text(n) for n in nodes], "pad": 18, "thickness": 22, "color": "#0072B2"},
         "link": {
             "source": [position[v] for v in flows["van"]],
             "target": [position[n] for n in flows["naar"]],

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpi.codes import SUPPRESSED_POINT
+from kpi.codes import SUPPRESSED_POINT, Role
 from kpi.metrics.facts import REGION, Facts, Filters, filtered_leerlingen
+from kpi.metrics.privacy import protected_table
 
 DIMENSIONS = ("brin", "onderwijssoort", "opleiding", "route", "indicator", "naar_onderwijssoort", "geslacht")
 OTHER = "(leeg)"
@@ -51,6 +52,13 @@ def explorer_pivot(rows: pd.DataFrame, by: str | None) -> pd.DataFrame:
         pivot.columns.name = by
     pivot.index.name = "schooljaar"
     return pivot.astype(float)
+
+
+def protected_pivot(facts: Facts, selection: Selection, by: str | None, role: Role) -> pd.DataFrame:
+    """The pivot as `role` may see it: counts from 1 to 4 as `<5` (the chart draws them as gaps). The gate for the
+    Verkenner's chart, table and downloads."""
+    pivot = explorer_pivot(explorer_rows(facts, selection), by)
+    return protected_table(pivot, role, counts=list(pivot.columns))  # every column: a program may be named `jaar`
 
 
 def explorer_options(facts: Facts) -> dict[str, list]:
