@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -317,3 +318,24 @@ def test_the_uploader_and_its_help_name_the_configured_limit(app_env):
     assert app.file_uploader[0].proto.max_upload_size_mb == 50 and app.file_uploader[0].help.startswith(
         "Hoogstens 50 MB"
     )
+
+
+def _explorer_by_indicator(app: AppTest, user: tuple[str, str] | None = None) -> tuple[list[float], object]:
+    """The Verkenner for one school split by indicator (two counts of 1 to 4 in the demo): chart numbers and table."""
+    app.multiselect(key="school").set_value(["03FO01"]).run()
+    _visit(app, "pages/verkenner.py")
+    app.selectbox(key="per").set_value("indicator").run()
+    if user:
+        _logged_in(app, *user)
+    assert not app.exception
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    return [y for trace in figure["data"] for y in trace["y"] if y is not None], _table(app, "schooljaar")
+
+
+def test_explorer_chart_gets_the_protected_pivot(app_env):
+    add_user("analist", "analist-wachtwoord", "analyst")
+    drawn, table = _explorer_by_indicator(_app().run())
+    assert drawn and not [y for y in drawn if 0 < y < 5]  # the chart shows no count from 1 to 4
+    assert (table == "<5").any().any()
+    drawn, _ = _explorer_by_indicator(_app().run(), ("analist", "analist-wachtwoord"))
+    assert [y for y in drawn if 0 < y < 5]  # the analyst sees them
