@@ -4,7 +4,7 @@ import streamlit as st
 
 from kpi.metrics.facts import Filters
 from kpi.views.charts import explorer_chart
-from kpi.views.explorer import DIMENSIONS, Selection
+from kpi.views.explorer import DIMENSIONS, OTHER, TOTAL, Selection
 from kpi.views.formatting import cell, school_year
 from ui import data, session
 from ui.i18n import language, t
@@ -42,7 +42,8 @@ if pivot.empty:
     empty_state()
     st.stop()
 if by == "brin":
-    pivot = pivot.rename(columns=lambda brin: f"{names.get(brin, brin)} ({brin})")
+    pivot = pivot.rename(columns=lambda brin: brin if brin == OTHER else f"{names.get(brin, brin)} ({brin})")
+pivot = pivot.rename(columns={TOTAL: t("total"), OTHER: t("explorer.empty")})
 st.plotly_chart(explorer_chart(pivot, language()), key="explorer_chart", config={"displaylogo": False}, theme=None)
 st.subheader(t("pivot"))
 protected = pivot.reset_index()

@@ -112,6 +112,11 @@ REASONS = [  # row, language, text
         "nl",
         "kleine aantallen (<5): de waarde ligt tussen 3 en 6, te onzeker voor een oordeel",
     ),
+    (  # masked for the role: the range is protected too
+        {"reason": "range_spans", "low": math.nan, "high": math.nan, "unit": "share", "masked": HIDDEN},
+        "en",
+        "small numbers (<5): too uncertain for a verdict",
+    ),
 ]
 
 
@@ -179,6 +184,25 @@ def test_problem_words_in_both_languages_with_dutch_decimals():
     problem = Problem("file_too_large", params={"size_mb": 61.5, "limit_mb": 50})
     assert problem.message("nl").startswith("Het bestand is 61,5 MB; de grens is 50 MB.")
     assert problem.message("en").startswith("The file is 61.5 MB; the limit is 50 MB.")
+
+
+def test_a_language_is_added_in_the_catalogue_alone(tmp_path, monkeypatch):
+    import kpi.catalogue as words
+
+    extended = words.CATALOGUE_FILE.read_text(encoding="utf-8").replace(
+        '[status.gehaald]\nnl = "gehaald"\n', '[status.gehaald]\nnl = "gehaald"\nde = "erreicht"\n'
+    )
+    assert 'de = "erreicht"' in extended
+    (tmp_path / "words.toml").write_text(extended, encoding="utf-8")
+    monkeypatch.setattr(words, "CATALOGUE_FILE", tmp_path / "words.toml")
+    words.catalogue.cache_clear()
+    try:
+        assert words.languages() == ("nl", "en", "de")
+        assert status_word("gehaald", "de") == "erreicht"
+        assert status_word("achter", "de") == "achter"  # not yet translated: Dutch
+        assert number(1234.5, "count", "de") == "1.234,5"  # separators too
+    finally:
+        words.catalogue.cache_clear()
 
 
 def test_a_missing_language_falls_back_to_dutch():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpi.catalogue import word
+from kpi.catalogue import separators, word
 from kpi.views.formatting import number
 from kpi.views.safety import html_text
 
@@ -27,7 +27,7 @@ def _layout(unit: str, language: str, height: int = 420) -> dict:
     return {
         "height": height + 40,
         "font": FONT,
-        "separators": ",." if language == "nl" else ".,",
+        "separators": "".join(separators(language)),
         "margin": {"l": 70, "r": 20, "t": 80, "b": 40},
         "legend": {
             "orientation": "h",
@@ -160,7 +160,7 @@ def sankey(flows: pd.DataFrame, language: str = "nl") -> go.Figure:
         "height": 520,
         "font": FONT,
         "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        "separators": ",." if language == "nl" else ".,",
+        "separators": "".join(separators(language)),
     }
     return go.Figure(data=[sankey_trace], layout=layout)
 

@@ -12,6 +12,9 @@ from kpi.metrics.privacy import protected_table
 
 DIMENSIONS = ("brin", "onderwijssoort", "opleiding", "route", "indicator", "naar_onderwijssoort", "geslacht")
 OTHER = "(leeg)"
+"""The column for rows without a value in the chosen dimension (`explorer.empty` in words)."""
+TOTAL = "totaal"
+"""The one column when nothing is chosen to pivot by (`total` in words)."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ def explorer_pivot(rows: pd.DataFrame, by: str | None) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame()
     if by is None:
-        pivot = rows.groupby("schooljaar")["aantal_punt"].sum().to_frame("totaal")
+        pivot = rows.groupby("schooljaar")["aantal_punt"].sum().to_frame(TOTAL)
     else:
         keys = rows[by].astype("object").fillna(OTHER)
         pivot = rows.assign(_by=keys).pivot_table(
