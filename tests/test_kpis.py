@@ -8,7 +8,7 @@ import pytest
 from kpi.metrics.compute import kpi_values, point_status, progress_to_target, projection, range_status, school_breakdown
 from kpi.metrics.facts import REGION, Filters, facts_from_frames
 from kpi.metrics.registry import REGISTRY
-from kpi.metrics.targets import Target, TargetsError, load_targets, parse_targets
+from kpi.metrics.targets import Target, TargetsError, parse_targets, targets_from_file
 
 LOOKUP = {"pie": True, "bwi": True, "d&p": False, "ictbeheer": True, "engineering": True, "commercie": False}
 
@@ -77,7 +77,7 @@ def market(year, sector, demand, intake):
     return {"jaar": year, "sector": sector, "vervangingsvraag": demand, "instroom_schoolverlaters": intake}
 
 
-TARGETS = load_targets()
+TARGETS = targets_from_file()
 
 
 def value_of(facts, kpi_id, year, filters=REGION):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ from kpi.views.formatting import number, school_year
 SUPPRESSED_LOW, SUPPRESSED_POINT, SUPPRESSED_HIGH = 1, 2.5, 4
 STATUSES = ("gehaald", "op_koers", "achter", "niet_gehaald", "onvoldoende_data")
 JSON_FIELDS = ("id", "label", "action_line", "year", "value", "low", "high", "exact", "unit", "baseline_year",
-               "baseline_value", "target_year", "target_value", "rule", "status", "projection")  # fmt: skip
+               "baseline_value", "target_year", "target_value", "rule", "status", "projection", "measured_baseline_value", "baseline_fixed")  # fmt: skip
 RESULT_COLUMNS = (*JSON_FIELDS, "reason", "numerator", "denominator", "unclassified")
 
 REASONS: dict[str, tuple[str, str]] = {
@@ -308,9 +309,10 @@ def _none(x: object) -> float | None:
 def _empty_result(kpi: Kpi, year: int | None, target: Target | None, reason: str, language: str) -> dict:
     row = {name: None for name in RESULT_COLUMNS}
     row.update(id=kpi.id, label=kpi.label(language), action_line=kpi.action_line, year=year, unit=kpi.unit,
-               exact=True, status="onvoldoende_data", reason=reason, unclassified=0)  # fmt: skip
+               exact=True, status="onvoldoende_data", reason=reason, unclassified=0, baseline_fixed=False)  # fmt: skip
     if target is not None:
-        row.update(baseline_year=target.baseline_year, target_year=target.target_year, rule=target.rule)
+        row.update(baseline_year=target.baseline_year, target_year=target.target_year, rule=target.rule,
+                   baseline_fixed=target.fixed_baseline is not None)  # fmt: skip
     return row
 
 
@@ -337,6 +339,10 @@ def kpi_results(kpi: Kpi, series: pd.DataFrame, targets: list[Target], language:
             rows.append(row)
             continue
         base = by_year.get(target.baseline_year)
+        row["measured_baseline_value"] = None if base is None else _none(base["value"])
+        if target.fixed_baseline is not None:  # the vastgestelde nulmeting counts, whatever was delivered later
+            base = {"value": target.fixed_baseline, "low": target.fixed_baseline, "high": target.fixed_baseline,
+                    "exact": True}  # fmt: skip
         base_point = None if base is None else _none(base["value"])
         row["baseline_value"] = base_point
         row["target_value"] = target_value(target, base_point)
@@ -368,7 +374,8 @@ def kpi_values(
     """Every KPI per year with data (or one `onvoldoende_data` row when it has none), for a part of the region."""
     rows: list[dict] = []
     columns = {name: facts_columns(facts, name) for name in facts.sheets}
-    if not filters.is_region:
+    if not filters.is_region:  # a fixed baseline is the region's: a part of it is judged on its own baseline
+        targets = {k: [replace(t, fixed_baseline=None) for t in ts] for k, ts in targets.items()}
         columns["leerlingen"] = columns["leerlingen"].take(
             np.flatnonzero(filter_mask(facts.leerlingen, filters).to_numpy())
         )

@@ -77,6 +77,7 @@ def facts_from_frames(frames: dict[str, pd.DataFrame], lookup: dict[str, bool] |
 
 def load_facts(engine: Engine, lookup: dict[str, bool] | None = None) -> Facts:
     """Every current fact from the database, ready for computation."""
+    lookup = lookup if lookup is not None else techniek_lookup(techniek_table(engine))
     return facts_from_frames({name: current_facts(engine, name, categorical=True) for name in SHEETS}, lookup)
 
 
@@ -133,7 +134,7 @@ def filtered_sheets(
 
 def unknown_program_names(engine: Engine) -> pd.DataFrame:
     """Program names in the stored data that the techniek/ICT reference table does not classify."""
-    return unknown_programs(current_facts(engine, "leerlingen"), techniek_lookup(techniek_table()))
+    return unknown_programs(current_facts(engine, "leerlingen"), techniek_lookup(techniek_table(engine)))
 
 
 REGION = Filters()

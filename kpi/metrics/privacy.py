@@ -11,7 +11,7 @@ SEES_SMALL_NUMBERS: frozenset[str] = frozenset({"analyst", "admin"})
 SMALL = "<5"
 HIDDEN = "verborgen"
 SMALL_MAX = 4
-VALUE_COLUMNS = ("value", "low", "high", "projection", "baseline_value")
+VALUE_COLUMNS = ("value", "low", "high", "projection", "baseline_value", "measured_baseline_value")
 
 
 def _small_count(values: pd.Series) -> pd.Series:
@@ -45,6 +45,10 @@ def protected_results(results: pd.DataFrame, role: Role) -> pd.DataFrame:
     protected.loc[baseline_masked, "baseline_value"] = float("nan")
     small_baseline = counts & _small_count(protected["baseline_value"])
     protected.loc[small_baseline, "baseline_value"] = float("nan")
+    if "measured_baseline_value" in protected:
+        protected.loc[baseline_masked, "measured_baseline_value"] = float("nan")
+        small_measured = counts & _small_count(protected["measured_baseline_value"])
+        protected.loc[small_measured, "measured_baseline_value"] = float("nan")
     return protected
 
 
