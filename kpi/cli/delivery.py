@@ -15,6 +15,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     imp.add_argument("files", nargs="+", type=Path)
     imp.add_argument("--as", dest="as_school", metavar="BRIN", help="the files may only hold this school's data")
     imp.add_argument("--by", default=None, help="who delivers (default: the current user)")
+    imp.add_argument("--dry-run", action="store_true", help="check and preview the effect on the KPIs; store nothing")
+    imp.add_argument("--format", choices=["text", "json"], default="text", help="output of --dry-run")
     imp.set_defaults(handler=_import)
 
     export = commands.add_parser("export", help="stored facts to .xlsx or .csv, safe to open")
@@ -39,6 +41,8 @@ def _import(args: argparse.Namespace) -> int:
     from kpi.delivery.messages import report_lines
     from kpi.delivery.storage import DeliveryMeta, engine_for, store_many
 
+    if args.dry_run:
+        return _dry_run(args)
     by = actor(args)
     checked, refused = [], False
     for path in args.files:
@@ -69,6 +73,40 @@ def _import(args: argparse.Namespace) -> int:
             replaced = sum(result.replaced.values())
             print(f"{c.file_name}: opgeslagen als levering {result.delivery_id} ({stored}; {replaced} rijen vervangen)")
     return 0
+
+
+def _dry_run(args: argparse.Namespace) -> int:
+    """Check every file and preview what storing them would change; stores nothing."""
+    import json
+
+    from kpi.catalogue import word
+    from kpi.delivery.ingest import checked_file
+    from kpi.delivery.messages import report_lines
+    from kpi.delivery.storage import engine_for
+    from kpi.metrics.impact import delivery_impact
+    from kpi.views.impact import dry_run_json, dry_run_lines
+
+    checked, problems, refused = [], [], False
+    for path in args.files:
+        try:
+            result = checked_file(path.read_bytes(), path.name, args.as_school)
+        except OSError as error:
+            print(f"{path}: {error.strerror}", file=sys.stderr)
+            refused = True
+            continue
+        checked.append(result)
+        problems += [(path.name, p) for p in result.problems]
+        refused |= not result.ok
+        if args.format == "text" and result.problems:
+            print(f"== {path}", *report_lines(result.problems, args.lang), sep="\n")
+    impact = None if refused else delivery_impact(engine_for(), [c.frames for c in checked])
+    if args.format == "json":
+        print(json.dumps(dry_run_json(problems, impact, args.lang), ensure_ascii=False, indent=1, default=str))
+    elif impact is not None:
+        print(*dry_run_lines(impact, args.lang), sep="\n")
+    if args.format == "text":
+        print(word("impact.dry_run", args.lang), file=sys.stderr)
+    return 1 if refused else 0
 
 
 def _export(args: argparse.Namespace) -> int:
