@@ -11,6 +11,7 @@ from kpi.settings.users import has_accounts
 from kpi.views.export import csv_bytes
 from ui import data, session
 from ui.i18n import language, t
+from ui.impact import impact_preview
 
 st.title(t("page_upload"))
 st.caption(t("template_help"))
@@ -57,7 +58,8 @@ if upload is not None:
         st.dataframe(
             preview.rename(columns={"nu": t("rows_now"), "na": t("rows_after")}), hide_index=True, key="preview"
         )
-        if st.button(t("store"), type="primary", key="store"):
+        may_store = impact_preview(checked)
+        if st.button(t("store"), type="primary", key="store", disabled=not may_store):
             with st.spinner(t("storing")):
                 result = stored_file(data.engine(), checked, user.name)
             if result.unchanged:

@@ -5,7 +5,6 @@ import streamlit as st
 
 from kpi.metrics.registry import ACTION_LINES, KPIS
 from kpi.metrics.targets import TargetsError
-from kpi.settings.reference import techniek_table
 from ui import data
 from ui.i18n import language, t
 
@@ -37,7 +36,7 @@ for kpi in KPIS:
 st.subheader(t("kpi_table"))
 st.dataframe(pd.DataFrame(lines), hide_index=True, key="kpi_definitions")
 st.subheader(t("reference_table"))
-st.dataframe(techniek_table(), hide_index=True, key="reference")
+st.dataframe(data.reference(data.version()), hide_index=True, key="reference")
 st.subheader(t("unknown_programs"))
 unknown = data.unclassified(data.version())
 if unknown.empty:

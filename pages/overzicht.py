@@ -7,6 +7,7 @@ from kpi.metrics.targets import TargetsError
 from kpi.views.pack import meeting_pack_html, meeting_pack_xlsx
 from ui import data, session
 from ui.i18n import language, t
+from ui.meeting_changes import since_meeting
 from ui.widgets import STATUS_ORDER, empty_state, kpi_card, status_badge
 
 st.title(t("app_title"))
@@ -38,6 +39,7 @@ for line, (dutch, english) in ACTION_LINES.items():
         with cards[index % 3]:
             kpi_card(REGISTRY[row["id"]], row, everything[everything["id"] == row["id"]])
 
+since_meeting()
 st.divider()
 st.subheader(t("meeting_pack"))
 left, right = st.columns(2)

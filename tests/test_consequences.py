@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from kpi.__main__ import main
-from kpi.delivery.ingest import checked_file
 from kpi.delivery.storage import DeliveryMeta, delivery_history, engine_for, store
 from kpi.metrics.baselines import fix_baselines
 from kpi.metrics.compute import kpi_values
