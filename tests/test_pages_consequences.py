@@ -7,11 +7,17 @@ import io
 
 import pandas as pd
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from kpi.delivery.storage import DeliveryMeta, engine_for, store
-from kpi.metrics.meetings import mark_meeting
-from kpi.settings.users import add_user
-from kpi.sources.demo import demo_deliveries
+from kpi.metrics.compute import kpi_values
+from kpi.metrics.facts import load_facts
+from kpi.metrics.meetings import mark_meeting, meeting_list
+from kpi.metrics.targets import load_targets
+from kpi.settings.audit import audit_entries
+from kpi.settings.users import User, add_user
+from kpi.sources.demo import demo_deliveries, load_demo
 from tests.test_pages import _app, _logged_in, _table, _visit
 
 
@@ -107,3 +113,80 @@ def test_overview_lists_a_status_change_since_the_last_meeting_and_the_delivery_
     assert f"levering {delivery}" in status_moved["Oorzaak"].iloc[0]
     causes = _table(app, "Door")
     assert "De Brink" in causes["Door"].tolist()
+
+
+def _beheer_tab(module: str) -> AppTest:
+    """One Beheer tab's body in an app of its own, as an administrator (the page adds only the tab around it)."""
+
+    def app(module: str) -> None:  # runs inside AppTest, from its source: no closure
+        import importlib
+
+        importlib.import_module(module).render()
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    test = AppTest.from_function(app, args=(module,), default_timeout=60)
+    test.session_state["user"] = User("beheer", "admin")
+    return test
+
+
+def test_beheer_targets_tab_changes_a_target_and_fixes_baselines_audited(app_env):
+    app = _beheer_tab("ui.beheer_doelen").run()
+    assert not app.exception, [e.value for e in app.exception]
+    table = _table(app, "Vastgestelde nulmeting")
+    assert (table["Vastgestelde nulmeting"] == "-").all()
+    app.multiselect(key="beheer_nulmeting_kpis").set_value(["vmbo_keuze_techniek"]).run()
+    app.button(key="beheer_nulmeting_fix").click().run()
+    assert any("vastgelegd voor 1" in s.value for s in app.success)
+    table = _table(app, "Vastgestelde nulmeting")
+    fixed = table[table["KPI"] == "VMBO-leerlingen die kiezen voor techniek/ICT"]
+    assert fixed["Vastgestelde nulmeting"].iloc[0] == fixed["Gemeten nulmeting"].iloc[0] != "-"
+    app.selectbox(key="beheer_doel_kpi").set_value("vrienden_van_techniek")
+    app.selectbox(key="beheer_doel_regel").set_value("at_least")
+    app.text_input(key="beheer_doel_waarde").input("45")
+    app.button[-1].click().run()  # the form's submit button
+    assert any("opgeslagen" in s.value for s in app.success), [e.value for e in app.error]
+    actions = [e["action"] for e in audit_entries(engine_for())]
+    assert actions[:2] == ["target.change", "baseline.fix"]
+    assert load_targets(engine_for())["vrienden_van_techniek"][0].amount == 45
+
+
+def test_beheer_targets_tab_refuses_a_wrong_target_with_what_to_fix(app_env):
+    app = _beheer_tab("ui.beheer_doelen").run()
+    app.selectbox(key="beheer_doel_kpi").set_value("mbo4_hbo_doorstroom")
+    app.selectbox(key="beheer_doel_regel").set_value("at_least")
+    app.text_input(key="beheer_doel_waarde").input("80")
+    app.button[-1].click().run()
+    assert any("is a share" in e.value for e in app.error)
+    assert "target.change" not in [e["action"] for e in audit_entries(engine_for())]
+
+
+def test_beheer_techniek_tab_classifies_a_new_program_and_the_kpis_follow(app_env):
+    engine = engine_for()
+    load_demo(engine)
+    brink = _brink()
+    new = brink[(brink["schooljaar"] == 2019) & (brink["indicator"] == "instroom")].head(1)
+    store(engine, {"leerlingen": new.assign(schooljaar=2020, opleiding="Robotica", aantal=50)},
+          DeliveryMeta("r.xlsx", "r" * 64, "De Brink"))  # fmt: skip
+    before = kpi_values(load_facts(engine), load_targets(engine), year=2020).set_index("id")
+    app = _beheer_tab("ui.beheer_techniek").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert "Robotica" in _table(app, "opleiding")["opleiding"].tolist()
+    app.selectbox(key="beheer_techniek_naam").set_value("Robotica")
+    app.radio(key="beheer_techniek_ja").set_value(True)
+    app.button[-1].click().run()
+    assert any("Robotica ingedeeld als techniek/ICT" in s.value for s in app.success)
+    after = kpi_values(load_facts(engine), load_targets(engine), year=2020).set_index("id")
+    assert new["onderwijssoort"].iloc[0].startswith("VMBO")  # a row the VMBO choice KPI counts
+    assert after.loc["vmbo_keuze_techniek", "value"] == before.loc["vmbo_keuze_techniek", "value"] + 50
+    assert audit_entries(engine)[0]["action"] == "reference.classify"
+
+
+def test_beheer_meetings_tab_marks_a_meeting(app_env):
+    app = _beheer_tab("ui.beheer_vergaderingen").run()
+    assert not app.exception, [e.value for e in app.exception]
+    app.text_input(key="beheer_vergadering_naam").input("Stuurgroep juni")
+    app.button[-1].click().run()
+    assert any("Stuurgroep juni" in s.value for s in app.success)
+    assert meeting_list(engine_for())["name"].tolist() == ["Stuurgroep juni"]
+    assert audit_entries(engine_for())[0]["action"] == "meeting.mark"
