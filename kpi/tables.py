@@ -2,4 +2,8 @@
 
 from kpi.delivery import storage  # noqa: F401
 from kpi.metrics import meetings, targets  # noqa: F401
-from kpi.settings import audit, reference  # noqa: F401
+from kpi.settings import (
+    actions,  # noqa: F401
+    audit,  # noqa: F401
+    reference,  # noqa: F401
+)

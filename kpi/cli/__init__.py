@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kpi.cli import consequences, delivery, metrics, settings, sources
+from kpi.cli import actions, consequences, delivery, metrics, settings, sources
 
-STAGES = (delivery, metrics, sources, settings, consequences)
+STAGES = (delivery, metrics, sources, settings, actions, consequences)
 
 
 def parser() -> argparse.ArgumentParser:
