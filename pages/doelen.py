@@ -5,6 +5,7 @@ import streamlit as st
 
 from kpi.metrics.registry import ACTION_LINES, KPIS
 from kpi.metrics.targets import TargetsError
+from kpi.views.formatting import number
 from ui import data
 from ui.i18n import language, t
 
@@ -29,6 +30,7 @@ for kpi in KPIS:
                 t("target"): ""
                 if target is None
                 else f"{target.amount if target.amount is not None else ''} ({target.target_year})",
+                t("nulmeting.fixed_col"): number(target.fixed_baseline, kpi.unit, lang) if target else "",
                 t("plan"): target.source if target else kpi.plan,
                 t("responsible"): kpi.responsible,
             }
