@@ -297,3 +297,20 @@ def test_a_settings_change_after_a_meeting_is_a_cause(demo_db):
 def test_changes_since_an_unknown_meeting(engine):
     with pytest.raises(KeyError):
         changes_since(engine, 42)
+
+
+def test_settings_and_meetings_on_both_databases(any_engine, brink):
+    """Targets, fixed baselines, the techniek table and meeting snapshots work the same on SQLite and PostgreSQL."""
+    load_demo(any_engine)
+    meeting = mark_meeting(any_engine, "Stuurgroep", dt.date(2026, 3, 12), "voorzitter")
+    fixed = fix_baselines(any_engine, "stuurgroep", ["vmbo_keuze_techniek"])
+    assert fixed["outcome"].tolist() == ["fixed"]
+    assert load_targets(any_engine)["vmbo_keuze_techniek"][0].fixed_baseline == fixed["new"].iloc[0]
+    classify_program(any_engine, "Robotica", True, "beheerder", "mbo-opleiding")
+    assert techniek_table(any_engine).set_index("naam").loc["Robotica", "techniek"]
+    store(any_engine, {"leerlingen": brink[brink["schooljaar"] == 2014].assign(aantal=lambda f: f["aantal"] * 2)},
+          DeliveryMeta("2014.xlsx", "e" * 64, "De Brink"))  # fmt: skip
+    changes = changes_since(any_engine, meeting)
+    row = changes.kpis[(changes.kpis["id"] == "vmbo_keuze_techniek") & (changes.kpis["year"] == 2014)].iloc[0]
+    assert "value" in row["changed"] and "baseline" not in row["changed"]  # fixed: the baseline held
+    assert set(changes.causes["source"]) == {"delivery", "audit"}
