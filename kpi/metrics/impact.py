@@ -74,12 +74,20 @@ def applied(facts: Facts, delivery: dict[str, pd.DataFrame], lookup: dict[str, b
     return facts_from_frames(frames, lookup)
 
 
-def _lost(before: pd.Series, after: pd.Series) -> list[str]:
-    """Values present before and absent after (program names compared as the reference table does)."""
-    if before.empty:
-        return []
-    kept = {program_key(v) for v in after.dropna().astype(str)}
-    return sorted({str(v) for v in before.dropna().astype(str) if program_key(v) not in kept})
+def _keyed(frame: pd.DataFrame, group: list[str], column: str) -> pd.DataFrame:
+    """Distinct (group..., value) pairs with the value's matching key (program names as the reference table
+    compares them), computed once per distinct value."""
+    pairs = frame[[*group, column]].dropna().astype(str).drop_duplicates()
+    keys = {value: program_key(value) for value in pairs[column].unique()}
+    return pairs.assign(key=pairs[column].map(keys))
+
+
+def _lost(now: pd.DataFrame, new: pd.DataFrame, group: list[str], column: str) -> dict[tuple, list[str]]:
+    """Per (group...) key: the values present now and absent after the delivery."""
+    before, after = _keyed(now, group, column), _keyed(new, group, column)
+    merged = before.merge(after[[*group, "key"]].drop_duplicates(), on=[*group, "key"], how="left", indicator=True)
+    gone = merged[merged["_merge"] == "left_only"]
+    return {key: sorted(set(values)) for key, values in gone.groupby(group)[column]}
 
 
 def removed_rows(facts: Facts, delivery: dict[str, pd.DataFrame]) -> list[dict]:
@@ -95,29 +103,33 @@ def removed_rows(facts: Facts, delivery: dict[str, pd.DataFrame]) -> list[dict]:
         if now.empty:
             continue
         kind, detail = WHAT_DISAPPEARS[name]
-        group = [sheet.school] if sheet.school else []
-        now_groups = dict(list(now.groupby([now[c].astype(str) for c in group] + [now[sheet.year].astype("int64")])))
-        new_groups = dict(list(new.groupby([new[c].astype(str) for c in group] + [new[sheet.year].astype("int64")])))
+        group = [sheet.school, sheet.year] if sheet.school else [sheet.year]
+        now, new = (f.assign(**{sheet.year: f[sheet.year].astype("int64")}) for f in (now, new))
+        rows_now = now.groupby([now[c].astype(str) for c in group]).size()
+        rows_new = new.groupby([new[c].astype(str) for c in group]).size()
+        kinds = _lost(now, new, group, kind)
+        details = _lost(now, new, group, detail) if detail else {}
         per_school: dict[str | None, dict] = {}
-        for key, rows_now in sorted(now_groups.items()):
-            school, year = (key[0], int(key[1])) if group else (None, int(key[-1] if isinstance(key, tuple) else key))
-            rows_new = new_groups.get(key, new.iloc[0:0])
-            kinds = _lost(rows_now[kind], rows_new[kind])
-            details = _lost(rows_now[detail], rows_new[detail]) if detail else []
-            if len(rows_new) >= len(rows_now) and not kinds and not details:
+        for key, before in rows_now.items():
+            key = key if isinstance(key, tuple) else (key,)
+            after = int(rows_new.get(key if len(key) > 1 else key[0], 0))
+            lost_kinds, lost_details = kinds.get(key, []), details.get(key, [])
+            if after >= before and not lost_kinds and not lost_details:
                 continue
+            school, year = (key[0] if sheet.school else None), int(key[-1])
             entry = per_school.setdefault(school, {"kind": "removes_rows", "sheet": name, "school": school, "years": [],
                                                    "indicators": set(), "programs": set(), "rows_before": 0,
                                                    "rows_after": 0, "per_year": []})  # fmt: skip
             entry["years"].append(year)
-            entry["indicators"].update(kinds)
-            entry["programs"].update(details)
-            entry["rows_before"] += len(rows_now)
-            entry["rows_after"] += len(rows_new)
-            entry["per_year"].append({"year": year, "rows_before": len(rows_now), "rows_after": len(rows_new),
-                                      "indicators": kinds, "programs": details})  # fmt: skip
+            entry["indicators"].update(lost_kinds)
+            entry["programs"].update(lost_details)
+            entry["rows_before"] += int(before)
+            entry["rows_after"] += after
+            entry["per_year"].append({"year": year, "rows_before": int(before), "rows_after": after,
+                                      "indicators": lost_kinds, "programs": lost_details})  # fmt: skip
         for entry in per_school.values():
             entry["indicators"], entry["programs"] = sorted(entry["indicators"]), sorted(entry["programs"])
+            entry["years"] = sorted(entry["years"])
             warnings.append(entry)
     return warnings
 
