@@ -163,6 +163,13 @@ def _caused_by(row: dict, deliveries_: pd.DataFrame, covers: dict, settings: pd.
     return found
 
 
+def _one_row_per_target_move(kpis: pd.DataFrame) -> pd.DataFrame:
+    """A moved target or baseline shows in every year of its KPI; where nothing else changed, keep the latest."""
+    only_target = kpis["changed"].map(lambda codes: set(codes) <= {"target", "baseline"})
+    latest = kpis.groupby("id")["year"].transform("max")
+    return kpis[~only_target | (kpis["year"] == latest)].reset_index(drop=True)
+
+
 def _meeting(engine: Engine, meeting_id: int) -> dict:
     with engine.connect() as conn:
         row = conn.execute(sa.select(meetings).where(meetings.c.id == meeting_id)).mappings().first()
@@ -216,7 +223,7 @@ def changes_since(engine: Engine, meeting_id: int, role: Role = "admin") -> Meet
             "causes": _caused_by({"id": row["id"], "year": year, "baseline_year": baseline_year}, delivered, covers, settings),
         })  # fmt: skip
     order = {kpi: n for n, kpi in enumerate(REGISTRY)}
-    kpis = pd.DataFrame(lines, columns=CHANGE_COLUMNS)
+    kpis = _one_row_per_target_move(pd.DataFrame(lines, columns=CHANGE_COLUMNS))
     kpis = kpis.sort_values(["id", "year"], key=lambda c: c.map(order) if c.name == "id" else c).reset_index(drop=True)
     causes = pd.concat([delivered, settings], ignore_index=True) if len(settings) else delivered
     causes = causes.sort_values("at", kind="stable").reset_index(drop=True) if len(causes) else causes

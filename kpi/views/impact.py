@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import asdict
 
 import pandas as pd
 
@@ -104,7 +105,7 @@ def dry_run_json(problems: list[tuple[str, Problem]], impact: Impact | None, lan
     warnings = [] if impact is None else [w | {"message": warning_message(w, language)} for w in impact.warnings]
     return {
         "stored": False,
-        "problems": [{"file": f} | p.to_dict() | {"message": p.message(language)} for f, p in problems],
+        "problems": [{"file": f} | asdict(p) | {"message": p.message(language)} for f, p in problems],
         "changes": changes,
         "warnings": warnings,
     }
