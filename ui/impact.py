@@ -6,7 +6,7 @@ import streamlit as st
 
 from kpi.delivery.ingest import CheckedFile
 from kpi.metrics.impact import Impact, delivery_impact
-from kpi.views.impact import changes_table, warning_message
+from kpi.views.impact import baseline_lines, changes_table, warning_message
 from ui import data, session
 from ui.i18n import language, t
 
@@ -35,7 +35,11 @@ def impact_preview(checked: CheckedFile) -> bool:
     st.caption(t("impact.caption"))
     lang = language()
     for warning in impact.warnings:
-        st.error(warning_message(warning, lang), icon=":material/warning:")
+        if warning["kind"] == "baseline_changes":  # a list reads better than one long sentence
+            lines = "\n".join(f"- {line}" for line in baseline_lines(warning, lang))
+            st.error(f"{t('impact.baseline_changes_head')}\n\n{lines}", icon=":material/warning:")
+        else:
+            st.error(warning_message(warning, lang), icon=":material/warning:")
     if impact.changes.empty:
         st.info(t("impact.none"))
     else:

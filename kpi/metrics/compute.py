@@ -31,7 +31,7 @@ REASONS: dict[str, tuple[str, str]] = {
         "small numbers (<5): the value lies between {low} and {high}, too uncertain for a verdict",
     ),
     "only_regional": ("alleen voor de hele regio beschikbaar, niet per school, route of niveau", "available for the whole region only, not per school, route or level"),
-    "no_target": ("geen doel in data/targets.csv", "no target in data/targets.csv"),
+    "no_target": ("geen doel ingesteld (Beheer → Doelen & nulmeting)", "no target set (Admin → Targets & baseline)"),
     "before_baseline": ("jaar vóór het basisjaar: geen oordeel", "year before the baseline: no verdict"),
 }  # fmt: skip
 

@@ -50,6 +50,11 @@ def warning_message(warning: dict, language: str = "nl") -> str:
             years=year_ranges(warning["years"]),
             what="; ".join(parts) or word("impact.removes_rows_fewer", language),
         )
+    return word("impact.baseline_changes", language, kpis="; ".join(baseline_lines(warning, language)))
+
+
+def baseline_lines(warning: dict, language: str = "nl") -> list[str]:
+    """One line per KPI of a `baseline_changes` warning: its baseline and target, before and after."""
     lines = []
     for moved in warning["kpis"]:
         unit = moved["unit"]
@@ -66,7 +71,7 @@ def warning_message(warning: dict, language: str = "nl") -> str:
                 target_after=number(moved["target_after"], unit, language),
             )
         )
-    return word("impact.baseline_changes", language, kpis="; ".join(lines))
+    return lines
 
 
 def changes_table(changes: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
