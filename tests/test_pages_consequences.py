@@ -57,7 +57,7 @@ def test_preview_shows_kpi_changes_and_warnings_and_storing_needs_confirmation(a
     app = _app().run()
     _logged_in(app, "debrink", "geheim-wachtwoord")
     _visit(app, "pages/aanleveren.py")
-    history = _table(app, "bestand")
+    history = _table(app, "Bestand")
     brink = _brink()
     partial = brink[(brink["schooljaar"] == 2014) & (brink["indicator"] != "instroom")]
     _upload(app, "zonder_instroom.xlsx", _xlsx(partial))
@@ -75,7 +75,7 @@ def test_preview_shows_kpi_changes_and_warnings_and_storing_needs_confirmation(a
     assert not app.button(key="store").disabled
     app.button(key="store").click().run()
     assert any("Opgeslagen als levering" in s.value for s in app.success)
-    assert len(_table(app, "bestand")) == len(history) + 1
+    assert len(_table(app, "Bestand")) == len(history) + 1
 
 
 def test_a_delivery_without_warnings_is_stored_without_confirmation(app_env):

@@ -38,7 +38,7 @@ def targets_table() -> pd.DataFrame:
                 t("target"): amount,
                 t("nulmeting.fixed_col"): number(x.fixed_baseline, unit, lang),
                 t("nulmeting.measured_col"): number(measured.get((kpi_id, float(x.target_year))), unit, lang),
-                t("meeting.who"): x.fixed_by or "",
+                t("vergadering.who"): x.fixed_by or "",
             })  # fmt: skip
     return pd.DataFrame(rows)
 

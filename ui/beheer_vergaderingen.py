@@ -22,15 +22,15 @@ def render() -> None:
     if message := st.session_state.pop("beheer_vergaderingen_flash", None):
         st.success(message)
     with st.form("beheer_vergadering_form"):
-        name = st.text_input(t("meeting.name"), key="beheer_vergadering_naam")
-        held_on = st.date_input(t("meeting.date"), dt.date.today(), key="beheer_vergadering_datum", format="DD-MM-YYYY")
-        if st.form_submit_button(t("meeting.mark"), type="primary"):
+        name = st.text_input(t("vergadering.name"), key="beheer_vergadering_naam")
+        held_on = st.date_input(t("vergadering.date"), dt.date.today(), key="beheer_vergadering_datum", format="DD-MM-YYYY")
+        if st.form_submit_button(t("vergadering.mark"), type="primary"):
             try:
                 mark_meeting(data.engine(), name, held_on, user.name)
             except ValueError:
-                st.error(t("meeting.name"))
+                st.error(t("vergadering.name"))
                 return
-            st.session_state["beheer_vergaderingen_flash"] = t("meeting.marked", name=name.strip())
+            st.session_state["beheer_vergaderingen_flash"] = t("vergadering.marked", name=name.strip())
             st.rerun()
     marked = meetings(data.version())
     if not marked.empty:

@@ -24,7 +24,7 @@ def changes(version: tuple[int, ...], meeting_id: int, role: str) -> MeetingChan
 
 
 def _label(meeting: dict) -> str:
-    return t("meeting.label", name=meeting["name"], date=pd.Timestamp(meeting["held_on"]).strftime("%d-%m-%Y"))
+    return t("vergadering.label", name=meeting["name"], date=pd.Timestamp(meeting["held_on"]).strftime("%d-%m-%Y"))
 
 
 def _pair(before: object, after: object, shown) -> str:
@@ -33,7 +33,7 @@ def _pair(before: object, after: object, shown) -> str:
 
 def _cause_name(cause: str) -> str:
     source, ident = cause.split(":")
-    return t("meeting.delivery", id=ident) if source == "levering" else t("meeting.setting", id=ident)
+    return t("vergadering.delivery", id=ident) if source == "levering" else t("vergadering.setting", id=ident)
 
 
 def _cause_what(row: dict) -> str:
@@ -68,11 +68,11 @@ def changes_table(found: MeetingChanges) -> pd.DataFrame:
             {
                 "KPI": kpi.label(lang),
                 t("year"): school_year(c["year"]),
-                t("meeting.changed"): ", ".join(t(f"meeting.what.{code}") for code in c["changed"]),
+                t("vergadering.changed"): ", ".join(t(f"vergadering.what.{code}") for code in c["changed"]),
                 t("value"): _pair(c["value_before"], c["value_after"], value),
                 t("status"): _pair(c["status_before"], c["status_after"], status),
                 t("target"): _pair(c["target_before"], c["target_after"], value),
-                t("meeting.caused_by"): ", ".join(_cause_name(x) for x in c["causes"]) or "-",
+                t("vergadering.caused_by"): ", ".join(_cause_name(x) for x in c["causes"]) or "-",
             }
         )
     return pd.DataFrame(rows)
@@ -83,10 +83,10 @@ def causes_table(found: MeetingChanges) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "#": [_cause_name(c) for c in found.causes["cause"]],
-            t("meeting.when"): pd.to_datetime(found.causes["at"], utc=True).dt.strftime("%d-%m-%Y %H:%M"),
-            t("meeting.who"): found.causes["actor"],
-            t("meeting.what_col"): [_cause_what(r) for r in found.causes.to_dict("records")],
-            t("meeting.subject"): found.causes["subject"],
+            t("vergadering.when"): pd.to_datetime(found.causes["at"], utc=True).dt.strftime("%d-%m-%Y %H:%M"),
+            t("vergadering.who"): found.causes["actor"],
+            t("vergadering.what_col"): [_cause_what(r) for r in found.causes.to_dict("records")],
+            t("vergadering.subject"): found.causes["subject"],
         }
     )
 
@@ -96,22 +96,22 @@ def since_meeting() -> None:
     version = data.version()
     marked = meetings(version)
     st.divider()
-    st.subheader(t("meeting.since"))
+    st.subheader(t("vergadering.since"))
     if marked.empty:
-        st.caption(t("meeting.none"))
+        st.caption(t("vergadering.none"))
         return
     by_id = {int(m["id"]): m for m in marked.to_dict("records")}
     chosen = st.selectbox(
-        t("meeting.choose"), list(by_id), key="vergadering", bind="query-params", format_func=lambda i: _label(by_id[i])
+        t("vergadering.choose"), list(by_id), key="vergadering", bind="query-params", format_func=lambda i: _label(by_id[i])
     )
     found = changes(version, int(chosen), session.role())
     meeting = by_id[int(chosen)]
     date = pd.Timestamp(meeting["held_on"]).strftime("%d-%m-%Y")
     if found.kpis.empty:
-        st.success(t("meeting.nothing_changed", name=meeting["name"], date=date))
+        st.success(t("vergadering.nothing_changed", name=meeting["name"], date=date))
     else:
-        st.caption(t("meeting.caption", name=meeting["name"], date=date))
+        st.caption(t("vergadering.caption", name=meeting["name"], date=date))
         st.dataframe(changes_table(found), hide_index=True, key="meeting_changes")
     if not found.causes.empty:
-        with st.expander(t("meeting.causes"), expanded=True):
+        with st.expander(t("vergadering.causes"), expanded=True):
             st.dataframe(causes_table(found), hide_index=True, key="meeting_causes")

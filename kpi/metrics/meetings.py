@@ -44,6 +44,8 @@ CHANGE_COLUMNS = ["id", "year", "unit", "value_before", "value_after", "status_b
 """`changed`: codes `new`, `gone`, `value`, `status`, `target`, `baseline`; `causes`: ids from the causes table."""
 CAUSE_COLUMNS = ["cause", "source", "at", "actor", "action", "subject", "old", "new", "years"]
 """`cause`: `levering:ID` or `audit:ID`; `source`: `delivery` or `audit`; `action`: the delivery kind or audit code."""
+FROM_HISTORY = ("delivery.", "demo.retire", "meeting.")
+"""Audit actions left out of the causes: deliveries, restores and retirements come from the delivery history."""
 COMPARED = {"value": "value", "status": "status", "target": "target_value", "baseline": "baseline_value"}
 
 
@@ -134,7 +136,7 @@ def _audit_causes(engine: Engine, after_id: int) -> pd.DataFrame:
         {"cause": f"audit:{r.id}", "source": "audit", "at": r.at, "actor": r.actor, "action": r.action,
          "subject": r.subject, "old": r.old_value, "new": r.new_value, "years": []}
         for r in rows
-        if not r.action.startswith(("delivery.", "meeting."))
+        if not r.action.startswith(FROM_HISTORY)
     ]  # fmt: skip
     return pd.DataFrame(lines, columns=CAUSE_COLUMNS)
 
