@@ -140,6 +140,7 @@ def test_school_logs_in_and_can_upload(server, browser):
 
 def test_a_delivery_that_removes_rows_is_stored_only_after_confirmation(server, browser, tmp_path):
     import pandas as pd
+    from playwright.sync_api import expect
 
     from kpi.sources.demo import demo_deliveries
 
@@ -150,8 +151,10 @@ def test_a_delivery_that_removes_rows_is_stored_only_after_confirmation(server, 
     with pd.ExcelWriter(file) as writer:
         partial.drop(columns=["aantal_onderdrukt"]).to_excel(writer, sheet_name="leerlingen", index=False)
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(server, wait_until="domcontentloaded")  # the frame first: it owns the login box
+    _settle(page, "[data-testid='stMetric']")
     page.goto(f"{server}/aanleveren", wait_until="domcontentloaded")
-    _settle(page, "[data-testid='stDownloadButton']")
+    _settle(page, "[data-testid='stSidebar'] >> text=Inloggen")
     page.get_by_text("Inloggen").first.click()
     page.get_by_label("Gebruikersnaam").fill("debrink")
     page.get_by_label("Wachtwoord").fill("geheim-wachtwoord")
@@ -164,8 +167,7 @@ def test_a_delivery_that_removes_rows_is_stored_only_after_confirmation(server, 
     store = page.get_by_role("button", name="Opslaan")
     assert store.is_disabled()
     page.get_by_text("Ik heb de waarschuwingen gelezen").click()
-    page.wait_for_function(SETTLED, timeout=60_000)
-    assert store.is_enabled()
+    expect(store).to_be_enabled(timeout=60_000)
     page.screenshot(path=str(SHOTS / "aanleveren_bevestigen.png"), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
     page.close()
