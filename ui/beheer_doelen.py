@@ -22,7 +22,7 @@ def _flash() -> None:
 def targets_table() -> pd.DataFrame:
     """Every target with its fixed and its measured baseline, in words."""
     lang = language()
-    results = data.results(data.version(), REGION, None, lang, "admin")
+    results = data.results(data.version(), REGION, None, "admin")
     measured = results.dropna(subset=["target_year"]).drop_duplicates(["id", "target_year"])
     measured = measured.set_index(["id", "target_year"])["measured_baseline_value"]
     rows = []

@@ -23,7 +23,9 @@ def render() -> None:
         st.success(message)
     with st.form("beheer_vergadering_form"):
         name = st.text_input(t("vergadering.name"), key="beheer_vergadering_naam")
-        held_on = st.date_input(t("vergadering.date"), dt.date.today(), key="beheer_vergadering_datum", format="DD-MM-YYYY")
+        held_on = st.date_input(
+            t("vergadering.date"), dt.date.today(), key="beheer_vergadering_datum", format="DD-MM-YYYY"
+        )
         if st.form_submit_button(t("vergadering.mark"), type="primary"):
             try:
                 mark_meeting(data.engine(), name, held_on, user.name)

@@ -7,8 +7,7 @@ import streamlit as st
 
 from kpi.metrics.meetings import MeetingChanges, changes_since, meeting_list
 from kpi.metrics.registry import REGISTRY
-from kpi.views.formatting import number, school_year
-from kpi.views.pack import status_word
+from kpi.views.formatting import number, school_year, status_word
 from ui import data, session
 from ui.i18n import language, t
 
@@ -102,7 +101,11 @@ def since_meeting() -> None:
         return
     by_id = {int(m["id"]): m for m in marked.to_dict("records")}
     chosen = st.selectbox(
-        t("vergadering.choose"), list(by_id), key="vergadering", bind="query-params", format_func=lambda i: _label(by_id[i])
+        t("vergadering.choose"),
+        list(by_id),
+        key="vergadering",
+        bind="query-params",
+        format_func=lambda i: _label(by_id[i]),
     )
     found = changes(version, int(chosen), session.role())
     meeting = by_id[int(chosen)]

@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from kpi.codes import Role
 from kpi.delivery.schema import SHEETS, Sheet
 from kpi.metrics.compute import kpi_values
 from kpi.metrics.facts import REGION, Facts, Filters, facts_from_frames, load_facts
-from kpi.metrics.privacy import Role, protected_results, sees_small_numbers
+from kpi.metrics.privacy import sees_small_numbers
 from kpi.metrics.targets import Target, load_targets
 from kpi.settings.reference import program_key, techniek_lookup, techniek_table
 
@@ -229,7 +230,12 @@ def delivery_impact(
         warnings += removed_rows(after_facts, frames)
         after_facts = applied(after_facts, frames, lookup)
     region = (kpi_values(facts, targets, REGION), kpi_values(after_facts, targets, REGION))
-    changes = value_changes(*(protected_results(r, role) for r in region), None)
+    shown = (
+        region
+        if sees_small_numbers(role)
+        else tuple(kpi_values(f, targets, REGION, role=role) for f in (facts, after_facts))
+    )
+    changes = value_changes(*shown, None)
     for school in sorted({s for frames in batch for s in delivering_schools(frames)}):
         part = Filters(schools=(school,))
         changes += value_changes(kpi_values(facts, targets, part), kpi_values(after_facts, targets, part), school)

@@ -14,12 +14,13 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from kpi.codes import Role
 from kpi.db import metadata
 from kpi.delivery.schema import SHEETS
 from kpi.delivery.storage import FACT_TABLES, deliveries
 from kpi.metrics.compute import RESULT_COLUMNS, kpi_values
 from kpi.metrics.facts import load_facts
-from kpi.metrics.privacy import Role, protected_results
+from kpi.metrics.privacy import masked_results
 from kpi.metrics.registry import REGISTRY, Kpi
 from kpi.metrics.targets import load_targets
 from kpi.settings.audit import audit_log, record
@@ -60,9 +61,9 @@ class MeetingChanges:
     """Deliveries, restores and settings changes since the meeting, oldest first (CAUSE_COLUMNS)."""
 
 
-def region_results(engine: Engine) -> pd.DataFrame:
-    """Every KPI result of the whole region, all years: what a snapshot holds."""
-    return kpi_values(load_facts(engine), load_targets(engine))
+def region_results(engine: Engine, role: Role = "admin") -> pd.DataFrame:
+    """Every KPI result of the whole region, all years, as `role` may see them (a snapshot holds the admin's)."""
+    return kpi_values(load_facts(engine), load_targets(engine), role=role)
 
 
 def _records(results: pd.DataFrame) -> list[dict]:
@@ -189,8 +190,8 @@ def changes_since(engine: Engine, meeting_id: int, role: Role = "admin") -> Meet
     """
     meeting = _meeting(engine, meeting_id)
     snapshot = meeting.pop("snapshot")
-    before = protected_results(pd.DataFrame(snapshot, columns=list(RESULT_COLUMNS)), role)
-    after = protected_results(region_results(engine), role)
+    before = masked_results(pd.DataFrame(snapshot, columns=list(RESULT_COLUMNS)), role)
+    after = region_results(engine, role)
     keys = ["id", "year"]
     merged = pd.merge(
         before.assign(year=before["year"].fillna(-1)),

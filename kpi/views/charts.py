@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from kpi.catalogue import separators, word
 from kpi.views.formatting import number
+from kpi.views.safety import html_text
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {  # keyed by kpi.codes.STATUSES
     "gehaald": "#009E73",
     "op_koers": "#56B4E9",
     "achter": "#E69F00",
@@ -19,20 +21,13 @@ LINE = "#0072B2"
 TARGET = "#CC79A7"
 FONT = {"size": 16}
 
-WORDS = {
-    "nl": {"actual": "Gemeten", "baseline": "Basisjaar", "target": "Doel", "track": "Op koers (lijn basis → doel)",
-           "projection": "Projectie (trend)", "range": "Bereik door kleine aantallen", "year": "Schooljaar"},
-    "en": {"actual": "Measured", "baseline": "Baseline", "target": "Target", "track": "On track (baseline → target)",
-           "projection": "Projection (trend)", "range": "Range from small numbers", "year": "School year"},
-}  # fmt: skip
-
 
 def _layout(unit: str, language: str, height: int = 420) -> dict:
     """One layout for every line chart: large type for projectors, Dutch separators in Dutch."""
     return {
         "height": height + 40,
         "font": FONT,
-        "separators": ",." if language == "nl" else ".,",
+        "separators": "".join(separators(language)),
         "margin": {"l": 70, "r": 20, "t": 80, "b": 40},
         "legend": {
             "orientation": "h",
@@ -56,13 +51,13 @@ def _layout(unit: str, language: str, height: int = 420) -> dict:
 
 
 def _line(x: list, y: list, name: str, **style) -> dict:
-    return {"type": "scatter", "x": x, "y": y, "name": name, **style}
+    return {"type": "scatter", "x": x, "y": y, "name": html_text(name), **style}
 
 
 def kpi_chart(rows: pd.DataFrame, language: str = "nl") -> go.Figure:
     """One KPI over the years: measured values, the range where small numbers take part, baseline, target,
     the on-track line from baseline to target and the projection (dashed)."""
-    words = WORDS[language]
+    words = {k: word(f"chart.{k}", language) for k in ("actual", "baseline", "target", "track", "projection", "range")}
     data = rows.dropna(subset=["year"]).sort_values("year")
     unit = str(data["unit"].iloc[0]) if len(data) else "count"
     years = data["year"].astype(int).tolist()
@@ -72,28 +67,75 @@ def kpi_chart(rows: pd.DataFrame, language: str = "nl") -> go.Figure:
         high = data["high"].where(~exact, data["value"]).tolist()
         low = data["low"].where(~exact, data["value"]).tolist()
         traces.append(_line(years, high, "", mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip"))
-        traces.append(_line(years, low, words["range"], mode="lines", line={"width": 0}, fill="tonexty",
-                            fillcolor="rgba(0,114,178,0.18)", hoverinfo="skip"))  # fmt: skip
+        traces.append(
+            _line(
+                years,
+                low,
+                words["range"],
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor="rgba(0,114,178,0.18)",
+                hoverinfo="skip",
+            )
+        )
     hover = "%{y:" + (".1%" if unit == "share" else ",.0f") + "}<extra></extra>"
-    traces.append(_line(years, data["value"].tolist(), words["actual"], mode="lines+markers",
-                        line={"color": LINE, "width": 3}, marker={"size": 9}, hovertemplate=hover))  # fmt: skip
+    traces.append(
+        _line(
+            years,
+            data["value"].tolist(),
+            words["actual"],
+            mode="lines+markers",
+            line={"color": LINE, "width": 3},
+            marker={"size": 9},
+            hovertemplate=hover,
+        )
+    )
     judged = data.dropna(subset=["target_year"])
     if len(judged):
         last = judged.iloc[-1]
         base_year, target_year = int(last["baseline_year"]), int(last["target_year"])
         if pd.notna(last["baseline_value"]):
-            traces.append(_line([base_year], [last["baseline_value"]], words["baseline"], mode="markers",
-                                marker={"symbol": "diamond", "size": 14, "color": "#000000"}))  # fmt: skip
+            traces.append(
+                _line(
+                    [base_year],
+                    [last["baseline_value"]],
+                    words["baseline"],
+                    mode="markers",
+                    marker={"symbol": "diamond", "size": 14, "color": "#000000"},
+                )
+            )
         if pd.notna(last["target_value"]):
-            traces.append(_line([target_year], [last["target_value"]], words["target"], mode="markers",
-                                marker={"symbol": "star", "size": 18, "color": TARGET}))  # fmt: skip
+            traces.append(
+                _line(
+                    [target_year],
+                    [last["target_value"]],
+                    words["target"],
+                    mode="markers",
+                    marker={"symbol": "star", "size": 18, "color": TARGET},
+                )
+            )
             if pd.notna(last["baseline_value"]):
-                traces.append(_line([base_year, target_year], [last["baseline_value"], last["target_value"]], words["track"],
-                                    mode="lines", line={"color": TARGET, "dash": "dot", "width": 2}))  # fmt: skip
+                traces.append(
+                    _line(
+                        [base_year, target_year],
+                        [last["baseline_value"], last["target_value"]],
+                        words["track"],
+                        mode="lines",
+                        line={"color": TARGET, "dash": "dot", "width": 2},
+                    )
+                )
         measured = data.dropna(subset=["value"])
         if pd.notna(last["projection"]) and len(measured) and target_year > measured["year"].iloc[-1]:
-            traces.append(_line([int(measured["year"].iloc[-1]), target_year], [measured["value"].iloc[-1], last["projection"]],
-                                words["projection"], mode="lines", line={"color": LINE, "dash": "dash", "width": 2}))  # fmt: skip
+            traces.append(
+                _line(
+                    [int(measured["year"].iloc[-1]), target_year],
+                    [measured["value"].iloc[-1], last["projection"]],
+                    words["projection"],
+                    mode="lines",
+                    line={"color": LINE, "dash": "dash", "width": 2},
+                )
+            )
     return go.Figure(data=traces, layout=_layout(unit, language))
 
 
@@ -104,7 +146,7 @@ def sankey(flows: pd.DataFrame, language: str = "nl") -> go.Figure:
     colours = ["rgba(213,94,0,0.65)" if h else "rgba(127,127,127,0.35)" for h in flows["plan"]]
     sankey_trace = {
         "type": "sankey",
-        "node": {"label": nodes, "pad": 18, "thickness": 22, "color": "#0072B2"},
+        "node": {"label": [html_text(n) for n in nodes], "pad": 18, "thickness": 22, "color": "#0072B2"},
         "link": {
             "source": [position[v] for v in flows["van"]],
             "target": [position[n] for n in flows["naar"]],
@@ -118,7 +160,7 @@ def sankey(flows: pd.DataFrame, language: str = "nl") -> go.Figure:
         "height": 520,
         "font": FONT,
         "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        "separators": ",." if language == "nl" else ".,",
+        "separators": "".join(separators(language)),
     }
     return go.Figure(data=[sankey_trace], layout=layout)
 

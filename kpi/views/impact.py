@@ -11,8 +11,7 @@ from kpi.catalogue import word
 from kpi.delivery.messages import Problem
 from kpi.metrics.impact import WHAT_DISAPPEARS, Impact
 from kpi.metrics.registry import REGISTRY
-from kpi.views.formatting import number, school_year
-from kpi.views.pack import status_word
+from kpi.views.formatting import number, school_year, status_word
 
 
 def year_ranges(years: list[int]) -> str:
