@@ -4,4 +4,7 @@ from kpi.delivery import storage  # noqa: F401
 from kpi.settings import (
     actions,  # noqa: F401
     audit,  # noqa: F401
+    logins,  # noqa: F401
+    register,  # noqa: F401
+    users,  # noqa: F401
 )

@@ -5,7 +5,7 @@ import streamlit as st
 
 from kpi.delivery.ingest import checked_file, replacement_preview, stored_file
 from kpi.delivery.reading import max_upload_bytes
-from kpi.delivery.storage import restore
+from kpi.delivery.storage import RestoreRefused, restore
 from kpi.delivery.template import template_bytes
 from kpi.settings.users import has_accounts
 from kpi.views.export import csv_bytes
@@ -20,7 +20,7 @@ st.download_button(
 user = session.user()
 if not user.may_deliver:
     st.info(t("need_login"))
-    if not has_accounts():
+    if not has_accounts(data.engine()):
         st.caption(t("no_accounts"))
     st.stop()
 
@@ -36,7 +36,11 @@ if upload is not None:
         with st.status(t("reading"), expanded=False) as status:
             steps = {"reading": t("reading"), "checking": t("checking")}
             checked = checked_file(
-                upload.getvalue(), upload.name, as_school, progress=lambda step: status.update(label=steps[step])
+                upload.getvalue(),
+                upload.name,
+                as_school,
+                progress=lambda step: status.update(label=steps[step]),
+                engine=data.engine(),
             )
             status.update(label=t("checked"), state="complete" if checked.ok else "error")
         st.session_state["checked"], st.session_state["checked_token"] = checked, token
@@ -85,6 +89,10 @@ if user.may_restore and not history.empty:
     st.subheader(t("restore"))
     chosen = st.selectbox(t("restore"), history["id"].tolist(), key="restore_id", label_visibility="collapsed")
     if st.button(t("restore_button"), key="restore_button"):
-        result = restore(data.engine(), int(chosen), user.name)
-        st.session_state["flash"] = t("restored", old=chosen, new=result.delivery_id)
-        st.rerun()  # so the history above shows the restore too
+        try:
+            result = restore(data.engine(), int(chosen), user.name)
+        except RestoreRefused as refused:
+            st.error(t(f"restore.{refused.kind}_retired", id=refused.delivery_id))
+        else:
+            st.session_state["flash"] = t("restored", old=chosen, new=result.delivery_id)
+            st.rerun()  # so the history above shows the restore too

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from kpi.delivery.storage import engine_for
 from kpi.settings.users import add_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,12 +61,12 @@ def server(tmp_path_factory):
     pytest.importorskip("playwright.sync_api")
     port = _free_port()
     folder = tmp_path_factory.mktemp("browser")
-    add_user("debrink", "geheim-wachtwoord", "school", ("14SM05",), path=folder / "users.toml")
-    env = {
-        **os.environ,
-        "TECHNIEKPACT_DB": f"sqlite:///{folder / 'browser.db'}",
-        "TECHNIEKPACT_USERS": str(folder / "users.toml"),
-    }
+    database = f"sqlite:///{folder / 'browser.db'}"
+    engine = engine_for(database)
+    add_user(engine, "debrink", "geheim-wachtwoord", "school", ("14SM05",))
+    add_user(engine, "beheer", "nog-geheimer-wachtwoord", "admin")
+    engine.dispose()
+    env = {**os.environ, "TECHNIEKPACT_DB": database, "TECHNIEKPACT_USERS": str(folder / "users.toml")}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true"],

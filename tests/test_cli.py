@@ -205,14 +205,19 @@ def test_demo_kpis_agree_with_an_independent_computation(db, capsys):
 def test_user_add_reads_the_password_from_stdin(db, capsys, monkeypatch):
     import io as _io
 
-    from kpi.settings.users import authenticated
+    import sqlalchemy as sa
 
-    monkeypatch.setenv("TECHNIEKPACT_USERS", str(db / "users.toml"))
+    from kpi.delivery.storage import engine_for
+    from kpi.settings.users import accounts, authenticated
+
     monkeypatch.setattr("sys.stdin", _io.StringIO("een-lang-wachtwoord\n"))
     assert run(capsys, "user", "add", "debrink", "--role", "school", "--brin", "14SM05", "--password-stdin")[0] == 0
-    assert authenticated("debrink", "een-lang-wachtwoord").schools == ("14SM05",)
-    assert authenticated("debrink", "fout") is None
-    assert "password" not in (db / "users.toml").read_text().split("password = ")[1][:20]  # a hash, not the password
+    engine = engine_for()
+    assert authenticated(engine, "debrink", "een-lang-wachtwoord").schools == ("14SM05",)
+    assert authenticated(engine, "debrink", "fout") is None
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(accounts.c.password_hash)).scalar_one()
+    assert stored.startswith("scrypt$") and "een-lang-wachtwoord" not in stored  # a hash, not the password
     monkeypatch.setattr("sys.stdin", _io.StringIO("kort\n"))
     assert run(capsys, "user", "add", "x", "--role", "admin", "--password-stdin")[0] == 1
     monkeypatch.setattr("sys.stdin", _io.StringIO("een-lang-wachtwoord\n"))

@@ -8,6 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from kpi.delivery.storage import engine_for
 from kpi.settings.users import add_user, authenticated
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
 
@@ -19,7 +20,6 @@ PAGES = ["pages/overzicht.py", "pages/kiezen.py", "pages/leren.py", "pages/werke
 @pytest.fixture
 def app_env(tmp_path, monkeypatch):
     monkeypatch.setenv("TECHNIEKPACT_DB", f"sqlite:///{tmp_path / 'app.db'}")
-    monkeypatch.setenv("TECHNIEKPACT_USERS", str(tmp_path / "users.toml"))
     return tmp_path
 
 
@@ -99,14 +99,14 @@ def test_pages_on_an_empty_database_explain_themselves(app_env, monkeypatch):
 
 def _logged_in(app: AppTest, name: str, password: str) -> AppTest:
     """Log in as the sidebar form does (the form itself is driven in the real-browser test)."""
-    user = authenticated(name, password)
+    user = authenticated(engine_for(), name, password)
     assert user is not None
     app.session_state["user"] = user
     return app.run()
 
 
 def test_upload_good_file_is_previewed_and_stored(app_env):
-    add_user("debrink", "geheim-wachtwoord", "school", ("14SM05",))
+    add_user(engine_for(), "debrink", "geheim-wachtwoord", "school", ("14SM05",))
     app = _app().run()
     _visit(app, "pages/aanleveren.py")
     assert any("Log in" in i.value for i in app.info)
@@ -135,7 +135,7 @@ def test_upload_good_file_is_previewed_and_stored(app_env):
 
 
 def test_upload_bad_file_shows_every_problem_and_stores_nothing(app_env):
-    add_user("debrink", "geheim-wachtwoord", "school", ("14SM05",))
+    add_user(engine_for(), "debrink", "geheim-wachtwoord", "school", ("14SM05",))
     app = _app().run()
     _logged_in(app, "debrink", "geheim-wachtwoord")
     _visit(app, "pages/aanleveren.py")
@@ -156,8 +156,8 @@ def test_upload_bad_file_shows_every_problem_and_stores_nothing(app_env):
 
 
 def test_restore_is_for_the_administrator_only(app_env):
-    add_user("debrink", "geheim-wachtwoord", "school", ("14SM05",))
-    add_user("beheer", "nog-geheimer-wachtwoord", "admin")
+    add_user(engine_for(), "debrink", "geheim-wachtwoord", "school", ("14SM05",))
+    add_user(engine_for(), "beheer", "nog-geheimer-wachtwoord", "admin")
     app = _app().run()
     _logged_in(app, "debrink", "geheim-wachtwoord")
     _visit(app, "pages/aanleveren.py")
@@ -173,7 +173,7 @@ def test_restore_is_for_the_administrator_only(app_env):
 
 
 def test_small_numbers_hidden_for_viewers_shown_to_analysts(app_env):
-    add_user("analist", "analist-wachtwoord", "analyst")
+    add_user(engine_for(), "analist", "analist-wachtwoord", "analyst")
     # At Hilfertsheem the route had a single dropout in 2015: a share on fewer than 5 is hidden from viewers.
     app = _app().run()
     app.selectbox(key="jaar").set_value(2015)
@@ -200,7 +200,7 @@ def test_explorer_filters_and_pivot(app_env):
 
 def test_upload_over_the_size_limit_is_refused_in_dutch(app_env, monkeypatch):
     monkeypatch.setenv("TECHNIEKPACT_MAX_UPLOAD_MB", "1")
-    add_user("beheer", "nog-geheimer-wachtwoord", "admin")
+    add_user(engine_for(), "beheer", "nog-geheimer-wachtwoord", "admin")
     app = _app().run()
     _logged_in(app, "beheer", "nog-geheimer-wachtwoord")
     _visit(app, "pages/aanleveren.py")

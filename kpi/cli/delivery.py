@@ -40,6 +40,7 @@ def _import(args: argparse.Namespace) -> int:
     from kpi.delivery.storage import DeliveryMeta, engine_for, store_many
 
     by = actor(args)
+    engine = engine_for()
     checked, refused = [], False
     for path in args.files:
         try:
@@ -48,7 +49,7 @@ def _import(args: argparse.Namespace) -> int:
             print(f"{path}: {error.strerror}", file=sys.stderr)
             refused = True
             continue
-        result = checked_file(data, path.name, args.as_school)
+        result = checked_file(data, path.name, args.as_school, engine=engine)
         checked.append(result)
         lines = report_lines(result.problems, args.lang)
         if lines:
@@ -60,7 +61,7 @@ def _import(args: argparse.Namespace) -> int:
             "geweigerd: er is niets opgeslagen" if args.lang == "nl" else "refused: nothing was stored", file=sys.stderr
         )
         return 1
-    results = store_many(engine_for(), [(c.frames, DeliveryMeta(c.file_name, c.sha256, by)) for c in checked])
+    results = store_many(engine, [(c.frames, DeliveryMeta(c.file_name, c.sha256, by)) for c in checked])
     for c, result in zip(checked, results, strict=True):
         if result.unchanged:
             print(f"{c.file_name}: ongewijzigd (dit bestand is al aangeleverd) / unchanged (already delivered)")
@@ -105,12 +106,16 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from kpi.delivery.storage import engine_for, restore
+    from kpi.catalogue import word
+    from kpi.delivery.storage import RestoreRefused, engine_for, restore
 
     try:
         result = restore(engine_for(), args.id, actor(args))
     except KeyError:
         print(f"onbekende levering / unknown delivery: {args.id}", file=sys.stderr)
+        return 1
+    except RestoreRefused as refused:
+        print(word(f"restore.{refused.kind}_retired", args.lang, id=refused.delivery_id), file=sys.stderr)
         return 1
     print(f"levering {args.id} hersteld als levering {result.delivery_id}")
     return 0

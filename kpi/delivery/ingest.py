@@ -13,7 +13,7 @@ from kpi.delivery.messages import Problem
 from kpi.delivery.reading import RefusedFile, raw_sheets
 from kpi.delivery.storage import DeliveryMeta, StoreResult, current_rows_by_year, store
 from kpi.delivery.validation import validated
-from kpi.settings.reference import known_schools
+from kpi.settings import reference, register
 
 Progress = Callable[[str], None]
 
@@ -37,9 +37,14 @@ class CheckedFile:
 
 
 def checked_file(
-    data: bytes, file_name: str, as_school: str | None = None, progress: Progress | None = None
+    data: bytes,
+    file_name: str,
+    as_school: str | None = None,
+    progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> CheckedFile:
-    """Read and check a delivery without storing anything."""
+    """Read and check a delivery without storing anything, against the register in `engine`'s database
+    (without one: the register a new database starts with)."""
     report = progress or (lambda step: None)
     checked = CheckedFile(file_name, hashlib.sha256(data).hexdigest())
     report("reading")
@@ -49,7 +54,8 @@ def checked_file(
         checked.problems = [refused.problem]
         return checked
     report("checking")
-    checked.frames, problems = validated(sheets, known_schools(), as_school)
+    known = register.known_schools(engine) if engine is not None else reference.known_schools()
+    checked.frames, problems = validated(sheets, known, as_school)
     checked.problems = notes + problems
     return checked
 
