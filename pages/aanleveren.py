@@ -92,7 +92,7 @@ if user.may_restore and not history.empty:
         try:
             result = restore(data.engine(), int(chosen), user.name)
         except RestoreRefused as refused:
-            st.error(t(f"restore.{refused.kind}_retired", id=refused.delivery_id))
+            st.error(t(f"restore_refused.{refused.kind}_retired", id=refused.delivery_id))
         else:
             st.session_state["flash"] = t("restored", old=chosen, new=result.delivery_id)
             st.rerun()  # so the history above shows the restore too

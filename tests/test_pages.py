@@ -211,3 +211,66 @@ def test_upload_over_the_size_limit_is_refused_in_dutch(app_env, monkeypatch):
         "de grens is 0 MB" in _table(app, "verwacht")["verwacht"].iloc[0]
         or "MB" in _table(app, "verwacht")["verwacht"].iloc[0]
     )
+
+
+def test_beheer_admin_adds_a_school_and_sees_it_in_the_audit_log(app_env):
+    add_user(engine_for(), "beheer", "nog-geheimer-wachtwoord", "admin")
+    app = _app().run()
+    _logged_in(app, "beheer", "nog-geheimer-wachtwoord")
+    _visit(app, "pages/beheer.py")
+    assert app.title[0].value == "Beheer" and [tab.label for tab in app.tabs] == ["Scholen", "Accounts", "Auditlog"]
+    assert any("nog gecontroleerd" in w.value for w in app.warning)  # the shipped placeholders are flagged
+    app.text_input(key="school_add_brin").input("25LJ")
+    app.text_input(key="school_add_naam").input("MBO College Hilversum")
+    app.selectbox(key="school_add_soort").set_value("mbo")
+    app.button(key="FormSubmitter:school_add-Opslaan").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("25LJ" in s.value for s in app.success)
+    register = _table(app, "Controle")
+    assert register.set_index("BRIN").loc["25LJ", "Naam"] == "MBO College Hilversum"
+    assert register.set_index("BRIN").loc["25LZ", "Controle"] == "nog controleren"
+    audit = _table(app, "Onderwerp")
+    assert (audit.iloc[0]["Door"], audit.iloc[0]["Wat"], audit.iloc[0]["Onderwerp"]) == ("beheer", "school.add", "25LJ")
+
+
+def test_beheer_admin_adds_and_removes_an_account(app_env):
+    add_user(engine_for(), "beheer", "nog-geheimer-wachtwoord", "admin")
+    app = _app().run()
+    _logged_in(app, "beheer", "nog-geheimer-wachtwoord")
+    _visit(app, "pages/beheer.py")
+    app.text_input(key="account_add_name").input("jan.smit")
+    app.selectbox(key="account_add_role").set_value("school")
+    app.multiselect(key="account_add_schools").set_value(["14SM"])
+    app.text_input(key="account_add_password").input("een-lang-wachtwoord")
+    app.button(key="FormSubmitter:account_add-Opslaan").click().run()
+    assert not app.exception and authenticated(engine_for(), "jan.smit", "een-lang-wachtwoord").schools == ("14SM",)
+    app.selectbox(key="account_remove_name").set_value("jan.smit").run()
+    app.checkbox(key="account_remove_sure").check().run()
+    app.button(key="account_remove_button").click().run()
+    assert authenticated(engine_for(), "jan.smit", "een-lang-wachtwoord") is None
+    assert _table(app, "Gebruikersnaam")["Gebruikersnaam"].tolist() == ["beheer"]
+
+
+@pytest.mark.parametrize("who", [None, ("debrink", "geheim-wachtwoord"), ("analist", "analist-wachtwoord")])
+def test_beheer_is_not_there_for_anyone_but_admins(app_env, who):
+    add_user(engine_for(), "debrink", "geheim-wachtwoord", "school", ("14SM05",))
+    add_user(engine_for(), "analist", "analist-wachtwoord", "analyst")
+    app = _app().run()
+    if who:
+        _logged_in(app, *who)
+    try:  # AppTest refuses a page the navigation lacks, or Streamlit shows the default page instead
+        app.switch_page("pages/beheer.py")
+        app.run()
+    except ValueError as refused:
+        assert "Could not find a navigation page" in str(refused)
+    assert not app.exception and not app.tabs and not [i for i in app.text_input if i.key == "school_add_brin"]
+    if "Beheer" in [title.value for title in app.title]:  # AppTest may run a pages/ file the navigation lacks
+        assert [w.value for w in app.warning] == ["Deze pagina is alleen voor beheerders. Log in als beheerder."]
+    page = AppTest.from_file(str(DASHBOARD.parent / "pages" / "beheer.py"), default_timeout=60)  # nor by its file
+    if who:
+        page.session_state["user"] = authenticated(engine_for(), *who)
+    page.run()
+    assert not page.exception and [w.value for w in page.warning] == [
+        "Deze pagina is alleen voor beheerders. Log in als beheerder."
+    ]
+    assert not page.tabs and not page.dataframe and not page.text_input

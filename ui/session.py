@@ -51,7 +51,7 @@ def login_box() -> None:
             if st.form_submit_button(t("login")):
                 outcome = logins.log_in(data.engine(), name, password, st.context.ip_address or "")
                 if outcome.wait:
-                    st.error(t("login.wait", seconds=outcome.wait))
+                    st.error(t("login_throttle.wait", seconds=outcome.wait))
                 elif outcome.user is None:
                     st.error(t("login_failed"))
                 else:

@@ -115,7 +115,7 @@ def _restore(args: argparse.Namespace) -> int:
         print(f"onbekende levering / unknown delivery: {args.id}", file=sys.stderr)
         return 1
     except RestoreRefused as refused:
-        print(word(f"restore.{refused.kind}_retired", args.lang, id=refused.delivery_id), file=sys.stderr)
+        print(word(f"restore_refused.{refused.kind}_retired", args.lang, id=refused.delivery_id), file=sys.stderr)
         return 1
     print(f"levering {args.id} hersteld als levering {result.delivery_id}")
     return 0
