@@ -8,9 +8,9 @@ import json
 import sys
 from pathlib import Path
 
+from kpi.catalogue import word
 from kpi.cli.common import actor
-
-ROLES = ["viewer", "stuurgroep", "school", "analyst", "admin"]
+from kpi.codes import ROLES
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -19,7 +19,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     verbs = user.add_subparsers(dest="verb", required=True)
     add = verbs.add_parser("add", help="add or replace an account (password asked, or read from stdin)")
     add.add_argument("name")
-    add.add_argument("--role", choices=ROLES, required=True)
+    add.add_argument("--role", choices=list(ROLES), required=True)
     add.add_argument("--brin", action="append", default=[], help="for role school: a registered BRIN it delivers for")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.add_argument("--by", default=None)
@@ -70,7 +70,6 @@ def _engine():
 
 
 def _error(args: argparse.Namespace, namespace: str, error) -> int:
-    from kpi.catalogue import word
 
     print(word(f"{namespace}.{error.code}", args.lang, **error.params), file=sys.stderr)
     return 1
@@ -83,13 +82,12 @@ def _password(args: argparse.Namespace) -> str | None:
     if not sys.stdin.isatty():
         return None
     try:
-        return getpass.getpass("wachtwoord / password: ")
+        return getpass.getpass(word("cli.password_prompt", args.lang))
     except (EOFError, KeyboardInterrupt):
         return None
 
 
 def _user_add(args: argparse.Namespace) -> int:
-    from kpi.catalogue import word
     from kpi.settings.users import AccountError, add_user
 
     password = _password(args)
@@ -117,7 +115,6 @@ def _user_list(args: argparse.Namespace) -> int:
 
 
 def _user_remove(args: argparse.Namespace) -> int:
-    from kpi.catalogue import word
     from kpi.settings.users import AccountError, remove_user
 
     try:
@@ -129,7 +126,6 @@ def _user_remove(args: argparse.Namespace) -> int:
 
 
 def _school_add(args: argparse.Namespace) -> int:
-    from kpi.catalogue import word
     from kpi.settings.register import RegisterError, add_school
 
     try:
@@ -141,7 +137,6 @@ def _school_add(args: argparse.Namespace) -> int:
 
 
 def _school_import(args: argparse.Namespace) -> int:
-    from kpi.catalogue import word
     from kpi.settings.register import ImportProblems, import_schools
 
     try:
@@ -162,7 +157,6 @@ def _school_import(args: argparse.Namespace) -> int:
 def _school_list(args: argparse.Namespace) -> int:
     import csv
 
-    from kpi.catalogue import word
     from kpi.settings.register import school_register
 
     schools = school_register(_engine())
@@ -181,7 +175,6 @@ def _school_list(args: argparse.Namespace) -> int:
 
 
 def _school_retire(args: argparse.Namespace) -> int:
-    from kpi.catalogue import word
     from kpi.settings.register import RegisterError, retire_school
 
     try:
@@ -193,7 +186,6 @@ def _school_retire(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from kpi.catalogue import word
     from kpi.settings.audit import audit_entries
 
     entries = audit_entries(_engine())
@@ -215,7 +207,7 @@ def _clean(text: str) -> str:
     return "".join(c if c.isprintable() or c == " " else "?" for c in str(text))
 
 
-def _reference(args: argparse.Namespace) -> int:
+def _reference(_args: argparse.Namespace) -> int:
     from kpi.delivery.storage import engine_for
     from kpi.metrics import facts
 

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from kpi import paths
 from kpi.db import metadata
-from kpi.delivery.schema import SHEETS, SUPPRESSED_SUFFIX, Sheet
+from kpi.delivery.schema import SHEETS, SUPPRESSED_SUFFIX, Sheet, typed
 from kpi.settings import audit
 
 DATA_DIR = paths.DATA_DIR
@@ -131,6 +131,8 @@ class DeliveryMeta:
     submitted_by: str
     kind: str = "import"
     restored_from: int | None = None
+    content_sha256: str = ""
+    """content_digest(frames) when the caller has it already (it costs about a second per 100k rows)."""
 
 
 @dataclass
@@ -159,14 +161,8 @@ def _scope_condition(table: sa.Table, sheet: Sheet, school: str | None, years: l
 
 def _column_values(frame: pd.DataFrame, sheet: Sheet) -> dict[str, list]:
     """Each stored column as a list of plain Python values of its schema's type (NA as None)."""
-    kinds = {c.name: c.kind for c in sheet.columns}
-    values = {}
-    for name in sheet.stored_columns:
-        column = frame[name]
-        if kinds.get(name) in ("year", "int", "count"):
-            column = pd.to_numeric(column).astype("Int64")  # never 12.0: COPY and the snapshot want integers
-        values[name] = column.astype(object).where(column.notna(), None).tolist()
-    return values
+    frame = typed(frame, sheet)  # never 12.0: COPY and the snapshot want integers
+    return {name: column.astype(object).where(column.notna(), None).tolist() for name, column in frame.items()}
 
 
 def _rows(values: dict[str, list], delivery_id: int) -> list[tuple]:
@@ -211,11 +207,86 @@ def content_digest(frames: dict[str, pd.DataFrame]) -> str:
     return digest.hexdigest()
 
 
-def _is_current_copy(conn: sa.Connection, sha256: str, content: str) -> bool:
-    """True when this file (or the same content) is stored and every row of it is still current."""
+@dataclass(frozen=True)
+class EarlierDelivery:
+    """A stored delivery as a person recognises it: number, when, by whom, which file."""
+
+    delivery_id: int
+    created_at: dt.datetime
+    submitted_by: str
+    file_name: str
+
+
+def _earlier(record: sa.RowMapping) -> EarlierDelivery:
+    return EarlierDelivery(record["id"], record["created_at"], record["submitted_by"], record["file_name"])
+
+
+def _current_copy(conn: sa.Connection, sha256: str, content: str) -> EarlierDelivery | None:
+    """The delivery that holds this file (or the same content) with every row of it still current, if any."""
     same = sa.or_(deliveries.c.sha256 == sha256, deliveries.c.content_sha256 == content)
-    ids = conn.execute(sa.select(deliveries.c.id).where(same)).scalars().all()
-    return bool(ids) and any(rows > 0 and rows == current for rows, current in _row_counts(conn, ids).values())
+    records = {r["id"]: r for r in conn.execute(sa.select(deliveries).where(same)).mappings()}
+    counts = _row_counts(conn, list(records)) if records else {}
+    current = [i for i, (rows, still) in counts.items() if rows > 0 and rows == still]
+    return _earlier(records[max(current)]) if current else None
+
+
+def current_copy(engine: Engine, sha256: str, content: str) -> EarlierDelivery | None:
+    """The delivery that already holds this file and still counts in full: storing it again changes nothing."""
+    with engine.connect() as conn:
+        return _current_copy(conn, sha256, content)
+
+
+@dataclass(frozen=True)
+class LevelConflict:
+    """Storing would count an institution as a whole next to its locations (or the reverse) for a sheet and years."""
+
+    sheet: str
+    school: str
+    """The code in the new delivery."""
+    others: tuple[str, ...]
+    """The codes of the other level that count now."""
+    years: tuple[int, ...]
+    holder: EarlierDelivery
+
+
+class LevelConflictError(ValueError):
+    """Refused: an institution delivers per sheet and year either as a whole or per location, never both."""
+
+    def __init__(self, conflicts: list[LevelConflict]):
+        super().__init__(f"{len(conflicts)} level conflict(s)")
+        self.conflicts = conflicts
+
+
+def level_conflicts(conn: sa.Connection, frames: dict[str, pd.DataFrame]) -> list[LevelConflict]:
+    """Where storing these frames would mix an institution (14SM) with its locations (14SM05) for the same years."""
+    found: dict[tuple[str, str, int], dict] = {}
+    for name, frame in frames.items():
+        sheet = SHEETS[name]
+        scope = _scope(sheet, frame) if sheet.school else {}
+        if not scope:
+            continue
+        query = (
+            sa.select(current_scopes.c.school, current_scopes.c.year, deliveries)
+            .join(deliveries, deliveries.c.id == current_scopes.c.delivery_id)
+            .where(
+                current_scopes.c.sheet == name,
+                sa.func.substr(current_scopes.c.school, 1, 4).in_(sorted({s[:4] for s in scope})),
+            )
+        )
+        for held in conn.execute(query).mappings():
+            for school, years in scope.items():
+                other = held["school"]
+                if other[:4] != school[:4] or len(other) == len(school) or held["year"] not in years:
+                    continue
+                entry = found.setdefault(
+                    (name, school, held["id"]), {"holder": _earlier(held), "others": set(), "years": set()}
+                )
+                entry["others"].add(other)
+                entry["years"].add(held["year"])
+    return [
+        LevelConflict(sheet, school, tuple(sorted(e["others"])), tuple(sorted(e["years"])), e["holder"])
+        for (sheet, school, _), e in sorted(found.items())
+    ]
 
 
 def store(engine: Engine, frames: dict[str, pd.DataFrame], meta: DeliveryMeta) -> StoreResult:
@@ -232,9 +303,11 @@ def store_many(engine: Engine, items: list[tuple[dict[str, pd.DataFrame], Delive
 
 
 def _store(conn: sa.Connection, frames: dict[str, pd.DataFrame], meta: DeliveryMeta) -> StoreResult:
-    content = content_digest(frames)
-    if meta.kind == "import" and _is_current_copy(conn, meta.sha256, content):
+    content = meta.content_sha256 or content_digest(frames)
+    if meta.kind == "import" and _current_copy(conn, meta.sha256, content):
         return StoreResult(None, unchanged=True)
+    if conflicts := level_conflicts(conn, frames):
+        raise LevelConflictError(conflicts)
     schools = sorted({s for name, f in frames.items() for s in _scope(SHEETS[name], f) if s})
     counts = {name: len(f) for name, f in frames.items()}
     delivery_id = conn.execute(
@@ -389,6 +462,10 @@ def delivery_frames(engine: Engine, delivery_id: int) -> dict[str, pd.DataFrame]
     return frames
 
 
+NEVER_BACK = ("demo",)
+"""Kinds of delivery that, once retired, never count again (the demo set, after going live)."""
+
+
 class RestoreRefused(ValueError):
     """A delivery that may not count again: it belongs to a set that was retired (the demo set before going live)."""
 
@@ -397,16 +474,34 @@ class RestoreRefused(ValueError):
         self.delivery_id, self.kind = delivery_id, kind
 
 
-def restore(engine: Engine, delivery_id: int, by: str) -> StoreResult:
-    """Make an earlier delivery current again, as a new delivery in the history; KeyError if unknown,
-    RestoreRefused for a delivery of a retired set."""
+def _delivery_record(engine: Engine, delivery_id: int) -> sa.RowMapping:
     with engine.connect() as conn:
         original = conn.execute(sa.select(deliveries).where(deliveries.c.id == delivery_id)).mappings().first()
-        if original is None:
-            raise KeyError(delivery_id)
+    if original is None:
+        raise KeyError(delivery_id)
+    return original
+
+
+def describe_delivery(engine: Engine, delivery_id: int) -> EarlierDelivery:
+    """Number, time, who and file of a delivery; KeyError if unknown."""
+    return _earlier(_delivery_record(engine, delivery_id))
+
+
+def delivery_row_counts(engine: Engine, delivery_id: int) -> tuple[int, int]:
+    """How many rows a delivery brought, and how many of them count now."""
+    with engine.connect() as conn:
+        return _row_counts(conn, [delivery_id]).get(delivery_id, (0, 0))
+
+
+def restore(engine: Engine, delivery_id: int, by: str) -> StoreResult:
+    """Make an earlier delivery current again, as a new delivery in the history; KeyError if unknown,
+    RestoreRefused for a delivery of a retired set (the demo after going live), LevelConflictError if it
+    would count an institution next to its locations."""
+    original = _delivery_record(engine, delivery_id)
+    with engine.connect() as conn:
         kind = _original_kind(conn, original)
         retired = sa.select(deliveries.c.id).where(deliveries.c.kind == f"{kind}_retired").limit(1)
-        if kind != "import" and conn.execute(retired).first() is not None:
+        if kind in NEVER_BACK and conn.execute(retired).first() is not None:
             raise RestoreRefused(delivery_id, kind)
     meta = DeliveryMeta(original["file_name"], original["sha256"], by, kind="restore", restored_from=delivery_id)
     return store(engine, delivery_frames(engine, delivery_id), meta)
@@ -450,7 +545,7 @@ def current_facts(engine: Engine, sheet_name: str, categorical: bool = False) ->
     if categorical:
         encoded = [c.dictionary_encode() if pa.types.is_string(c.type) else c for c in table.columns]
         table = pa.Table.from_arrays(encoded, names=table.column_names)
-    return _typed_facts(table.to_pandas(), sheet)
+    return typed(table.to_pandas(), sheet)  # the same types whichever driver read them
 
 
 def _current_part(table: pa.Table, sheet: Sheet, wanted: set[tuple[str, int]]) -> pa.Table:
@@ -461,21 +556,6 @@ def _current_part(table: pa.Table, sheet: Sheet, wanted: set[tuple[str, int]]) -
     if present <= wanted:
         return table
     return table.filter(pa.array(keys.isin(list(wanted))))
-
-
-def _typed_facts(frame: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
-    """The same types whichever driver read them: text as object (or category), counts Int64, flags bool."""
-    for column in sheet.columns:
-        values = frame[column.name]
-        if column.kind in ("year", "int", "count"):
-            frame[column.name] = pd.to_numeric(values).astype("Int64")
-        elif column.kind == "bool":
-            frame[column.name] = values.astype("boolean")
-        elif not isinstance(values.dtype, pd.CategoricalDtype):
-            frame[column.name] = values.astype("object").where(values.notna(), None)
-    for count in sheet.counts:
-        frame[count + SUPPRESSED_SUFFIX] = frame[count + SUPPRESSED_SUFFIX].astype(bool)
-    return frame
 
 
 def disagreements(engine: Engine) -> list[str]:

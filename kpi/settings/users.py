@@ -17,13 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi import paths
+from kpi.codes import ROLES, Role
 from kpi.db import metadata
-from kpi.metrics.privacy import Role
 from kpi.settings import audit, register
 
 USERS_FILE = paths.DATA_DIR / "users.toml"
 """Where accounts lived before the database; read once into it when found, then renamed."""
-ROLES: tuple[Role, ...] = ("viewer", "stuurgroep", "school", "analyst", "admin")
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 MIN_PASSWORD = 10
 NAME_LIMIT = 100
