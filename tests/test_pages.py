@@ -328,7 +328,11 @@ def test_beheer_admin_adds_a_school_and_sees_it_in_the_audit_log(app_env):
     assert register.set_index("BRIN").loc["25LJ", "Naam"] == "MBO College Hilversum"
     assert register.set_index("BRIN").loc["25LZ", "Controle"] == "nog controleren"
     audit = _table(app, "Onderwerp")
-    assert (audit.iloc[0]["Door"], audit.iloc[0]["Wat"], audit.iloc[0]["Onderwerp"]) == ("beheer", "school.add", "25LJ")
+    assert (audit.iloc[0]["Door"], audit.iloc[0]["Wat"], audit.iloc[0]["Onderwerp"]) == (
+        "beheer",
+        "school toegevoegd (school.add)",
+        "25LJ",
+    )
 
 
 def test_beheer_admin_adds_and_removes_an_account(app_env):

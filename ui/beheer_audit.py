@@ -7,6 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
+from kpi.catalogue import catalogue
 from kpi.settings.audit import audit_entries
 from ui import data
 from ui.i18n import t
@@ -32,9 +33,15 @@ def audit_table(entries: list[dict]) -> pd.DataFrame:
         {
             t("audit.at"): [e["at"].strftime("%Y-%m-%d %H:%M:%S") for e in entries],
             t("audit.actor"): [e["actor"] for e in entries],
-            t("audit.action"): [e["action"] for e in entries],
+            t("audit.action"): [action_words(e["action"]) for e in entries],
             t("audit.subject"): [e["subject"] for e in entries],
             t("audit.old"): [text(e["old_value"]) for e in entries],
             t("audit.new"): [text(e["new_value"]) for e in entries],
         }
     )
+
+
+def action_words(code: str) -> str:
+    """An action code in words where the catalogue has them (`audit_action.<code>`), else the code itself."""
+    key = f"audit_action.{code}"
+    return f"{t(key)} ({code})" if key in catalogue() else code
