@@ -5,12 +5,23 @@ Another area adds a tab with one line in TABS and its own `ui/beheer_<area>.py` 
 
 import streamlit as st
 
-from ui import beheer_accounts, beheer_audit, beheer_schools, session
+from ui import (
+    beheer_accounts,
+    beheer_audit,
+    beheer_doelen,
+    beheer_schools,
+    beheer_techniek,
+    beheer_vergaderingen,
+    session,
+)
 from ui.i18n import t
 
 TABS = [
     ("beheer.tab_schools", beheer_schools.render),
     ("beheer.tab_accounts", beheer_accounts.render),
+    ("beheer_doelen.title", beheer_doelen.render),
+    ("beheer_techniek.title", beheer_techniek.render),
+    ("beheer_vergaderingen.title", beheer_vergaderingen.render),
     ("beheer.tab_audit", beheer_audit.render),
 ]
 

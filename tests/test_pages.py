@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from kpi.delivery.storage import engine_for
-from kpi.settings.users import add_user, authenticated
+from kpi.settings.users import User, add_user, authenticated
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
 
 DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"
@@ -128,6 +129,13 @@ def _upload(app: AppTest, name: str, content: bytes) -> AppTest:
     return app
 
 
+def _store(app: AppTest) -> AppTest:
+    """Click *Opslaan*, first ticking the confirmation that a delivery with impact warnings asks for."""
+    for confirm in [c for c in app.checkbox if c.key.startswith("impact_confirm")]:
+        confirm.check().run()
+    return app.button(key="store").click().run()
+
+
 def _buttons(app: AppTest) -> set[str]:
     return {b.key for b in app.button}
 
@@ -147,7 +155,10 @@ def test_upload_good_file_is_previewed_stored_and_the_page_resets(app_env):
         ["leerlingen", 2015, 2],
         ["leerlingen", 2016, 1],
     ]
-    app.button(key="store").click().run()
+    confirm = [c for c in app.checkbox if c.key.startswith("impact_confirm")]
+    assert len(confirm) == 1  # it replaces the demo rows of 2015 and 2016: fewer rows, so confirm first
+    confirm[0].check().run()
+    _store(app)
     assert not app.exception
     assert [s.value for s in app.success] == ["Opgeslagen als levering 11: 3 regels; 95 eerdere regels vervangen."]
     # reset: an empty uploader, no stale preview, no second Opslaan
@@ -171,7 +182,7 @@ def test_the_same_file_again_says_already_delivered_before_any_button(app_env):
     _logged_in(app, "debrink", "geheim-wachtwoord")
     _visit(app, "pages/aanleveren.py")
     _upload(app, "levering.xlsx", content)
-    app.button(key="store").click().run()
+    _store(app)
     _upload(app, "kopie.xlsx", content)
     assert any("al aangeleverd als levering 11" in i.value and "debrink" in i.value for i in app.info)
     assert "store" not in _buttons(app)
@@ -214,6 +225,14 @@ def test_a_school_uploading_another_schools_file_gets_one_line_per_foreign_brin(
     assert problems["rijen"].str.endswith("(55 rijen)").all()
 
 
+def test_a_school_account_without_a_valid_brin_delivers_nothing(app_env):
+    app = _app().run()
+    app.session_state["user"] = User("leeg", "school", ("",))  # an empty --brin never means "every school"
+    _visit(app, "pages/aanleveren.py")
+    assert any("geen geldige school" in e.value for e in app.error)
+    assert not app.file_uploader
+
+
 def test_a_corrupt_file_is_refused_in_one_dutch_sentence(app_env):
     add_user(engine_for(), "beheer", "nog-geheimer-wachtwoord", "admin")
     app = _app().run()
@@ -236,9 +255,9 @@ def test_restore_shows_what_changes_and_asks_for_confirmation(app_env):
     _visit(app, "pages/aanleveren.py")
     assert "restore_button" not in _buttons(app)  # schools do not restore
     _upload(app, "eerste.xlsx", workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]}))
-    app.button(key="store").click().run()
+    _store(app)
     _upload(app, "correctie.xlsx", workbook_bytes({"leerlingen": [HEADER, GOOD_ROWS[0]]}))
-    app.button(key="store").click().run()
+    _store(app)
     app = _app().run()
     _logged_in(app, "beheer", "nog-geheimer-wachtwoord")
     _visit(app, "pages/aanleveren.py")
@@ -316,7 +335,14 @@ def test_beheer_admin_adds_a_school_and_sees_it_in_the_audit_log(app_env):
     app = _app().run()
     _logged_in(app, "beheer", "nog-geheimer-wachtwoord")
     _visit(app, "pages/beheer.py")
-    assert app.title[0].value == "Beheer" and [tab.label for tab in app.tabs] == ["Scholen", "Accounts", "Auditlog"]
+    assert app.title[0].value == "Beheer" and [tab.label for tab in app.tabs] == [
+        "Scholen",
+        "Accounts",
+        "Doelen & nulmeting",
+        "Techniekindeling",
+        "Vergaderingen",
+        "Auditlog",
+    ]
     assert any("nog gecontroleerd" in w.value for w in app.warning)  # the shipped placeholders are flagged
     app.text_input(key="school_add_brin").input("25LJ")
     app.text_input(key="school_add_naam").input("MBO College Hilversum")
@@ -376,3 +402,24 @@ def test_beheer_is_not_there_for_anyone_but_admins(app_env, who):
         "Deze pagina is alleen voor beheerders. Log in als beheerder."
     ]
     assert not page.tabs and not page.dataframe and not page.text_input
+
+
+def _explorer_by_indicator(app: AppTest, user: tuple[str, str] | None = None) -> tuple[list[float], object]:
+    """The Verkenner for one school split by indicator (two counts of 1 to 4 in the demo): chart numbers and table."""
+    app.multiselect(key="school").set_value(["03FO01"]).run()
+    _visit(app, "pages/verkenner.py")
+    app.selectbox(key="per").set_value("indicator").run()
+    if user:
+        _logged_in(app, *user)
+    assert not app.exception
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    return [y for trace in figure["data"] for y in trace["y"] if y is not None], _table(app, "schooljaar")
+
+
+def test_explorer_chart_gets_the_protected_pivot(app_env):
+    add_user(engine_for(), "analist", "analist-wachtwoord", "analyst")
+    drawn, table = _explorer_by_indicator(_app().run())
+    assert drawn and not [y for y in drawn if 0 < y < 5]  # the chart shows no count from 1 to 4
+    assert (table == "<5").any().any()
+    drawn, _ = _explorer_by_indicator(_app().run(), ("analist", "analist-wachtwoord"))
+    assert [y for y in drawn if 0 < y < 5]  # the analyst sees them

@@ -8,6 +8,7 @@ from kpi.delivery.schema import LEVELS, ROUTES
 from kpi.metrics.facts import REGULAR_ROUTE, Filters
 from kpi.settings import logins
 from kpi.settings.users import ANONYMOUS, User, has_accounts
+from kpi.views.safety import markdown_text
 from ui import data
 from ui.i18n import LANGUAGES, language, t
 
@@ -35,7 +36,11 @@ def login_box() -> None:
     """Log in or out at the top of the sidebar; a signed cookie keeps the login over a reload (F5)."""
     _write_cookie()
     current = user()
-    label = t("login") if current is ANONYMOUS else t("logged_in_as", name=current.name, role=t(f"role_{current.role}"))
+    label = (
+        t("login")
+        if current is ANONYMOUS
+        else t("logged_in_as", name=markdown_text(current.name), role=t(f"role_{current.role}"))
+    )
     with st.sidebar.expander(label, icon=":material/login:" if current is ANONYMOUS else ":material/person:"):
         if current is not ANONYMOUS:
             if st.button(t("logout"), key="logout"):
