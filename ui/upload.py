@@ -173,6 +173,7 @@ def history(user: User) -> pd.DataFrame:
     frame = visible_history(data.engine(), schools, names)
     st.subheader(t("history"))
     shown = frame.assign(
+        school=frame["school"].replace("", t("deliver.region")),  # the regional sheets belong to no school
         status=frame["status"].map(lambda s: t(f"deliver.status.{s}")),
         soort=frame["soort"].map(lambda k: t(f"deliver.kind.{k}")),
     )[list(HISTORY_COLUMNS)]
