@@ -10,7 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from kpi.settings.users import add_user, authenticated
+from kpi.settings.users import User, add_user, authenticated
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
 
 DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"
@@ -223,6 +223,14 @@ def test_a_school_uploading_another_schools_file_gets_one_line_per_foreign_brin(
     problems = _table(app, "verwacht")
     assert problems["gevonden"].tolist() == ["03FO01", "00UM00"]
     assert problems["rijen"].str.endswith("(55 rijen)").all()
+
+
+def test_a_school_account_without_a_valid_brin_delivers_nothing(app_env):
+    app = _app().run()
+    app.session_state["user"] = User("leeg", "school", ("",))  # an empty --brin never means "every school"
+    _visit(app, "pages/aanleveren.py")
+    assert any("geen geldige school" in e.value for e in app.error)
+    assert not app.file_uploader
 
 
 def test_a_corrupt_file_is_refused_in_one_dutch_sentence(app_env):

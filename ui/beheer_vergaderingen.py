@@ -36,5 +36,5 @@ def render() -> None:
             st.rerun()
     marked = meetings(data.version())
     if not marked.empty:
-        st.markdown(f"**{t('meeting.list')}**")
+        st.markdown(f"**{t('vergadering.list')}**")
         st.dataframe(marked, hide_index=True, key="beheer_vergaderingen_table")
