@@ -1,6 +1,7 @@
 """Techniekpact Monitor: the frame. Page config, navigation in sections, shared sidebar, then the page."""
 
 import time
+from pathlib import Path
 
 import streamlit as st
 from streamlit.logger import get_logger
@@ -10,6 +11,7 @@ from ui.frame import framed
 from ui.i18n import t
 from ui.widgets import CSS
 
+PAGES = Path(__file__).resolve().parent / "pages"  # absolute: the frame may be started from a page
 started = time.perf_counter()
 st.set_page_config(page_title="Techniekpact Monitor", page_icon=":material/precision_manufacturing:", layout="wide")
 st.html(CSS)
@@ -18,23 +20,23 @@ session.resume_login()
 
 pages = {
     t("section_steering"): [
-        st.Page("pages/overzicht.py", title=t("page_overview"), icon=":material/dashboard:", default=True)
+        st.Page(PAGES / "overzicht.py", title=t("page_overview"), icon=":material/dashboard:", default=True)
     ],
     t("section_lines"): [
-        st.Page("pages/kiezen.py", title=t("page_kiezen"), icon=":material/explore:"),
-        st.Page("pages/leren.py", title=t("page_leren"), icon=":material/school:"),
-        st.Page("pages/werken.py", title=t("page_werken"), icon=":material/engineering:"),
-        st.Page("pages/doorstroom.py", title=t("page_doorstroom"), icon=":material/account_tree:"),
+        st.Page(PAGES / "kiezen.py", title=t("page_kiezen"), icon=":material/explore:"),
+        st.Page(PAGES / "leren.py", title=t("page_leren"), icon=":material/school:"),
+        st.Page(PAGES / "werken.py", title=t("page_werken"), icon=":material/engineering:"),
+        st.Page(PAGES / "doorstroom.py", title=t("page_doorstroom"), icon=":material/account_tree:"),
     ],
     t("section_analysis"): [
-        st.Page("pages/verkenner.py", title=t("page_explorer"), icon=":material/query_stats:"),
-        st.Page("pages/doelen.py", title=t("page_targets"), icon=":material/flag:"),
+        st.Page(PAGES / "verkenner.py", title=t("page_explorer"), icon=":material/query_stats:"),
+        st.Page(PAGES / "doelen.py", title=t("page_targets"), icon=":material/flag:"),
     ],
-    t("section_schools"): [st.Page("pages/aanleveren.py", title=t("page_upload"), icon=":material/upload_file:")],
+    t("section_schools"): [st.Page(PAGES / "aanleveren.py", title=t("page_upload"), icon=":material/upload_file:")],
 }
 if session.user().is_admin:
     pages[t("section_schools")].append(
-        st.Page("pages/beheer.py", title=t("beheer.page"), icon=":material/admin_panel_settings:")
+        st.Page(PAGES / "beheer.py", title=t("beheer.page"), icon=":material/admin_panel_settings:")
     )
 page = st.navigation(pages)
 session.login_box()  # at the top of the sidebar, under the page list: easy to find on every page

@@ -43,6 +43,17 @@ def _reading_in_process(request, monkeypatch):
     monkeypatch.setattr(reading, "ISOLATED", request.node.get_closest_marker("isolated") is not None)
 
 
+@pytest.fixture(autouse=True)
+def _apptest_runs_the_frame(monkeypatch):
+    """AppTest forgets on every run that the frame called st.navigation, and so runs a folder named `pages/` the
+    old way (the page without the frame). A server forgets nothing after its first run: do as the server does."""
+    import runpy
+
+    from streamlit.runtime.scriptrunner import script_runner
+
+    monkeypatch.setattr(script_runner, "_mpa_v1", lambda main_script: runpy.run_path(main_script, run_name="__main__"))
+
+
 @pytest.fixture
 def db(tmp_path, monkeypatch):
     """A folder of its own whose SQLite database the commands use (TECHNIEKPACT_DB)."""

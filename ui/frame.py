@@ -1,19 +1,22 @@
-"""Pages run only inside the frame (dashboard.py); a deep link that arrives outside it is sent through it.
+"""Pages run only inside the frame (dashboard.py); a page started without it runs the frame instead.
 
 Streamlit treats a folder named `pages/` as an old-style multipage app until the frame's `st.navigation` has run
-once in the process, so on a freshly started server the first visit to `/verkenner` would run the page bare:
-no sections, no login, no language switch.
+once in the process (and AppTest resets that on every run), so the first visit to `/verkenner` on a freshly
+started server would run the page bare: no sections, no login, no language switch.
 """
 
 from __future__ import annotations
 
+import runpy
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+FRAME = Path(__file__).resolve().parent.parent / "dashboard.py"
 _run = threading.local()  # each script run has its own thread
 
 
@@ -28,7 +31,8 @@ def framed() -> Iterator[None]:
 
 
 def require_frame() -> None:
-    """Rerun through the frame when a page was started without it."""
+    """Run the frame (which runs this page inside it) when a page was started without it, then stop."""
     if not getattr(_run, "framed", False):
-        PagesManager.uses_pages_directory = False  # what the frame's st.navigation call would have set
-        st.rerun()
+        PagesManager.uses_pages_directory = False  # what the frame's st.navigation call sets
+        runpy.run_path(str(FRAME), run_name="__main__")
+        st.stop()
