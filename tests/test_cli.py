@@ -357,3 +357,12 @@ def test_import_refuses_a_second_level_for_the_same_years_naming_the_delivery(db
     code, _, err = run(capsys, "import", str(location))
     assert code == 1
     assert "FOUT: blad leerlingen, kolom brin, gevonden '14SM05' — Voor 2014 telt al levering 1 (bestuur.xlsx" in err
+
+
+def test_dry_run_json_gives_a_grouped_problem_its_rows_as_ranges(db, capsys):
+    code, out, _ = run(capsys, "import", str(_mbo_file(db)), "--dry-run", "--format", "json")
+    problems = json.loads(out)["problems"]
+    assert code == 1 and len(problems) == 1
+    assert {k: problems[0][k] for k in ("code", "value", "row", "row_ranges", "row_count")} == {
+        "code": "brin_unknown", "value": "25LJ07", "row": 2, "row_ranges": [[2, 96]], "row_count": 95,
+    }  # fmt: skip
