@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +34,27 @@ def head() -> str:
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
+def written_head() -> str | None:
+    """The head read straight from the revision files (None unless there is exactly one), without Alembic."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        revisions |= set(re.findall(r'^revision = "([^"]+)"', text, re.MULTILINE))
+        parents |= set(re.findall(r'^down_revision = "([^"]+)"', text, re.MULTILINE))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _up_to_date(engine: Engine) -> bool:
+    """One cheap query: already at head? (Most starts are; they need not load Alembic at all.)"""
+    try:
+        with engine.connect() as conn:
+            versions = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
+    except sa.exc.DBAPIError:  # no table yet: a new or pre-Alembic database
+        return False
+    return len(versions) == 1 and versions[0] == written_head()
+
+
 def revision(engine: Engine) -> str | None:
     """The revision a database is at (None for an empty or pre-Alembic one)."""
     from alembic.runtime.migration import MigrationContext
@@ -43,6 +65,8 @@ def revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine) -> None:
     """Create or upgrade the schema to head; safe when several processes do it at once."""
+    if _up_to_date(engine):
+        return
     from alembic import command
 
     import kpi.tables  # noqa: F401  (every stage's tables in the metadata)

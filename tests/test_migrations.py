@@ -139,3 +139,7 @@ def test_servers_starting_together_on_an_empty_database_all_succeed(url):
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == [migrate.head()]
     engine.dispose()
+
+
+def test_the_quick_start_check_reads_the_same_head_as_alembic():
+    assert migrate.written_head() == migrate.head()
