@@ -9,7 +9,10 @@ from __future__ import annotations
 import io
 import os
 import re
+import struct
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kpi.delivery.messages import Problem
@@ -26,6 +29,8 @@ MAX_LINES = 1_048_576
 """Lines of a CSV file, and rows of a sheet: Excel's own maximum."""
 MAX_LINE_CHARS = 100_000
 MAX_FIELDS = 1_000
+MAX_CELL_CHARS = 1_000
+"""Characters in one cell: no name, code or description comes near; a 10 MB cell is refused."""
 DEFAULT_READ_MEMORY_MB = 3_072
 """Address space of the reading process (TECHNIEKPACT_READ_MEMORY_MB)."""
 DEFAULT_READ_SECONDS = 300
@@ -161,13 +166,10 @@ def _scan_chunk(text: bytes, span: SheetSpan) -> None:
     span.reach(int(row[valid].max(initial=0)), int(column[valid].max(initial=0)))
 
 
-def sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_paths(data: bytes, archive: zipfile.ZipFile) -> dict[str, str]:
     """Zip member -> sheet name as the workbook shows it (members without a name keep their path)."""
-    try:
-        workbook = archive.read("xl/workbook.xml")
-        relations = archive.read("xl/_rels/workbook.xml.rels")
-    except KeyError:
-        return {}
+    workbook = _member_text(data, archive, "xl/workbook.xml")
+    relations = _member_text(data, archive, "xl/_rels/workbook.xml.rels")
     targets = dict(_RELATION.findall(relations)) | {i: t for t, i in _RELATION_REVERSED.findall(relations)}
     names = {}
     for name, rel in _SHEET_ENTRY.findall(workbook):
@@ -178,7 +180,9 @@ def sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _refuse_span(sheet: str, span: SheetSpan, limits: Limits) -> None:
-    if max(span.cells, span.cells_seen) > limits.cells or span.columns > MAX_COLUMNS or span.rows > MAX_LINES:
+    if span.cells_seen > limits.cells:
+        raise RefusedFile(Problem("file_cell_count", sheet, params={"limit": limits.cells}))
+    if span.cells > limits.cells or span.columns > MAX_COLUMNS or span.rows > MAX_LINES:
         params = {
             "cell": f"{column_letters(span.columns)}{span.rows}",
             "rows": span.rows,
@@ -186,6 +190,47 @@ def _refuse_span(sheet: str, span: SheetSpan, limits: Limits) -> None:
             "limit": limits.cells,
         }
         raise RefusedFile(Problem("file_too_many_cells", sheet, params=params))
+
+
+def _inflated(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A member's content in chunks, inflated from its raw bytes: neither its declared size nor its declared
+    compressed size decides where it ends (a member declaring 1,000 bytes may inflate to gigabytes)."""
+    header = data[info.header_offset : info.header_offset + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(info.filename)
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    start = info.header_offset + 30 + name_length + extra_length
+    if info.compress_type == zipfile.ZIP_STORED:
+        stored = data[start : start + info.compress_size]
+        for offset in range(0, len(stored), CHUNK):
+            yield stored[offset : offset + CHUNK]
+        return
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise zipfile.BadZipFile(f"{info.filename}: compression {info.compress_type}")
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    for offset in range(start, len(data), CHUNK):
+        pending = data[offset : offset + CHUNK]
+        while pending and not inflater.eof:
+            chunk = inflater.decompress(pending, CHUNK)
+            pending = inflater.unconsumed_tail
+            if chunk:
+                yield chunk
+        if inflater.eof:
+            return
+
+
+def _member_text(data: bytes, archive: zipfile.ZipFile, name: str, cap: int = 16 * CHUNK) -> bytes:
+    """A small member (workbook.xml, its relations) read whole, at most `cap` bytes of it."""
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return b""
+    text = b""
+    for chunk in _inflated(data, info):
+        text += chunk
+        if len(text) > cap:
+            break
+    return text[:cap]
 
 
 def checked_zip(data: bytes, limits: Limits) -> None:
@@ -196,26 +241,25 @@ def checked_zip(data: bytes, limits: Limits) -> None:
     archive = zipfile.ZipFile(io.BytesIO(data))
     if sum(info.file_size for info in archive.infolist()) > limits.unpacked_bytes:
         raise RefusedFile(bomb)
-    names = sheet_paths(archive)
+    names = sheet_paths(data, archive)
     unpacked = 0
     for info in archive.infolist():
         is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
         sheet = names.get(info.filename, info.filename)
         span, tail, first = SheetSpan(), b"", True
-        with archive.open(info) as member:
-            while chunk := member.read(CHUNK):
-                unpacked += len(chunk)
-                if unpacked > limits.unpacked_bytes:
-                    raise RefusedFile(bomb)
-                if not is_sheet:
-                    continue
-                if first and (dimension := _DIMENSION.search(chunk)):
-                    _check_dimension(sheet, dimension, limits)
-                    first = False
-                text = tail + chunk
-                _scan_chunk(text, span)
-                _refuse_span(sheet, span, limits)
-                tail = text[-64:]  # a reference cut in two by the chunk border is seen whole next time
+        for chunk in _inflated(data, info):
+            unpacked += len(chunk)
+            if unpacked > limits.unpacked_bytes:
+                raise RefusedFile(bomb)
+            if not is_sheet:
+                continue
+            if first and (dimension := _DIMENSION.search(chunk)):
+                _check_dimension(sheet, dimension, limits)
+                first = False
+            text = tail + chunk
+            _scan_chunk(text, span)
+            _refuse_span(sheet, span, limits)
+            tail = text[-64:]  # a reference cut in two by the chunk border is seen whole next time
 
 
 def _check_dimension(sheet: str, found: re.Match[bytes], limits: Limits) -> None:
@@ -257,6 +301,8 @@ def checked_lines(data: bytes, where: str) -> None:
     """Refuse text with too many lines or a line too long, counted on the bytes (nothing split yet)."""
     import numpy as np
 
+    if data.count(b"\n") - data.count(b"\r\n") + data.count(b"\r") > MAX_LINES:  # before any array
+        raise RefusedFile(Problem("csv_too_many_lines", where, params={"limit": MAX_LINES}))
     codes = np.frombuffer(data, dtype=np.uint8)
     breaks = np.flatnonzero((codes == 10) | (codes == 13))
     crlf = np.count_nonzero((codes[breaks[:-1]] == 13) & (codes[breaks[:-1] + 1] == 10)) if len(breaks) > 1 else 0

@@ -34,6 +34,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The sheet reaches cell {cell} ({rows} rows × {columns} columns); the limit is {limit} cells. "
         "Delete empty rows and columns below and beside the data (formatting too) and deliver again.",
     ),
+    "file_cell_count": (
+        "Het blad bevat meer dan {limit} cellen; splits het bestand of lever per schooljaar aan.",
+        "The sheet holds more than {limit} cells; split the file or deliver one school year at a time.",
+    ),
     "file_read_memory": (
         "Het lezen van dit bestand ging over de geheugengrens van {limit_mb} MB en is gestopt; er is niets "
         "opgeslagen. Verwijder lege rijen en kolommen of splits het bestand.",
