@@ -6,12 +6,13 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from kpi.delivery.storage import data_version, delivery_history, engine_for, is_empty
+from kpi.delivery.storage import data_version, engine_for, is_empty
 from kpi.metrics.compute import kpi_values, school_breakdown
 from kpi.metrics.facts import Facts, Filters, load_facts
 from kpi.metrics.privacy import protected_results
 from kpi.metrics.registry import REGISTRY
 from kpi.metrics.targets import Target, load_targets
+from kpi.settings.actions import Action, action_register
 from kpi.settings.reference import techniek_lookup, techniek_table, unknown_programs
 from kpi.sources.demo import demo_wanted, holds_demo, load_demo
 from kpi.views.explorer import Selection, explorer_options, explorer_pivot, explorer_rows, school_names
@@ -84,5 +85,6 @@ def unclassified(data: tuple[int, int]) -> pd.DataFrame:
     return unknown_programs(facts(data).leerlingen, techniek_lookup(techniek_table()))
 
 
-def history() -> pd.DataFrame:
-    return delivery_history(engine())
+def actions() -> list[Action]:
+    """The action register, read fresh: it is small, and an update must show at once."""
+    return action_register(engine())

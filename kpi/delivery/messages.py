@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Literal
+
+from kpi.catalogue import word
 
 Language = Literal["nl", "en"]
 Severity = Literal["error", "warning"]
@@ -14,10 +16,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file_too_large": (
         "Het bestand is {size_mb} MB; de grens is {limit_mb} MB. Splits het bestand of lever per schooljaar aan.",
         "The file is {size_mb} MB; the limit is {limit_mb} MB. Split it or deliver one school year at a time.",
-    ),
-    "file_unreadable": (
-        "Dit bestand is geen leesbaar Excel-, ODS- of CSV-bestand ({detail}). Sla het op als .xlsx of .csv en probeer opnieuw.",
-        "This is not a readable Excel, ODS or CSV file ({detail}). Save it as .xlsx or .csv and try again.",
     ),
     "file_encrypted": (
         "Het bestand is beveiligd met een wachtwoord. Sla het op zonder wachtwoord en lever het opnieuw aan.",
@@ -178,8 +176,18 @@ class Problem:
     value: str | None = None
     severity: Severity = "error"
     params: dict[str, object] = field(default_factory=dict, compare=False)
+    rows: tuple[int, ...] = ()
+    """Every Excel row with this problem, ascending; `row` is the first. One problem, many rows: grouped."""
+
+    def __post_init__(self) -> None:
+        if not self.rows and self.row is not None:
+            object.__setattr__(self, "rows", (self.row,))
+        elif self.rows and self.row is None:
+            object.__setattr__(self, "row", self.rows[0])
 
     def message(self, language: Language = "nl") -> str:
+        if self.code not in MESSAGES:
+            return word(f"problem.{self.code}", language, value=self.value, **self.params)
         nl, en = MESSAGES[self.code]
         template = nl if language == "nl" else en
         params = {
@@ -187,43 +195,3 @@ class Problem:
             for k, v in self.params.items()
         }
         return template.format(value=self.value, **params)
-
-    def as_row(self, language: Language = "nl") -> dict[str, object]:
-        """The problem as one line of the report, headed in the user's language."""
-        heads = REPORT_HEADERS[language]
-        values = (
-            SEVERITY_WORDS[language][self.severity],
-            self.sheet or "",
-            self.row,
-            self.column or "",
-            self.value or "",
-            self.message(language),
-        )
-        return dict(zip(heads, values, strict=True))
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-
-REPORT_HEADERS: dict[Language, tuple[str, ...]] = {
-    "nl": ("soort", "blad", "rij", "kolom", "gevonden", "verwacht"),
-    "en": ("severity", "sheet", "row", "column", "found", "expected"),
-}
-SEVERITY_WORDS: dict[Language, dict[Severity, str]] = {
-    "nl": {"error": "fout", "warning": "waarschuwing"},
-    "en": {"error": "error", "warning": "warning"},
-}
-
-
-def report_lines(problems: list[Problem], language: Language = "nl") -> list[str]:
-    """Problems as printable lines: sheet, Excel row, column, value found, what was expected."""
-    words = {"nl": ("blad", "rij", "kolom", "gevonden"), "en": ("sheet", "row", "column", "found")}[language]
-    lines = []
-    for p in problems:
-        where = [f"{words[0]} {p.sheet}" if p.sheet else "", f"{words[1]} {p.row}" if p.row else ""]
-        where.append(f"{words[2]} {p.column}" if p.column else "")
-        where.append(f"{words[3]} '{p.value}'" if p.value not in (None, "") else "")
-        head = SEVERITY_WORDS[language][p.severity].upper()
-        location = ", ".join(w for w in where if w)
-        lines.append(f"{head}: {location} — {p.message(language)}" if location else f"{head}: {p.message(language)}")
-    return lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import os
 import zipfile
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from kpi.delivery.limits import RefusedFile, current_limits, max_upload_bytes
 from kpi.delivery.messages import Problem
 from kpi.delivery.schema import SHEETS, Sheet, normalise_key
 
+LOG = logging.getLogger(__name__)
 HEADER_SEARCH_ROWS = 30
 ISOLATED = True
 """Read in a child process under a memory limit (tests may read in-process to compare)."""
@@ -110,7 +112,7 @@ def raw_sheets(data: bytes, filename: str = "") -> tuple[list[RawSheet], list[Pr
     if kind == "encrypted":
         raise RefusedFile(Problem("file_encrypted"))
     if kind == "unknown":
-        raise RefusedFile(Problem("file_unreadable", params={"detail": "onbekende inhoud / unknown content"}))
+        raise RefusedFile(Problem("file_unreadable"))
     if extension in expected and expected[extension] != kind:
         detected = "CSV" if kind == "text" else kind
         params = {"extension": extension, "detected": detected}
@@ -122,7 +124,8 @@ def raw_sheets(data: bytes, filename: str = "") -> tuple[list[RawSheet], list[Pr
     except RefusedFile:
         raise
     except Exception as error:  # the readers raise many kinds; all mean "not readable"
-        raise RefusedFile(Problem("file_unreadable", params={"detail": type(error).__name__})) from error
+        LOG.info("unreadable %r: %s: %s", filename, type(error).__name__, error)  # the detail is for operators
+        raise RefusedFile(Problem("file_unreadable")) from error
     return [_located(name, frame) for name, frame in frames], notes
 
 
