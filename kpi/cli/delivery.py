@@ -35,6 +35,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from kpi.delivery import isolated
+
+    isolated.KEEP_SPARE = len(args.files) > 1
+    isolated.prestart()  # the reading process starts while this one loads pandas and the database
     from kpi.catalogue import word
     from kpi.delivery.brin import is_brin, normalised_brin
     from kpi.delivery.ingest import checked_file, conflict_problems

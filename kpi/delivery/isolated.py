@@ -39,21 +39,25 @@ _IN_CHILD = False
 
 
 def _text_table(columns: list[pa.Array], sheet: str) -> pa.Table:
-    """Columns named by position, empty or blank cells missing, each dictionary-encoded; a cell longer than
-    MAX_CELL_CHARS is refused by its place."""
+    """Columns named by position, dictionary-encoded, blank cells missing; a cell longer than MAX_CELL_CHARS
+    is refused by its place. Checks run on each column's distinct values, not on every cell."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     encoded = []
     for position, column in enumerate(columns):
-        column = column.cast(pa.string())
-        lengths = pc.utf8_length(column)
-        if (pc.max(lengths).as_py() or 0) > MAX_CELL_CHARS:
-            row = pc.index(pc.greater(lengths, MAX_CELL_CHARS), True).as_py() + 1
+        coded = pc.dictionary_encode(column.cast(pa.string()))
+        coded = coded.combine_chunks() if isinstance(coded, pa.ChunkedArray) else coded
+        values, indices = coded.dictionary, coded.indices
+        too_long = pc.greater(pc.utf8_length(values), MAX_CELL_CHARS)
+        if pc.any(too_long).as_py():
+            row = pc.index(pc.is_in(indices, value_set=pa.array(pc.indices_nonzero(too_long))), True).as_py() + 1
             params = {"limit": MAX_CELL_CHARS}
             raise RefusedFile(Problem("text_too_long", sheet, row, column_letters(position + 1), params=params))
-        blank = pc.fill_null(pc.match_substring_regex(column, r"^\s*$"), True)
-        encoded.append(pc.if_else(blank, pa.scalar(None, pa.string()), column).dictionary_encode())
+        blank = pc.indices_nonzero(pc.match_substring_regex(values, r"^\s*$"))
+        if len(blank):
+            indices = pc.if_else(pc.is_in(indices, value_set=blank.cast(indices.type)), None, indices)
+        encoded.append(pa.DictionaryArray.from_arrays(indices, values))
     return pa.Table.from_arrays(encoded, names=[str(i) for i in range(len(encoded))])
 
 
@@ -167,6 +171,8 @@ def _failure(stderr: bytes, returncode: int, limits: Limits, where: str) -> Prob
     return Problem("file_unreadable", sheet, params={"detail": detail[:200]})
 
 
+KEEP_SPARE = True
+"""Start the next reading process as soon as one is used (a server reads again; a one-off command need not)."""
 _spare: subprocess.Popen | None = None
 _spare_lock = threading.Lock()
 
@@ -206,7 +212,8 @@ def isolated_tables(data: bytes, kind: str, where: str, limits: Limits) -> list[
         child.communicate()
         raise RefusedFile(Problem("file_read_timeout", where, params={"seconds": int(limits.seconds)})) from error
     finally:
-        prestart()
+        if KEEP_SPARE:
+            prestart()
     head, _, body = stdout.partition(b"\n")
     if child.returncode != 0 or not head:
         raise RefusedFile(_failure(stderr, child.returncode, limits, where))

@@ -601,14 +601,24 @@ def current_facts(engine: Engine, sheet_name: str, categorical: bool = False) ->
     return _typed_facts(table.to_pandas(), sheet)
 
 
+def _scope_keys(table: pa.Table, sheet: Sheet) -> pa.ChunkedArray:
+    """Per row `school|year` (regional sheets: `|year`), built by Arrow kernels, not Python lists."""
+    import pyarrow.compute as pc
+
+    years = pc.cast(table[sheet.year], pa.string())
+    schools = pc.fill_null(table[sheet.school], "") if sheet.school else pa.repeat("", table.num_rows)
+    return pc.binary_join_element_wise(schools, years, "|")
+
+
 def _current_part(table: pa.Table, sheet: Sheet, wanted: set[tuple[str, int]]) -> pa.Table:
-    """The rows of one delivery's snapshot whose school and year it still counts for."""
-    schools = table[sheet.school].to_pylist() if sheet.school else [""] * table.num_rows
-    keys = pd.MultiIndex.from_arrays([schools, table[sheet.year].to_numpy()])
-    present = set(keys.unique())
-    if present <= wanted:
+    """The rows of one delivery's snapshot whose school and year it still counts for (Arrow unique and filter)."""
+    import pyarrow.compute as pc
+
+    keys = _scope_keys(table, sheet)
+    wanted_keys = pa.array(sorted(f"{school}|{year}" for school, year in wanted), pa.string())
+    if pc.all(pc.is_in(pc.unique(keys), value_set=wanted_keys)).as_py() is not False:
         return table
-    return table.filter(pa.array(keys.isin(list(wanted))))
+    return table.filter(pc.is_in(keys, value_set=wanted_keys))
 
 
 def _typed_facts(frame: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
