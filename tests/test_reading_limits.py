@@ -14,7 +14,7 @@ import pytest
 
 from kpi.delivery.ingest import checked_file
 from kpi.delivery.limits import SheetSpan, _scan_chunk
-from kpi.delivery.messages import report_lines
+from kpi.delivery.problem_list import report_lines
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
 
 pytestmark = pytest.mark.isolated

@@ -45,9 +45,9 @@ def targets() -> dict[str, list[Target]]:
 
 
 @st.cache_data(ttl=3600, max_entries=256)
-def results(data: tuple[int, int], filters: Filters, year: int | None, language: str, role: str) -> pd.DataFrame:
-    """KPI results, protected for the role."""
-    return protected_results(kpi_values(facts(data), targets(), filters, year, language), role)
+def results(data: tuple[int, int], filters: Filters, year: int | None, role: str) -> pd.DataFrame:
+    """KPI results (codes and numbers, the same in every language), protected for the role."""
+    return protected_results(kpi_values(facts(data), targets(), filters, year), role)
 
 
 @st.cache_data(ttl=3600, max_entries=128)

@@ -29,11 +29,11 @@ def _kpis(args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         return 1
     filters = Filters(tuple(args.school), (args.route,) if args.route else (), tuple(args.level))
-    results = kpi_values(load_facts(engine_for()), targets, filters, args.year, args.lang)
+    results = kpi_values(load_facts(engine_for()), targets, filters, args.year)
     if args.format == "json":
-        print(results_json(results))
+        print(results_json(results, args.lang))
     elif args.format == "csv":
-        sys.stdout.write(results_csv(results).decode("utf-8-sig"))
+        sys.stdout.write(results_csv(results, args.lang).decode("utf-8-sig"))
     else:
-        print(results_table(results))
+        print(results_table(results, args.lang))
     return 0
