@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -319,9 +320,9 @@ def test_per_school_breakdown_is_computed_only_when_opened(app_env, monkeypatch)
     calls: list[str] = []
     original = data.breakdown
 
-    def counted(version, kpi_id, year, filters):
+    def counted(version, kpi_id, year, filters, role):
         calls.append(kpi_id)
-        return original(version, kpi_id, year, filters)
+        return original(version, kpi_id, year, filters, role)
 
     monkeypatch.setattr(data, "breakdown", counted)
     app = _visit(_app(), "pages/leren.py")
@@ -332,3 +333,24 @@ def test_per_school_breakdown_is_computed_only_when_opened(app_env, monkeypatch)
     assert not app.exception, [e.value for e in app.exception]
     assert calls == [kpi.id]
     assert len(_table(app, "School")) > 0
+
+
+def _explorer_by_indicator(app: AppTest, user: tuple[str, str] | None = None) -> tuple[list[float], object]:
+    """The Verkenner for one school split by indicator (two counts of 1 to 4 in the demo): chart numbers and table."""
+    app.multiselect(key="school").set_value(["03FO01"]).run()
+    _visit(app, "pages/verkenner.py")
+    app.selectbox(key="per").set_value("indicator").run()
+    if user:
+        _logged_in(app, *user)
+    assert not app.exception
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    return [y for trace in figure["data"] for y in trace["y"] if y is not None], _table(app, "schooljaar")
+
+
+def test_explorer_chart_gets_the_protected_pivot(app_env):
+    add_user("analist", "analist-wachtwoord", "analyst")
+    drawn, table = _explorer_by_indicator(_app().run())
+    assert drawn and not [y for y in drawn if 0 < y < 5]  # the chart shows no count from 1 to 4
+    assert (table == "<5").any().any()
+    drawn, _ = _explorer_by_indicator(_app().run(), ("analist", "analist-wachtwoord"))
+    assert [y for y in drawn if 0 < y < 5]  # the analyst sees them

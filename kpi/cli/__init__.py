@@ -6,17 +6,13 @@ Handlers import what they need when they run, so `--help` and small commands sta
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import logging
 import os
-import re
 import sys
-from collections.abc import Iterator
-from typing import TextIO
 
 from kpi.catalogue import DEFAULT_LANGUAGE, LANGUAGES
 from kpi.cli import actions, delivery, metrics, settings, sources
+from kpi.cli.common import printable_output
 
 STAGES = (delivery, metrics, sources, settings, actions)
 
@@ -29,38 +25,6 @@ def parser() -> argparse.ArgumentParser:
     for stage in STAGES:
         stage.register(commands)
     return root
-
-
-TERMINAL_CONTROLS = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
-)
-"""Escape sequences and control characters (tab and newline excepted): a value from a file may not steer the
-terminal (colours, cursor moves, a title, a carriage return that hides a line)."""
-
-
-class PrintableStream(io.TextIOBase):
-    """A text stream that passes everything but terminal control characters."""
-
-    def __init__(self, stream: TextIO):
-        self.stream = stream
-
-    def write(self, text: str) -> int:
-        self.stream.write(TERMINAL_CONTROLS.sub("", text))
-        return len(text)
-
-    def flush(self) -> None:
-        self.stream.flush()
-
-
-@contextlib.contextmanager
-def printable_output() -> Iterator[None]:
-    """Strip terminal control characters from everything the command prints."""
-    out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = PrintableStream(out), PrintableStream(err)
-    try:
-        yield
-    finally:
-        sys.stdout, sys.stderr = out, err
 
 
 def failure_line(error: Exception, language: str) -> str:
@@ -80,7 +44,7 @@ def failure_line(error: Exception, language: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; its exit status. Failures are one line on stderr (TECHNIEKPACT_DEBUG=1: the traceback)."""
     args = parser().parse_args(argv)
-    with printable_output():
+    with printable_output():  # values from files never reach the terminal as escape codes
         try:
             return args.handler(args)
         except KeyboardInterrupt:

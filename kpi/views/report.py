@@ -69,7 +69,8 @@ def results_table(results: pd.DataFrame, language: str = "nl") -> str:
     """A readable table: KPI, year, value (or range), target, status and its reason."""
     lines = []
     for _, r in worded(results, language).iterrows():
-        value = _shown(r["value"], r["unit"])
+        masked = r.get("masked")
+        value = masked if isinstance(masked, str) else _shown(r["value"], r["unit"])
         if not r["exact"] and r["value"] is not None and not pd.isna(r["value"]):
             value += f" [{_shown(r['low'], r['unit'])}–{_shown(r['high'], r['unit'])}]"
         year = "" if r["year"] is None or pd.isna(r["year"]) else str(int(r["year"]))
