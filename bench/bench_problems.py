@@ -65,15 +65,16 @@ def domain(refused: Path, accepted: Path) -> None:
 
 def page(refused: Path, folder: Path) -> None:
     os.environ["TECHNIEKPACT_DB"] = f"sqlite:///{folder / 'page.db'}"
-    os.environ["TECHNIEKPACT_USERS"] = str(folder / "users.toml")
     from streamlit.testing.v1 import AppTest
 
+    from kpi.delivery.storage import engine_for
     from kpi.settings.users import add_user, authenticated
 
-    add_user("beheer", "bench-wachtwoord", "admin")
+    engine = engine_for()
+    add_user(engine, "beheer", "bench-wachtwoord", "admin")
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
     app.run()
-    app.session_state["user"] = authenticated("beheer", "bench-wachtwoord")
+    app.session_state["user"] = authenticated(engine, "beheer", "bench-wachtwoord")
     app.switch_page("pages/aanleveren.py")
     app.run()
     app.file_uploader[0].set_value((refused.name, refused.read_bytes(), XLSX))

@@ -13,12 +13,13 @@ from kpi.delivery.history import local_time, restore_preview, visible_history
 from kpi.delivery.ingest import CheckedFile, checked_file, conflict_problems, delivery_preview, stored_file
 from kpi.delivery.problem_list import problem_csv_table, problem_summary, problem_table, problems_file_name
 from kpi.delivery.reading import max_upload_bytes
-from kpi.delivery.storage import EarlierDelivery, LevelConflictError, restore
+from kpi.delivery.storage import EarlierDelivery, LevelConflictError, RestoreRefused, restore
 from kpi.settings.reference import schools_table
 from kpi.settings.users import User
 from kpi.views.export import csv_bytes
 from ui import data
 from ui.i18n import language, t
+from ui.impact import impact_preview
 
 MB = 1024 * 1024
 ROUND = "upload_round"
@@ -136,7 +137,8 @@ def store_step(result: CheckedFile, user: User) -> None:
         return
     st.subheader(t("preview"))
     st.dataframe(_rows_table(preview.rows, "rows_after"), hide_index=True, key="preview")
-    if not st.button(t("store"), type="primary", key="store"):
+    may_store = impact_preview(result)  # what it changes in the KPIs; warnings need a confirmation
+    if not st.button(t("store"), type="primary", key="store", disabled=not may_store):
         return
     try:
         with st.spinner(t("storing")):
@@ -171,6 +173,7 @@ def history(user: User) -> pd.DataFrame:
     frame = visible_history(data.engine(), schools, names)
     st.subheader(t("history"))
     shown = frame.assign(
+        school=frame["school"].replace("", t("deliver.region")),  # the regional sheets belong to no school
         status=frame["status"].map(lambda s: t(f"deliver.status.{s}")),
         soort=frame["soort"].map(lambda k: t(f"deliver.kind.{k}")),
     )[list(HISTORY_COLUMNS)]
@@ -237,6 +240,9 @@ def _restore(user: User, chosen: int) -> None:
         result = restore(data.engine(), chosen, user.name)
     except LevelConflictError as refused:  # another delivery came in since the preview
         _problem_lines(problem_table(conflict_problems(refused.conflicts), language()))
+        return
+    except RestoreRefused as refused:  # the retired demo set never counts again
+        st.error(t(f"restore_refused.{refused.kind}_retired", id=refused.delivery_id))
         return
     st.session_state[RESTORED] = t("restored", old=chosen, new=result.delivery_id)
     st.session_state.pop(PENDING, None)

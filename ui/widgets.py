@@ -19,6 +19,7 @@ from kpi.views.formatting import kpi_value, number, reason_text, school_year, st
 from kpi.views.formatting import rule_text as rule_words
 from kpi.views.safety import markdown_text
 from ui import data, session
+from ui.baseline import baseline_note
 from ui.i18n import language, t
 
 T = TypeVar("T")
@@ -74,6 +75,7 @@ def kpi_card(kpi: Kpi, row: dict, history: pd.DataFrame) -> None:
         if isinstance(row.get("rule"), str):
             target_line = f"{t('target')} {row['target_year']}: {number(row.get('target_value'), kpi.unit, lang)} ({rule_text(row, kpi.unit)})"
             st.caption(target_line)
+            baseline_note(kpi, row)
             progress = progress_to_target(row)
             if progress is not None and not row.get("masked"):
                 st.progress(progress, text=t("progress"))
@@ -121,6 +123,7 @@ def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
         st.markdown(f"**{t('definition')}.** {kpi.definition(lang)}")
         if isinstance(row.get("rule"), str):
             st.markdown(f"**{t('rule')}.** {rule_text(row, kpi.unit)} ({row['target_year']})")
+            baseline_note(kpi, row)
         st.markdown(f"**{t('responsible')}.** {kpi.responsible}")
         st.markdown(f"**{t('plan')}.** *“{kpi.plan}”*")
     if kpi.per_school:  # computed only while open: a closed breakdown costs nothing
