@@ -189,3 +189,17 @@ def test_beheer_meetings_tab_marks_a_meeting(app_env):
     assert any("Stuurgroep juni" in s.value for s in app.success)
     assert meeting_list(engine_for())["name"].tolist() == ["Stuurgroep juni"]
     assert audit_entries(engine_for())[0]["action"] == "meeting.mark"
+
+
+def test_admin_marks_a_meeting_in_beheer_and_overzicht_compares_with_it(app_env):
+    add_user(engine_for(), "beheer", "nog-geheimer-wachtwoord", "admin")
+    app = _app().run()
+    _logged_in(app, "beheer", "nog-geheimer-wachtwoord")
+    _visit(app, "pages/beheer.py")
+    app.text_input(key="beheer_vergadering_naam").input("Stuurgroep juni")
+    next(b for b in app.button if b.label.startswith("Vergadering vastleggen")).click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("Vergadering Stuurgroep juni vastgelegd" in s.value for s in app.success)
+    _visit(app, "pages/overzicht.py")
+    assert app.selectbox(key="vergadering").value is not None
+    assert any("Sinds Stuurgroep juni" in s.value and "niets veranderd" in s.value for s in app.success)
