@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -84,6 +85,19 @@ def visit(server: Server, page, path: str) -> float:
     return server.times[-1]
 
 
+MAIN = "[data-testid='stMainBlockContainer']"
+
+
+def check_filtered(page, school: str, unfiltered: str | None) -> None:
+    """The measurement is of a filtered page: the sidebar holds the school, and (on the overview) the figures
+    differ from the whole region's. Stops the benchmark otherwise."""
+    sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+    if f"School {school}" not in sidebar:
+        raise SystemExit(f"the school filter was dropped: {school} is not selected")
+    if unfiltered is not None and page.locator(MAIN).inner_text() == unfiltered:
+        raise SystemExit(f"the school filter on {school} changed nothing on the overview")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--national-rows", type=int, default=1_000_000)
@@ -110,6 +124,7 @@ def main() -> None:
             demo.stop()
         url = f"sqlite:///{Path(folder) / 'national.db'}"
         frame = national_leerlingen(args.national_rows)
+        frame["school"] = "School " + frame["brin"]  # the filter offers schools by name: without one, none
         store_many(engine_for(url), [({"leerlingen": frame}, DeliveryMeta("national.xlsx", "1" * 64, "bench"))])
         schools = sorted(frame["brin"].unique())[:3]
         national = Server(url)
@@ -117,10 +132,16 @@ def main() -> None:
             print(
                 f"national data ({len(frame):,} rows), overview first render: {visit(national, page, ''):.0f} ms (loads every fact)"
             )
+            unfiltered = page.locator(MAIN).inner_text()
             for path in PAGES:
-                changes = [visit(national, page, f"{path}?school={school}") for school in schools + schools]
+                changes = []
+                for school in schools + schools:
+                    label = urllib.parse.quote_plus(f"School {school} ({school})")
+                    changes.append(visit(national, page, f"{path}?school={label}"))
+                    check_filtered(page, school, unfiltered if path == "" else None)
                 print(
                     f"  /{path}: school filter change first {changes[0]:.0f} ms, warm {statistics.median(changes[3:]):.0f} ms"
+                    " (filter checked: the school is selected)"
                 )
         finally:
             national.stop()

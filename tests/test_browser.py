@@ -325,3 +325,31 @@ def test_a_delivery_that_removes_rows_is_stored_only_after_confirmation(server, 
     page.screenshot(path=str(SHOTS / "aanleveren_bevestigen.png"), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
     page.close()
+
+
+def test_far_cell_file_is_refused_in_dutch_and_the_dashboard_stays_up(server, browser, tmp_path):
+    """Issue 9: a 5 KB workbook with one cell at XFD1048576 once took the server down for every user."""
+    from tests.test_reading_limits import _far_cell
+
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(server, wait_until="domcontentloaded")  # the frame first: it owns the login box
+    _settle(page, "[data-testid='stMetric']")
+    page.goto(f"{server}/aanleveren", wait_until="domcontentloaded")
+    _settle(page, "[data-testid='stSidebar'] >> text=Inloggen")
+    _log_in(page, "debrink", "geheim-wachtwoord")
+    _settle(page, "[data-testid='stFileUploader']")
+    far = tmp_path / "verre cel.xlsx"
+    far.write_bytes(_far_cell("XFD1048576"))
+    assert far.stat().st_size < 10_000
+    _upload(page, far, "reikt tot cel XFD1048576")
+    main = page.locator("[data-testid='stMainBlockContainer']").inner_text()
+    assert "de grens is" in main and "Verwijder lege rijen en kolommen" in main
+    assert page.get_by_role("button", name="Opslaan").count() == 0
+    page.screenshot(path=str(SHOTS / "aanleveren_verre_cel.png"), full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0
+    with urllib.request.urlopen(f"{server}/_stcore/health", timeout=10) as health:
+        assert health.status == 200
+    page.goto(f"{server}/kiezen", wait_until="domcontentloaded")  # another page: the server still serves
+    _settle(page, ".js-plotly-plot")
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()

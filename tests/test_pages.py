@@ -330,6 +330,29 @@ def test_the_uploader_and_its_help_name_the_configured_limit(app_env):
     )
 
 
+def test_per_school_breakdown_is_computed_only_when_opened(app_env, monkeypatch):
+    """Leren's per-school tables cost nothing while their expanders are closed (issue 7)."""
+    from kpi.metrics.registry import KPIS
+    from ui import data
+
+    calls: list[str] = []
+    original = data.breakdown
+
+    def counted(version, kpi_id, year, filters, role):
+        calls.append(kpi_id)
+        return original(version, kpi_id, year, filters, role)
+
+    monkeypatch.setattr(data, "breakdown", counted)
+    app = _visit(_app(), "pages/leren.py")
+    assert calls == []
+    kpi = next(k for k in KPIS if k.action_line == "Leren" and k.per_school)
+    app.session_state[f"open_breakdown_{kpi.id}"] = True
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert calls == [kpi.id]
+    assert len(_table(app, "School")) > 0
+
+
 def test_beheer_admin_adds_a_school_and_sees_it_in_the_audit_log(app_env):
     add_user(engine_for(), "beheer", "nog-geheimer-wachtwoord", "admin")
     app = _app().run()

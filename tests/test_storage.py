@@ -54,6 +54,31 @@ def test_same_file_twice_changes_nothing(any_engine):
     assert _snapshot(any_engine) == before
 
 
+def test_copy_of_a_delivery_stored_with_the_old_csv_digest_is_still_unchanged(any_engine):
+    """Deliveries stored before the Arrow digest carry the CSV-text digest: a re-saved copy still matches."""
+    first = _deliver(any_engine, GOOD_ROWS)
+    frames = checked_file(workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]}), "x.xlsx").frames
+    with any_engine.begin() as conn:  # as the old code stored it
+        old = {"content_sha256": storage.legacy_content_digest(frames), "sha256": "0" * 64}
+        conn.execute(storage.deliveries.update().where(storage.deliveries.c.id == first.delivery_id).values(**old))
+    before = _snapshot(any_engine)
+    resaved = _deliver(any_engine, [*GOOD_ROWS], name="opnieuw opgeslagen.xlsx")
+    assert resaved.unchanged and _snapshot(any_engine) == before
+    changed = _deliver(any_engine, [*GOOD_ROWS[:2], [*GOOD_ROWS[2][:7], 8]], name="anders.xlsx")
+    assert not changed.unchanged
+
+
+def test_rows_stored_in_index_order_with_one_scope_claim(any_engine):
+    rows = [["2016", "14SM04", "A", "VMBO-KB", 3, "PIE", "instroom", 1], GOOD_ROWS[2], GOOD_ROWS[0]]
+    _deliver(any_engine, rows)
+    table = FACT_TABLES["leerlingen"]
+    with any_engine.connect() as conn:
+        stored = conn.execute(sa.select(table.c.brin, table.c.schooljaar).order_by(table.c.id)).all()
+        scopes = conn.execute(sa.select(storage.current_scopes.c.school, storage.current_scopes.c.year)).all()
+    assert [tuple(r) for r in stored] == sorted(tuple(r) for r in stored)
+    assert sorted(map(tuple, scopes)) == [("14SM04", 2016), ("14SM05", 2015), ("14SM05", 2016)]
+
+
 def test_redelivery_replaces_same_school_sheet_and_years_only(any_engine):
     _deliver(any_engine, GOOD_ROWS)  # 2015: 12 + <5, 2016: 7
     other_school = ["2015", "03FO01", "Hilfertsheem", "VMBO-BB", 3, "PIE", "instroom", 20]
@@ -99,10 +124,10 @@ def test_interrupted_store_leaves_nothing_behind(any_engine, monkeypatch):
     before = _snapshot(any_engine)
     original = storage._insert_rows
 
-    def failing(conn, sheet, values, delivery_id):
+    def failing(conn, sheet, table, delivery_id):
         if sheet.name == "werkenden":  # the first sheet is already inserted when this raises
             raise RuntimeError("power cut")
-        return original(conn, sheet, values, delivery_id)
+        return original(conn, sheet, table, delivery_id)
 
     monkeypatch.setattr(storage, "_insert_rows", failing)
     data = workbook_bytes(

@@ -126,11 +126,13 @@ def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
             baseline_note(kpi, row)
         st.markdown(f"**{t('responsible')}.** {kpi.responsible}")
         st.markdown(f"**{t('plan')}.** *“{kpi.plan}”*")
-    if kpi.per_school:
-        with st.expander(t("per_school"), expanded=False):
-            frame = data.breakdown(data.version(), kpi.id, int(row["year"]), session.filters(), session.role())
-            shown = _breakdown_table(frame, kpi)
-            st.dataframe(shown, hide_index=True, key=f"breakdown_{kpi.id}")
+    if kpi.per_school:  # computed only while open: a closed breakdown costs nothing
+        breakdown = st.expander(t("per_school"), expanded=False, key=f"open_breakdown_{kpi.id}", on_change="rerun")
+        if breakdown.open:
+            with breakdown:
+                frame = data.breakdown(data.version(), kpi.id, int(row["year"]), session.filters(), session.role())
+                shown = _breakdown_table(frame, kpi)
+                st.dataframe(shown, hide_index=True, key=f"breakdown_{kpi.id}")
     with st.expander(t("data_table"), expanded=False):
         table = rows[
             [

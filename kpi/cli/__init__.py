@@ -6,6 +6,8 @@ Handlers import what they need when they run, so `--help` and small commands sta
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 
 from kpi.catalogue import DEFAULT_LANGUAGE, LANGUAGES
@@ -25,11 +27,37 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+def failure_line(error: Exception, language: str) -> str:
+    """One line in the user's language for a command that failed: never a traceback."""
+    from kpi.catalogue import word
+
+    text = str(getattr(error, "orig", None) or error).splitlines()[0][:200] if str(error) else ""
+    detail = f"{type(getattr(error, 'orig', None) or error).__name__}: {text}" if text else type(error).__name__
+    kind = type(error).__module__.split(".")[0]
+    if kind == "sqlalchemy" and "locked" in text:
+        return word("cli.failure_busy", language)
+    if kind in ("sqlalchemy", "psycopg", "sqlite3"):
+        return word("cli.failure_database", language, detail=detail)
+    return word("cli.failure_other", language, detail=detail)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; its exit status."""
+    """Run one command; its exit status. Failures are one line on stderr (TECHNIEKPACT_DEBUG=1: the traceback)."""
     args = parser().parse_args(argv)
     with printable_output():  # values from files never reach the terminal as escape codes
-        return args.handler(args)
+        try:
+            return args.handler(args)
+        except KeyboardInterrupt:
+            from kpi.catalogue import word
+
+            print(word("cli.interrupted", args.lang), file=sys.stderr)
+            return 130
+        except Exception as error:
+            if os.environ.get("TECHNIEKPACT_DEBUG"):
+                raise
+            logging.getLogger("kpi.cli").debug("command failed", exc_info=True)
+            print(failure_line(error, args.lang), file=sys.stderr)
+            return 1
 
 
 if __name__ == "__main__":

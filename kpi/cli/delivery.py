@@ -38,6 +38,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from kpi.delivery import isolated
+
+    isolated.KEEP_SPARE = len(args.files) > 1
+    isolated.prestart()  # the reading process starts while this one loads pandas and the database
     from kpi.delivery.brin import is_brin, normalised_brin
     from kpi.delivery.ingest import checked_file, conflict_problems
     from kpi.delivery.problem_list import problem_summary, report_lines

@@ -112,7 +112,7 @@ class DeliveryPreview:
 
 def delivery_preview(engine: Engine, checked: CheckedFile) -> DeliveryPreview:
     """Per sheet and year the rows that count now in the delivery's scope and after storing; or its earlier copy."""
-    copy_of = current_copy(engine, checked.sha256, checked.content_sha256)
+    copy_of = current_copy(engine, checked.sha256, checked.content_sha256, checked.frames)
     return DeliveryPreview(current_rows_by_year(engine, checked.frames), copy_of)
 
 

@@ -16,7 +16,17 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kpi.delivery.limits import MAX_FIELDS, MAX_LINES, Limits, RefusedFile, checked_lines, checked_zip, decoded_text
+from kpi.delivery.limits import (
+    MAX_CELL_CHARS,
+    MAX_FIELDS,
+    MAX_LINES,
+    Limits,
+    RefusedFile,
+    checked_lines,
+    checked_zip,
+    column_letters,
+    decoded_text,
+)
 from kpi.delivery.messages import Problem
 
 if TYPE_CHECKING:
@@ -28,16 +38,26 @@ WHERE = "@where "
 _IN_CHILD = False
 
 
-def _text_table(columns: list[pa.Array]) -> pa.Table:
-    """Columns named by position, empty or blank cells missing, each dictionary-encoded."""
+def _text_table(columns: list[pa.Array], sheet: str) -> pa.Table:
+    """Columns named by position, dictionary-encoded, blank cells missing; a cell longer than MAX_CELL_CHARS
+    is refused by its place. Checks run on each column's distinct values, not on every cell."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     encoded = []
-    for column in columns:
-        column = column.cast(pa.string())
-        blank = pc.fill_null(pc.match_substring_regex(column, r"^\s*$"), True)
-        encoded.append(pc.if_else(blank, pa.scalar(None, pa.string()), column).dictionary_encode())
+    for position, column in enumerate(columns):
+        coded = pc.dictionary_encode(column.cast(pa.string()))
+        coded = coded.combine_chunks() if isinstance(coded, pa.ChunkedArray) else coded
+        values, indices = coded.dictionary, coded.indices
+        too_long = pc.greater(pc.utf8_length(values), MAX_CELL_CHARS)
+        if pc.any(too_long).as_py():
+            row = pc.index(pc.is_in(indices, value_set=pa.array(pc.indices_nonzero(too_long))), True).as_py() + 1
+            params = {"limit": MAX_CELL_CHARS}
+            raise RefusedFile(Problem("text_too_long", sheet, row, column_letters(position + 1), params=params))
+        blank = pc.indices_nonzero(pc.match_substring_regex(values, r"^\s*$"))
+        if len(blank):
+            indices = pc.if_else(pc.is_in(indices, value_set=blank.cast(indices.type)), None, indices)
+        encoded.append(pa.DictionaryArray.from_arrays(indices, values))
     return pa.Table.from_arrays(encoded, names=[str(i) for i in range(len(encoded))])
 
 
@@ -59,15 +79,11 @@ def csv_tables(data: bytes, where: str, limits: Limits) -> list[tuple[str, pa.Ta
             raise RefusedFile(Problem("csv_too_many_fields", where, number, params={"limit": MAX_FIELDS}))
         cells += len(record)
         if cells > limits.cells:
-            raise RefusedFile(Problem("file_too_many_cells", where, number, params=_cells_params(number, limits)))
+            raise RefusedFile(Problem("file_cell_count", where, number, params={"limit": limits.cells}))
         width = max(width, len(record))
         records.append(record)
     columns = [pa.array([r[i] if i < len(r) else None for r in records], pa.string()) for i in range(width)]
-    return [(where, _text_table(columns))]
-
-
-def _cells_params(rows: int, limits: Limits) -> dict[str, object]:
-    return {"cell": f"rij {rows}", "rows": rows, "columns": "?", "limit": limits.cells}
+    return [(where, _text_table(columns, where))]
 
 
 def workbook_tables(data: bytes, kind: str, limits: Limits) -> list[tuple[str, pa.Table]]:
@@ -84,9 +100,8 @@ def workbook_tables(data: bytes, kind: str, limits: Limits) -> list[tuple[str, p
         sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
         table = sheet.to_arrow()
         if table.num_rows > MAX_LINES or table.num_rows * table.num_columns > limits.cells:
-            params = {"cell": "", "rows": table.num_rows, "columns": table.num_columns, "limit": limits.cells}
-            raise RefusedFile(Problem("file_too_many_cells", name, params=params))
-        tables.append((name, _text_table(table.columns)))
+            raise RefusedFile(Problem("file_cell_count", name, params={"limit": limits.cells}))
+        tables.append((name, _text_table(table.columns, name)))
     return tables
 
 
@@ -111,7 +126,8 @@ def _answer(tables: list[tuple[str, pa.Table]]) -> bytes:
 
 
 def _refusal(problem: Problem) -> bytes:
-    head = {"ok": False, "code": problem.code, "sheet": problem.sheet, "row": problem.row, "params": problem.params}
+    head = {"ok": False, "code": problem.code, "sheet": problem.sheet, "row": problem.row, "column": problem.column}
+    head["params"] = problem.params
     return json.dumps(head, default=str).encode() + b"\n"
 
 
@@ -155,6 +171,8 @@ def _failure(stderr: bytes, returncode: int, limits: Limits, where: str) -> Prob
     return Problem("file_unreadable", sheet, params={"detail": detail[:200]})
 
 
+KEEP_SPARE = True
+"""Start the next reading process as soon as one is used (a server reads again; a one-off command need not)."""
 _spare: subprocess.Popen | None = None
 _spare_lock = threading.Lock()
 
@@ -194,13 +212,15 @@ def isolated_tables(data: bytes, kind: str, where: str, limits: Limits) -> list[
         child.communicate()
         raise RefusedFile(Problem("file_read_timeout", where, params={"seconds": int(limits.seconds)})) from error
     finally:
-        prestart()
+        if KEEP_SPARE:
+            prestart()
     head, _, body = stdout.partition(b"\n")
     if child.returncode != 0 or not head:
         raise RefusedFile(_failure(stderr, child.returncode, limits, where))
     answer = json.loads(head)
     if not answer["ok"]:
-        raise RefusedFile(Problem(answer["code"], answer["sheet"], answer["row"], params=answer["params"]))
+        where_found = (answer["sheet"], answer["row"], answer["column"])
+        raise RefusedFile(Problem(answer["code"], *where_found, params=answer["params"]))
     tables, offset = [], 0
     for name, size in zip(answer["sheets"], answer["sizes"], strict=True):
         tables.append((name, pa.ipc.open_stream(pa.py_buffer(body[offset : offset + size])).read_all()))

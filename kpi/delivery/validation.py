@@ -80,14 +80,27 @@ def parse_enum(text: pd.Series, column: Column) -> Parsed:
     return values, codes
 
 
+CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+"""Invisible characters no text cell needs (tab and line breaks are allowed); NUL and escape among them."""
+THOUSANDS = r"^[+-]?\d{1,3}(?:[.,]\d{3})+$"
+"""`1.000`, `2,000`, `12.345.678`: a thousands separator, never read as a decimal point."""
+
+
 def parse_text(text: pd.Series, column: Column) -> Parsed:
-    return text.str.strip(), _codes(text.index)
+    """Trimmed, inner spaces single; spellings that differ only in case are one value (the first one found),
+    so `PIE` and `pie` count once. Control characters are refused."""
+    cleaned = text.str.strip().str.replace(r"\s+", " ", regex=True)
+    canonical = cleaned.groupby(cleaned.str.casefold(), sort=False).transform("first")
+    codes = _codes(text.index)
+    codes[text.str.contains(CONTROL_CHARACTERS, regex=True).fillna(False).astype(bool)] = "text_control"
+    return canonical.astype("string"), codes
 
 
 def parse_int(text: pd.Series, column: Column) -> Parsed:
     number = _number(text)
     codes = _codes(text.index)
     codes[number.isna() | (number % 1 != 0)] = "int_format"
+    codes[text.str.replace(r"\s+", "", regex=True).str.match(THOUSANDS).fillna(False).astype(bool)] = "count_thousands"
     outside = (number < (column.minimum or 0)) | (number > (column.maximum or 10**9))
     codes[codes.isna() & outside] = "int_range"
     return number.where(codes.isna()).astype("Int64"), codes
@@ -104,6 +117,7 @@ def parse_count(text: pd.Series, column: Column) -> Parsed:
     codes[codes.isna() & (number < 0)] = "count_negative"
     codes[codes.isna() & (number % 1 != 0)] = "count_fraction"
     codes[codes.isna() & (number > 2**53)] = "count_format"
+    codes[squeezed.str.match(THOUSANDS).fillna(False).astype(bool)] = "count_thousands"  # never 1.000 -> 1
     return number.where(codes.isna() & ~suppressed).astype("Int64"), codes
 
 
@@ -132,10 +146,14 @@ VALUE_PARAMS: dict[str, Callable[[str], dict[str, object]]] = {
 """Message parameters that depend on the value found (so each distinct value is its own problem anyway)."""
 
 
-def _spread(per_value: pd.Series, row_codes: np.ndarray, missing: object, index: pd.Index) -> pd.Series:
-    """Per-distinct-value results back onto the rows; code -1 (an empty cell) gets `missing`."""
-    table = np.append(per_value.to_numpy(dtype=object), np.array([missing], dtype=object))
-    return pd.Series(table[row_codes], index=index)
+def _spread(per_value: pd.Series, row_codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Per-distinct-value results back onto the rows by their codes, typed; code -1 (an empty cell) gets NA."""
+    return pd.Series(per_value.array.take(row_codes, allow_fill=True), index=index)
+
+
+def _spread_flags(per_value: pd.Series, row_codes: np.ndarray) -> np.ndarray:
+    """Per-distinct-value flags onto the rows; code -1 (an empty cell) is False."""
+    return np.append(per_value.fillna(False).to_numpy(dtype=bool), False)[row_codes]
 
 
 def _rows_per_value(rows: np.ndarray, values: pd.Series) -> list[tuple[str | None, np.ndarray]]:
@@ -242,17 +260,19 @@ def clean_sheet(
         else:
             found = pd.Series(pd.NA, index=raw.rows.index, dtype="string")
         # Parse each distinct value once: a 100k-row column rarely holds more than a few hundred.
+        # Work on category codes: each distinct value is parsed once, results reach the rows by code.
         row_codes, uniques = pd.factorize(found)
         distinct = pd.Series(uniques, dtype="string").str.strip().replace("", pd.NA)
         values, codes = PARSERS[column.kind](distinct.fillna(""), column)
-        present = _spread(distinct.notna(), row_codes, False, clean.index).astype(bool)
-        codes = _spread(codes.where(distinct.notna()), row_codes, pd.NA, clean.index)
-        clean[column.name] = _spread(values.where(distinct.notna()), row_codes, pd.NA, clean.index).astype(values.dtype)
+        present = pd.Series(_spread_flags(distinct.notna(), row_codes), index=clean.index)
+        codes = codes.where(distinct.notna())
+        clean[column.name] = _spread(values.where(distinct.notna()), row_codes, clean.index)
         if column.kind == "count":
-            suppressed = distinct.str.replace(r"\s+", "", regex=True).isin(SUPPRESSION_MARKERS).fillna(False)
-            clean[column.name + SUPPRESSED_SUFFIX] = _spread(suppressed, row_codes, False, clean.index).astype(bool)
+            suppressed = distinct.str.replace(r"\s+", "", regex=True).isin(SUPPRESSION_MARKERS)
+            clean[column.name + SUPPRESSED_SUFFIX] = _spread_flags(suppressed, row_codes)
         for code in codes.dropna().unique():
-            problems += _problems_at(codes == code, raw, sheet, column.name, code)
+            mask = np.isin(row_codes, np.flatnonzero((codes == code).fillna(False).to_numpy(dtype=bool)))
+            problems += _problems_at(pd.Series(mask, index=clean.index), raw, sheet, column.name, code)
         if column.required:
             problems += _problems_at(~present, raw, sheet, column.name, "required")
         if column.required_when:
@@ -260,8 +280,8 @@ def clean_sheet(
             needed = (clean[other] == value).fillna(False) & ~present
             problems += _problems_at(needed, raw, sheet, column.name, "required_when", {"other": other, "when": value})
         if column.kind == "text":
-            formula = _spread(distinct.str.startswith(FORMULA_STARTS).fillna(False), row_codes, False, clean.index)
-            for p in _problems_at(formula.astype(bool), raw, sheet, column.name, "text_formula"):
+            formula = pd.Series(_spread_flags(distinct.str.startswith(FORMULA_STARTS), row_codes), index=clean.index)
+            for p in _problems_at(formula, raw, sheet, column.name, "text_formula"):
                 first = {"first": (p.value or " ")[0]}
                 problems.append(Problem(p.code, p.sheet, None, p.column, p.value, "warning", first, p.rows))
     if sheet.school:

@@ -1,0 +1,193 @@
+"""Hostile files: each is generated here, read by the memory-limited child as the app does, and refused
+with a Dutch message naming what and where, while this process stays small."""
+
+from __future__ import annotations
+
+import io
+import resource
+import struct
+import zipfile
+import zlib
+
+import openpyxl
+import pytest
+
+from kpi.delivery.ingest import checked_file
+from kpi.delivery.limits import SheetSpan, _scan_chunk
+from kpi.delivery.problem_list import report_lines
+from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
+
+pytestmark = pytest.mark.isolated
+
+
+def _far_cell(cell: str) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "leerlingen"
+    sheet.append(HEADER)
+    sheet.append(GOOD_ROWS[0])
+    sheet[cell] = 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _rewritten(data: bytes, change) -> bytes:
+    """The same xlsx with the first sheet's XML changed by `change`."""
+    source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            content = source.read(item)
+            out.writestr(item, change(content) if item.filename == "xl/worksheets/sheet1.xml" else content)
+    return target.getvalue()
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _refused(data: bytes, name: str, code: str) -> list:
+    before = _peak_mb()
+    checked = checked_file(data, name)
+    assert [p.code for p in checked.errors] == [code], report_lines(checked.problems)
+    message = checked.errors[0].message("nl")
+    assert message and "{" not in message and checked.errors[0].message("en")
+    assert _peak_mb() - before < 300, "the parent process grew while reading a hostile file"
+    return checked.errors
+
+
+@pytest.mark.parametrize("cell", ["XFD1048576", "XFD100000", "XFD20000", "ZZ900000"])
+def test_far_cell_refused_before_reading(cell):
+    data = _far_cell(cell)
+    assert len(data) < 10_000
+    problem = _refused(data, "ver.xlsx", "file_too_many_cells")[0]
+    assert problem.sheet == "leerlingen" and cell in problem.message("nl")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda xml: xml.replace(b'<dimension ref="A1:XFD1048576"/>', b""),  # no claim: the cell itself counts
+        lambda xml: xml.replace(b'<dimension ref="A1:XFD1048576"/>', b'<dimension ref="A1:H2"/>'),  # a false claim
+        lambda xml: xml.replace(b'<c r="XFD1048576" t="n">', b'<c t="n" r="XFD1048576">'),  # attributes swapped
+    ],
+    ids=["no dimension", "false dimension", "attribute order"],
+)
+def test_far_cell_found_in_the_stream_whatever_the_dimension_says(change):
+    data = _rewritten(_far_cell("XFD1048576"), change)
+    assert b"XFD1048576" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    _refused(data, "ver.xlsx", "file_too_many_cells")
+
+
+def test_cell_references_scanned_exactly():
+    """Row tags, cells in any attribute order, margins and messages that only look like references."""
+    cases = [
+        (b'<row r="1"><c r="A1" t="s"/><c t="s" r="XFD1048576"/></row>', (1048576, 16384)),
+        (b'<row r="5"><c r="AB5"/></row><row r="7"><c r="C9"/>', (9, 28)),
+        (b'<pageMargins header="0.3" footer="12"/><dataValidation error="Ongeldig"/>', (12, 0)),
+        (b'<c r="ABCD1"/>', (0, 703)),
+    ]
+    for xml, expected in cases:
+        span = SheetSpan()
+        _scan_chunk(xml, span)
+        assert (span.rows, span.columns) == expected, xml
+
+
+def _lying_zip(inflated: int, declared: int = 1000, block: bytes = b" " * (1 << 20)) -> bytes:
+    """An xlsx whose sheet declares `declared` bytes (with that prefix's CRC) but inflates to `inflated`."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    body = b"".join(compressor.compress(block) for _ in range(inflated // len(block))) + compressor.flush()
+    crc = zlib.crc32(block[:declared])
+    name = b"xl/worksheets/sheet1.xml"
+    types = b"<Types/>"
+    parts, central, offset = [], [], 0
+    for filename, data, size, method, check in (
+        (b"[Content_Types].xml", types, len(types), 0, zlib.crc32(types)),
+        (name, body, declared, 8, crc),
+    ):
+        local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0, check, len(data), size, len(filename), 0)
+        parts.append(local + filename + data)
+        fields = (0x02014B50, 20, 20, 0, method, 0, 0, check, len(data), size, len(filename), 0, 0, 0, 0, 0, offset)
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", *fields) + filename)
+        offset += len(parts[-1])
+    directory = b"".join(central)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 2, 2, len(directory), offset, 0)
+    return b"".join(parts) + directory + end
+
+
+def test_member_that_lies_about_its_size_is_counted_as_it_inflates():
+    """Declares 1,000 bytes, inflates to 1.25 GiB: refused at the 1,000 MB limit, not trusted."""
+    data = _lying_zip(1_250 * 1024 * 1024)
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/worksheets/sheet1.xml")
+    assert info.file_size == 1000 and len(data) < 5 * 1024 * 1024
+    _refused(data, "bom.xlsx", "file_bomb")
+
+
+def test_bomb_under_the_unpacked_limit_is_read_within_bounded_memory(monkeypatch):
+    """90 MB of cells under a 100 MB unpacked limit (the default's 900 of 1,000 MB, scaled down)."""
+    monkeypatch.setenv("TECHNIEKPACT_MAX_UPLOAD_MB", "5")
+    cells = _lying_zip(90 * 1024 * 1024, declared=90 * 1024 * 1024, block=b"<c/>" * (1 << 18))
+    _refused(cells, "bom.xlsx", "file_cell_count")
+    blank = _lying_zip(90 * 1024 * 1024, declared=90 * 1024 * 1024)
+    _refused(blank, "bom.xlsx", "file_unreadable")  # no workbook part: not a workbook
+
+
+def test_ten_megabyte_text_cell_refused_by_its_place():
+    data = workbook_bytes({"leerlingen": [HEADER, GOOD_ROWS[0], [*GOOD_ROWS[1][:2], "x" * 10_000_000]]})
+    problem = _refused(data, "lang.xlsx", "text_too_long")[0]
+    assert (problem.sheet, problem.row, problem.column) == ("leerlingen", 3, "C")
+
+
+def test_fifty_megabytes_of_blank_lines_refused():
+    _refused(b"\n" * 50_000_000, "leeg.csv", "csv_too_many_lines")
+
+
+def test_one_line_of_49_megabytes_refused():
+    problem = _refused(";".join(HEADER).encode() + b"\n" + b";" * 49_000_000, "puntkomma.csv", "csv_line_too_long")
+    assert problem[0].row == 2
+
+
+def test_nul_after_64_kib_refused():
+    lines = [";".join(HEADER)] + [";".join(map(str, GOOD_ROWS[0]))] * 2000
+    text = "\n".join(lines).encode()
+    assert len(text) > 65536
+    data = text[:70000] + b"\x00" + text[70000:]
+    problem = _refused(data, "nul.csv", "file_nul")[0]
+    assert problem.row and problem.row > 500
+
+
+def test_mixed_utf8_and_cp1252_refused():
+    data = (";".join(HEADER) + "\n2016;14SM05;Café Één;VMBO-KB;3;PIE;instroom;5\n").encode()
+    data += "2016;14SM05;Caf\xe9;VMBO-KB;3;BWI;instroom;5\n".encode("cp1252")
+    problem = _refused(data, "gemengd.csv", "file_mixed_encoding")[0]
+    assert problem.row == 3
+
+
+def test_cr_only_line_endings_read_fine():
+    text = "\r".join([";".join(HEADER), *(";".join(map(str, row)) for row in GOOD_ROWS)]) + "\r"
+    checked = checked_file(text.encode("cp1252"), "mac.csv")
+    assert checked.ok, report_lines(checked.problems)
+    assert len(checked.frames["leerlingen"]) == 3
+
+
+def test_reader_over_its_memory_limit_becomes_a_dutch_message(monkeypatch):
+    """A range the cell limit allows (20 columns to row 1,000,000) but not a 400 MB reading process."""
+    monkeypatch.setenv("TECHNIEKPACT_READ_MEMORY_MB", "400")
+    problem = _refused(_far_cell("T1000000"), "groot.xlsx", "file_read_memory")[0]
+    assert "geheugengrens van 400 MB" in problem.message("nl") and problem.sheet == "leerlingen"
+
+
+def test_reader_time_limit(monkeypatch):
+    monkeypatch.setenv("TECHNIEKPACT_READ_SECONDS", "0.01")
+    _refused(workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]}), "traag.xlsx", "file_read_timeout")
+
+
+def test_a_good_file_reads_the_same_in_the_child_as_in_process(monkeypatch):
+    from kpi.delivery import reading
+
+    data = workbook_bytes({"leerlingen": [["Export"], [], HEADER, *GOOD_ROWS]})
+    isolated = checked_file(data, "x.xlsx")
+    monkeypatch.setattr(reading, "ISOLATED", False)
+    direct = checked_file(data, "x.xlsx")
+    assert isolated.ok and direct.ok
+    assert isolated.frames["leerlingen"].equals(direct.frames["leerlingen"])
