@@ -14,7 +14,7 @@ from kpi.delivery.ingest import CheckedFile, checked_file, conflict_problems, de
 from kpi.delivery.problem_list import problem_csv_table, problem_summary, problem_table, problems_file_name
 from kpi.delivery.reading import max_upload_bytes
 from kpi.delivery.storage import EarlierDelivery, LevelConflictError, RestoreRefused, restore
-from kpi.settings.reference import schools_table
+from kpi.settings.register import school_register
 from kpi.settings.users import User
 from kpi.views.export import csv_bytes
 from ui import data
@@ -160,10 +160,9 @@ def store_step(result: CheckedFile, user: User) -> None:
     st.rerun()
 
 
-@st.cache_data(ttl=60, max_entries=2)
 def _register_names() -> dict[str, str]:
-    table = schools_table()
-    return dict(zip(table["brin"], table["naam"], strict=True))
+    """BRIN -> name as registered (read fresh: the register is small and a new school must show at once)."""
+    return {school.brin: school.naam for school in school_register(data.engine())}
 
 
 def history(user: User) -> pd.DataFrame:
