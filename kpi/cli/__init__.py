@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kpi.cli import delivery, metrics, settings, sources
+from kpi.cli import delivery, metrics, settings, sources, views
 
-STAGES = (delivery, metrics, sources, settings)
+STAGES = (delivery, metrics, sources, settings, views)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -43,9 +43,11 @@ def explorer_pivot(rows: pd.DataFrame, by: str | None) -> pd.DataFrame:
     else:
         keys = rows[by].astype("object").fillna(OTHER)
         pivot = rows.assign(_by=keys).pivot_table(
-            index="schooljaar", columns="_by", values="aantal_punt", aggfunc="sum", fill_value=0
-        )
+            index="schooljaar", columns="_by", values="aantal_punt", aggfunc="sum", observed=True
+        )  # a group without rows in a year stays empty (a gap), never 0
         pivot.columns.name = by
+    years = rows["schooljaar"].astype(int)
+    pivot = pivot.reindex(range(int(years.min()), int(years.max()) + 1))  # a year without data is a gap too
     pivot.index.name = "schooljaar"
     return pivot.astype(float)
 
