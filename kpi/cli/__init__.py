@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kpi.cli import delivery, metrics, settings, sources, views
+from kpi.cli import actions, delivery, metrics, settings, sources, views
 
-STAGES = (delivery, metrics, sources, settings, views)
+STAGES = (delivery, metrics, sources, settings, actions, views)
 
 
 def parser() -> argparse.ArgumentParser:
