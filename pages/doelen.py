@@ -1,11 +1,10 @@
 """Doelen en definities: every KPI's definition, rule, baseline, target and source; what counts as techniek."""
 
-import pandas as pd
 import streamlit as st
 
-from kpi.metrics.registry import ACTION_LINES, KPIS
 from kpi.metrics.targets import TargetsError
 from kpi.settings.reference import techniek_table
+from kpi.views.definitions import definitions_table, reference_shown
 from ui import data
 from ui.i18n import language, t
 
@@ -16,28 +15,10 @@ try:
 except TargetsError as error:
     st.error(t("targets_broken", error=error))
     st.stop()
-lines = []
-for kpi in KPIS:
-    for target in targets.get(kpi.id, []) or [None]:
-        lines.append(
-            {
-                "id": kpi.id,
-                "KPI": kpi.label(lang),
-                t("section_lines"): ACTION_LINES[kpi.action_line][0 if lang == "nl" else 1],
-                t("definition"): kpi.definition(lang),
-                t("rule"): target.rule if target else "",
-                t("baseline"): target.baseline_year if target else "",
-                t("target"): ""
-                if target is None
-                else f"{target.amount if target.amount is not None else ''} ({target.target_year})",
-                t("plan"): target.source if target else kpi.plan,
-                t("responsible"): kpi.responsible,
-            }
-        )
 st.subheader(t("kpi_table"))
-st.dataframe(pd.DataFrame(lines), hide_index=True, key="kpi_definitions")
+st.dataframe(definitions_table(targets, lang), hide_index=True, key="kpi_definitions")
 st.subheader(t("reference_table"))
-st.dataframe(techniek_table(), hide_index=True, key="reference")
+st.dataframe(reference_shown(techniek_table(), lang), hide_index=True, key="reference")
 st.subheader(t("unknown_programs"))
 unknown = data.unclassified(data.version())
 if unknown.empty:

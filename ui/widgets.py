@@ -10,18 +10,14 @@ import streamlit as st
 from kpi.metrics.compute import progress_to_target
 from kpi.metrics.privacy import protected_table
 from kpi.metrics.registry import Kpi
-from kpi.views.charts import STATUS_COLOURS, kpi_chart
+from kpi.views.charts import STATUS_COLOURS, kpi_chart, projection_drawn
 from kpi.views.export import csv_bytes, xlsx_bytes
 from kpi.views.formatting import kpi_value, number, school_year
+from kpi.views.meeting import latest_year
 from kpi.views.pack import status_word
+from kpi.views.wording import range_words, short_value, target_amount, target_words
 from ui import data, session
 from ui.i18n import language, t
-
-RULE_WORDS = {
-    "nl": {"growth": "groei van {p} t.o.v. {b}", "at_least": "minstens {n}", "at_most": "hoogstens {n}", "increase": "meer dan in {b}", "decrease": "minder dan in {b}"},
-    "en": {"growth": "growth of {p} over {b}", "at_least": "at least {n}", "at_most": "at most {n}", "increase": "more than in {b}", "decrease": "less than in {b}"},
-}  # fmt: skip
-
 
 STATUS_ORDER = ("gehaald", "op_koers", "achter", "niet_gehaald", "onvoldoende_data")
 
@@ -34,18 +30,25 @@ def status_badge(status: object) -> str:
     return f'<span class="tp-badge" style="background:{colour}">{html.escape(word)}</span>'
 
 
-def rule_text(row: dict, unit: str) -> str:
-    target = data.targets().get(row["id"], [])
-    rule = row.get("rule")
-    if not isinstance(rule, str):
-        return ""
-    amount = next((x.amount for x in target if x.target_year == row.get("target_year")), None)
-    words = RULE_WORDS[language()][rule]
-    return words.format(
-        p=number(amount, "share", language(), 0) if amount is not None else "",
-        n=number(amount, unit, language()),
-        b=row.get("baseline_year"),
-    )
+def status_summary(chosen: pd.DataFrame) -> None:
+    """How many KPIs have each status, on one line that wraps between badges, never inside one."""
+    items = [
+        f'<span class="tp-count">{status_badge(status)} <b>{int((chosen["status"] == status).sum())}</b></span>'
+        for status in STATUS_ORDER
+    ]
+    st.markdown(f'<div class="tp-summary">{"".join(items)}</div>', unsafe_allow_html=True)
+
+
+def year_select(everything: pd.DataFrame) -> int | None:
+    """The school year to show, written as one (2016-2017); the default is the latest year with data."""
+    years = sorted({int(y) for y in everything["year"].dropna()})
+    if not years:
+        return None
+    latest = latest_year(everything)
+    return st.selectbox(
+        t("year"), years, index=years.index(latest) if latest in years else len(years) - 1, key="jaar",
+        bind="query-params", format_func=school_year,
+    )  # fmt: skip
 
 
 def kpi_card(kpi: Kpi, row: dict, history: pd.DataFrame) -> None:
@@ -56,28 +59,30 @@ def kpi_card(kpi: Kpi, row: dict, history: pd.DataFrame) -> None:
         sparkline = [float(v) for v in history.sort_values("year")["value"] if not pd.isna(v)]  # masked years left out
         st.metric(
             t("value") + f" {school_year(row['year'])}" if row.get("year") is not None else t("value"),
-            kpi_value(row, lang),
+            short_value(row, lang),  # the range goes below: a card never cuts its value off
             chart_data=sparkline if len(sparkline) > 1 else None,
             chart_type="line",
             help=kpi.definition(lang),
         )
+        if range_words(row, lang):
+            st.caption(range_words(row, lang))
         st.markdown(status_badge(row.get("status")), unsafe_allow_html=True)
         if row.get("reason_text"):
             st.caption(row["reason_text"])
         if isinstance(row.get("rule"), str):
-            target_line = f"{t('target')} {row['target_year']}: {number(row.get('target_value'), kpi.unit, lang)} ({rule_text(row, kpi.unit)})"
-            st.caption(target_line)
+            st.caption(target_words(row, target_amount(data.targets(), row), lang))
             progress = progress_to_target(row)
             if progress is not None and not row.get("masked"):
                 st.progress(progress, text=t("progress"))
-            if row.get("projection") is not None and not pd.isna(row.get("projection")):
+            if projection_drawn(history) and not pd.isna(row.get("projection")):  # named only where it is drawn
                 st.caption(
-                    t("projection", year=row["target_year"])
+                    t("projection", year=school_year(row["target_year"]))
                     + ": "
                     + number(row["projection"], kpi.unit, lang, 1 if kpi.unit == "share" else 0)
                 )
         if row.get("unclassified"):
-            st.caption("⚠ " + t("unclassified", n=int(row["unclassified"])))
+            n = int(row["unclassified"])
+            st.caption("⚠ " + (t("meet.rows", n=n) if n == 1 else t("unclassified", n=n)))
 
 
 def empty_state(year: int | None = None) -> None:
@@ -112,8 +117,8 @@ def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
             st.caption(row["reason_text"])
         st.markdown(f"**{t('definition')}.** {kpi.definition(lang)}")
         if isinstance(row.get("rule"), str):
-            st.markdown(f"**{t('rule')}.** {rule_text(row, kpi.unit)} ({row['target_year']})")
-        st.markdown(f"**{t('responsible')}.** {kpi.responsible}")
+            st.markdown(f"**{t('target')}.** {target_words(row, target_amount(data.targets(), row), lang)}")
+        st.markdown(f"**{t('responsible')}.** {kpi.responsible_for(lang)}")
         st.markdown(f"**{t('plan')}.** *“{kpi.plan}”*")
     if kpi.per_school:
         with st.expander(t("per_school"), expanded=False):
@@ -170,5 +175,7 @@ def _breakdown_table(frame: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
 CSS = """
 <style>
 .tp-badge {color: #fff; padding: 0.15rem 0.65rem; border-radius: 0.8rem; font-weight: 600; font-size: 0.95rem; white-space: nowrap;}
+.tp-summary {display: flex; flex-wrap: wrap; gap: 0.4rem 1.4rem; align-items: center; margin: 0.3rem 0 0.8rem;}
+.tp-count {white-space: nowrap;}
 </style>
 """

@@ -34,7 +34,7 @@ REASONS: dict[str, tuple[str, str]] = {
         "small numbers (<5) in the baseline year {baseline_year} make the comparison too uncertain for a verdict",
     ),
     "only_regional": ("alleen voor de hele regio beschikbaar, niet per school, route of niveau", "available for the whole region only, not per school, route or level"),
-    "no_target": ("geen doel in data/targets.csv", "no target in data/targets.csv"),
+    "no_target": ("geen doel vastgesteld", "no target set"),
     "before_baseline": ("jaar vóór het basisjaar: geen oordeel", "year before the baseline: no verdict"),
 }  # fmt: skip
 

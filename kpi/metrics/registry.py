@@ -43,6 +43,7 @@ class Kpi:
     subset: bool = False
     """The numerator's rows are part of the denominator's: bounds of a range can then be tighter."""
     responsible: str = ""
+    responsible_en: str = ""
     plan: str = ""
     """What the action plan says, in its own words."""
 
@@ -63,6 +64,10 @@ class Kpi:
     def definition(self, language: str = "nl") -> str:
         return self.definition_nl if language == "nl" else self.definition_en
 
+    def responsible_for(self, language: str = "nl") -> str:
+        """Who carries this KPI, in the language (names of schools and companies stay as they are)."""
+        return self.responsible_en if language == "en" and self.responsible_en else self.responsible
+
 
 _VMBO_INSTROOM = {"indicator": ("instroom",), "onderwijssoort": VMBO_BKG, "leerjaar": (3,)}
 _VAKMANSCHAP = {"route": ("Vakmanschapsroute",)}
@@ -75,6 +80,7 @@ KPIS: tuple[Kpi, ...] = (
         "Intake in year 3 of VMBO-BB, -KB and -GL into a technology/ICT profile or sector (per the reference table).",
         "count", Measure("leerlingen", _VMBO_INSTROOM, "techniek"),
         responsible="VO-scholen (Hilfertsheem-Beatrix, College De Brink, Casparus College, ...), MBO College Hilversum, Techniektalent.nu",
+        responsible_en="Secondary schools (Hilfertsheem-Beatrix, College De Brink, Casparus College, ...), MBO College Hilversum, Techniektalent.nu",
         plan="10% meer leerlingen kiezen in 2016 voor een opleiding binnen techniek en ICT",
     ),
     Kpi(
@@ -84,22 +90,25 @@ KPIS: tuple[Kpi, ...] = (
         "Technology/ICT intake in year 3 (VMBO-BB/KB/GL) as a share of all year-3 intake in those tracks.",
         "share", Measure("leerlingen", _VMBO_INSTROOM, "techniek"), Measure("leerlingen", _VMBO_INSTROOM), subset=True,
         responsible="VO-scholen met beroepsgericht VMBO",
+        responsible_en="Secondary schools with pre-vocational VMBO",
         plan="Een beroepskeuzeprogramma dat VMBO-leerlingen helpt te kiezen voor techniek of ICT",
     ),
     Kpi(
         "po_wt_scholen", "Basisscholen met W&T in hun beleid", "Primary schools with science & technology policy",
-        "Kiezen", "Aantal basisscholen in het register met wt_beleid = ja.",
-        "Number of primary schools in the register with wt_beleid = yes.",
+        "Kiezen", "Aantal basisscholen in het organisatieregister waarvan het beleid Wetenschap en Technologie (W&T) noemt.",
+        "Number of primary schools in the organisation register whose policy includes science and technology (W&T).",
         "count", Measure("organisaties", {"soort": ("basisschool",), "wt_beleid": (True,)}, value=None),
         responsible="Basisscholen; Platform Bètatechniek en HBO ondersteunen",
+        responsible_en="Primary schools; supported by Platform Bètatechniek and universities of applied sciences",
         plan="Wetenschap en Technologie (W&T) is onderdeel van het beleid van zes basisscholen",
     ),
     Kpi(
         "vrienden_van_techniek", "Bedrijven in Vrienden van Techniek", "Companies in Friends of Technology",
-        "Kiezen", "Aantal bedrijven in het register met vrienden_van_techniek = ja.",
-        "Number of companies in the register with vrienden_van_techniek = yes.",
+        "Kiezen", "Aantal bedrijven in het organisatieregister die meedoen aan Vrienden van Techniek.",
+        "Number of companies in the organisation register that take part in Friends of Technology.",
         "count", Measure("organisaties", {"soort": ("bedrijf",), "vrienden_van_techniek": (True,)}, value=None),
         responsible="Regionale bedrijven in metaal, automotive, installatie, bouw en ICT",
+        responsible_en="Regional companies in metal, automotive, installation, construction and ICT",
         plan="Dertig bedrijven verenigd in Vrienden van techniek bieden beroepskeuzeactiviteiten",
     ),
     Kpi(
@@ -110,6 +119,7 @@ KPIS: tuple[Kpi, ...] = (
         "count",
         Measure("leerlingen", {"indicator": ("doorstroom",), "onderwijssoort": ("VMBO-TL",), "naar_onderwijssoort": ("MBO-4",)}, "naar_techniek"),
         responsible="Casparus College, Fontein Mavo, A. Roland Holst College, Erfgooiers College, Comenius College, De Savornin Lohman, MBO College Hilversum",
+        responsible_en="Casparus College, Fontein Mavo, A. Roland Holst College, Erfgooiers College, Comenius College, De Savornin Lohman, MBO College Hilversum",
         plan="In 2016 10% meer uitstroom van MAVO in MBO4 opleidingen ICT en techniek",
     ),
     Kpi(
@@ -121,6 +131,7 @@ KPIS: tuple[Kpi, ...] = (
         Measure("leerlingen", {"indicator": ("doorstroom",), "onderwijssoort": ("MBO-4",), "opleiding": MBO4_HBO_PROGRAMS, "naar_onderwijssoort": HBO}),
         Measure("leerlingen", {"indicator": ("gediplomeerd",), "onderwijssoort": ("MBO-4",), "opleiding": MBO4_HBO_PROGRAMS}),
         responsible="MBO College Hilversum, hogeschool INHolland (ICT), regionaal bedrijfsleven",
+        responsible_en="MBO College Hilversum, INHolland University of Applied Sciences (ICT), regional employers",
         plan="In 2016 stroomt 80% van de MBO4 studenten ICT beheer en Engineering door naar het HBO",
     ),
     Kpi(
@@ -128,6 +139,7 @@ KPIS: tuple[Kpi, ...] = (
         "Leren", "Instroom met route Vakmanschapsroute (VMBO en MBO).", "Intake with route Vakmanschapsroute (VMBO and MBO).",
         "count", Measure("leerlingen", {"indicator": ("instroom",), **_VAKMANSCHAP}),
         responsible="Hilfertsheem-Beatrix, Casparus College, College De Brink, MBO College Hilversum, opleidingsbedrijven",
+        responsible_en="Hilfertsheem-Beatrix, Casparus College, College De Brink, MBO College Hilversum, training companies",
         plan="Meer instroom, minder uitval. Verkorting opleidingstijd.",
     ),
     Kpi(
@@ -137,6 +149,7 @@ KPIS: tuple[Kpi, ...] = (
         "share", Measure("leerlingen", {"indicator": ("uitval",), **_VAKMANSCHAP}),
         Measure("leerlingen", {"indicator": ("ingeschreven",), **_VAKMANSCHAP}),
         responsible="Hilfertsheem-Beatrix, Casparus College, College De Brink, MBO College Hilversum",
+        responsible_en="Hilfertsheem-Beatrix, Casparus College, College De Brink, MBO College Hilversum",
         plan="Meer instroom, minder uitval",
     ),
     Kpi(
@@ -145,6 +158,7 @@ KPIS: tuple[Kpi, ...] = (
         "Intake in MBO-1 to MBO-4 technology/ICT programs (per the reference table).",
         "count", Measure("leerlingen", {"indicator": ("instroom",), "onderwijssoort": MBO}, "techniek"),
         responsible="Gemeente Hilversum, regionaal technisch bedrijfsleven, brancheorganisaties, MBO College Hilversum",
+        responsible_en="Municipality of Hilversum, regional technical employers, trade associations, MBO College Hilversum",
         plan="Herwaardering ambachtscultuur: meer instroom, meer publieke waardering en trots voor technisch vakmanschap",
     ),
     Kpi(
@@ -153,6 +167,7 @@ KPIS: tuple[Kpi, ...] = (
         "Number started under 'omscholing werkzoekenden' (sector plans, bridge unemployment benefit).",
         "count", Measure("werkenden", {"regeling": ("omscholing werkzoekenden",)}, value="gestart"),
         responsible="Regionale gemeentes, UWV, werkgeversorganisaties techniek en ICT, opleiders",
+        responsible_en="Regional municipalities, UWV (employee insurance agency), employers' organisations in technology and ICT, training providers",
         plan="Meer instroom van personeel in moeilijk vervulbare functies, meer werkzoekenden aan de slag",
     ),
     Kpi(
@@ -160,6 +175,7 @@ KPIS: tuple[Kpi, ...] = (
         "Werken", "Aantal gestart onder regeling 'opscholing werkenden'.", "Number started under 'opscholing werkenden'.",
         "count", Measure("werkenden", {"regeling": ("opscholing werkenden",)}, value="gestart"),
         responsible="Sociale partners, bedrijfsleven, regionale overheid, MBO College Hilversum, Provincie Noord-Holland",
+        responsible_en="Social partners, employers, regional government, MBO College Hilversum, Province of Noord-Holland",
         plan="MBO2 personeel opleiden naar MBO3 en MBO 4",
     ),
     Kpi(
@@ -168,6 +184,7 @@ KPIS: tuple[Kpi, ...] = (
         "Expected intake of school leavers divided by replacement demand, summed over the sectors.",
         "share", Measure("arbeidsmarkt", value="instroom_schoolverlaters"), Measure("arbeidsmarkt", value="vervangingsvraag"),
         responsible="Bedrijfsleven en onderwijs in de regio",
+        responsible_en="Employers and education in the region",
         plan="De verwachte instroom van schoolverlaters is 50% van de vervangingsvraag",
     ),
 )  # fmt: skip

@@ -145,7 +145,7 @@ def kpi_pages(pack: Pack) -> list[KpiPage]:
                 value=kpi_value(row, lang), short_value=short_value(row, lang), range=range_words(row, lang),
                 status=status, status_word=status_word(row["status"], lang), target=target_words(row, amount, lang),
                 rule=rule_words(row, amount, lang), definition=kpi.definition(lang), small_note=small_note(row, lang),
-                reason=row.get("reason_text") or "", responsible=kpi.responsible,
+                reason=row.get("reason_text") or "", responsible=kpi.responsible_for(lang),
             )
         )  # fmt: skip
     return pages
