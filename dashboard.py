@@ -16,7 +16,8 @@ session.language_switch()
 
 pages = {
     t("section_steering"): [
-        st.Page("pages/overzicht.py", title=t("page_overview"), icon=":material/dashboard:", default=True)
+        st.Page("pages/overzicht.py", title=t("page_overview"), icon=":material/dashboard:", default=True),
+        st.Page("pages/presentatie.py", title=t("meet.present_title"), icon=":material/slideshow:"),
     ],
     t("section_lines"): [
         st.Page("pages/kiezen.py", title=t("page_kiezen"), icon=":material/explore:"),

@@ -32,6 +32,16 @@ def current_pack(year: int) -> Pack:
     )  # fmt: skip
 
 
+def shown_pack(year: int, everything, chosen) -> Pack:
+    """A pack over results the page already has (cached), for the presentation's words."""
+    version = data.version()
+    return Pack(
+        year=year, filters=session.filters(), names=data.names(version), made=dt.datetime.now(),
+        demo=data.demo_shown(version), role=session.role(), language=language(), year_results=chosen,
+        all_results=everything, targets=data.targets(),
+    )  # fmt: skip
+
+
 def pack_downloads(year: int) -> None:
     """Vergaderpakket: PDF, PowerPoint, HTML and Excel; made when clicked (charts take a few seconds)."""
     st.subheader(t("meet.pack_button"))

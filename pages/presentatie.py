@@ -1,0 +1,36 @@
+"""Presentatie: the meeting room view. An overview, then one KPI per slide; arrows step, the URL keeps the place."""
+
+import streamlit as st
+
+from kpi.metrics.targets import TargetsError
+from kpi.views.meeting import kpi_pages
+from ui import data, session
+from ui.i18n import language, t
+from ui.pack import shown_pack
+from ui.present import CSS, controls, kpi_slide, overview_slide, slide_index
+from ui.widgets import empty_state, year_select
+
+st.html(CSS)
+lang = language()
+try:
+    everything = data.results(data.version(), session.filters(), None, lang, session.role())
+except TargetsError as error:
+    st.error(t("targets_broken", error=error))
+    st.stop()
+if everything["year"].dropna().empty:
+    empty_state()
+    st.stop()
+total = len(everything["id"].unique()) + 1
+index = slide_index(total)
+with controls(index, total):
+    year = year_select(everything)
+chosen = data.results(data.version(), session.filters(), year, lang, session.role())
+pack = shown_pack(year, everything, chosen)
+pages = kpi_pages(pack)
+if index == 0:
+    demo = t("meet.demo_notice") if pack.demo else ""
+    overview_slide(f"{t('app_title')} · {pack.school_year}", pack.selection, pack.judged, chosen, pages, demo)
+else:
+    page = pages[index - 1]
+    kpi_slide(page, everything[everything["id"] == page.id], year, lang)
+st.caption(t("meet.keys_hint"))
