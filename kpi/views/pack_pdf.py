@@ -129,12 +129,11 @@ def _kpi_page(pack: Pack, page: KpiPage, chart: bytes) -> list:
     top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (0, 0), 0)]))
     height = WIDTH * CHART_PX[1] / CHART_PX[0]
     details = [
-        (pack.word("meet.target"), page.target),
         (pack.word("meet.definition"), page.definition),
         (pack.word("meet.small_numbers"), page.small_note),
     ]
     if page.reason:
-        details.insert(1, (pack.word("meet.note"), page.reason[:1].upper() + page.reason[1:]))
+        details.insert(0, (pack.word("meet.note"), page.reason[:1].upper() + page.reason[1:]))
     facts = Table([[_p(k, "h2"), _p(v)] for k, v in details], colWidths=[38 * mm, WIDTH - 38 * mm])
     facts.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))  # fmt: skip
@@ -143,6 +142,7 @@ def _kpi_page(pack: Pack, page: KpiPage, chart: bytes) -> list:
         _p(page.label, "h1"),
         _p(f"{pack.word('meet.value')} {pack.school_year}", "small"),
         top,
+        _p(page.target, "h2"),
         Spacer(1, 3 * mm),
         Image(io.BytesIO(chart), width=WIDTH, height=height),
         Spacer(1, 3 * mm),
