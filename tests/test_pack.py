@@ -12,7 +12,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from kpi.cli import main
-from kpi.metrics.facts import Filters, load_facts
+from kpi.metrics.facts import REGION, Filters, load_facts
 from kpi.metrics.registry import KPIS, REGISTRY
 from kpi.metrics.targets import load_targets
 from kpi.sources.demo import load_demo
@@ -37,7 +37,7 @@ def demo(tmp_path_factory):
     engine.dispose()
 
 
-def _pack(demo, role="viewer", filters=Filters(), year=2016, language="nl"):
+def _pack(demo, role="viewer", filters=REGION, year=2016, language="nl"):
     facts, targets, names = demo
     return build_pack(facts, targets, filters, year, role, language, True, names, MADE)
 
