@@ -106,7 +106,7 @@ def kpi_slide(page: KpiPage, history: pd.DataFrame, year: int, language: str) ->
             unsafe_allow_html=True,
         )
     with chart:
-        figure = kpi_chart(history, language)
+        figure = kpi_chart(history, language, year)
         figure.update_layout(height=620, font={"size": 20}, legend={"font": {"size": 18}})
         figure.update_xaxes(tickfont={"size": 18})
         figure.update_yaxes(tickfont={"size": 18})

@@ -114,8 +114,8 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(
         "mavo_mbo4_techniek", "Doorstroom MAVO naar MBO-4 techniek/ICT", "MAVO to MBO-4 technology/ICT transfer",
         "Leren",
-        "Doorstroom van VMBO-TL (MAVO) naar MBO-4 waarvan de bestemmingsopleiding (naar_opleiding) techniek/ICT is.",
-        "Transfer from VMBO-TL (MAVO) to MBO-4 whose destination program (naar_opleiding) is technology/ICT.",
+        "Doorstroom van VMBO-TL (MAVO) naar MBO-4, naar een opleiding in techniek of ICT.",
+        "Transfer from VMBO-TL (MAVO) to MBO-4, into a technology or ICT programme.",
         "count",
         Measure("leerlingen", {"indicator": ("doorstroom",), "onderwijssoort": ("VMBO-TL",), "naar_onderwijssoort": ("MBO-4",)}, "naar_techniek"),
         responsible="Casparus College, Fontein Mavo, A. Roland Holst College, Erfgooiers College, Comenius College, De Savornin Lohman, MBO College Hilversum",

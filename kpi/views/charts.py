@@ -66,7 +66,7 @@ def _line(x: list, y: list, name: str, **style) -> dict:
     return {"type": "scatter", "x": x, "y": y, "name": name, **style}
 
 
-def kpi_chart(rows: pd.DataFrame, language: str = "nl") -> go.Figure:
+def kpi_chart(rows: pd.DataFrame, language: str = "nl", highlight: int | None = None) -> go.Figure:
     """One KPI over the years: measured values, the range where small numbers take part, baseline, target,
     the on-track line from baseline to target and the projection (dashed)."""
     words = WORDS[language]
@@ -102,7 +102,11 @@ def kpi_chart(rows: pd.DataFrame, language: str = "nl") -> go.Figure:
             traces.append(_line([int(measured["year"].iloc[-1]), target_year], [measured["value"].iloc[-1], last["projection"]],
                                 words["projection"], mode="lines", line={"color": LINE, "dash": "dash", "width": 2}))  # fmt: skip
     shown_years = [*years, *judged["target_year"].astype(int), *judged["baseline_year"].astype(int)]
-    return go.Figure(data=traces, layout=_layout(unit, language, years=shown_years))
+    layout = _layout(unit, language, years=shown_years)
+    if highlight is not None:  # the school year being discussed
+        layout["shapes"] = [{"type": "rect", "xref": "x", "yref": "paper", "x0": highlight - 0.4, "x1": highlight + 0.4,
+                             "y0": 0, "y1": 1, "fillcolor": "rgba(0,0,0,0.06)", "line": {"width": 0}, "layer": "below"}]  # fmt: skip
+    return go.Figure(data=traces, layout=layout)
 
 
 def projection_drawn(rows: pd.DataFrame) -> bool:

@@ -153,7 +153,8 @@ def kpi_pages(pack: Pack) -> list[KpiPage]:
 
 def pack_figures(pack: Pack) -> list[go.Figure]:
     """One chart per KPI page, without a title (the page carries it, so title and legend never overlap)."""
-    return [kpi_chart(pack.all_results[pack.all_results["id"] == page_id], pack.language) for page_id in _ids(pack)]
+    results = pack.all_results
+    return [kpi_chart(results[results["id"] == kpi_id], pack.language, pack.year) for kpi_id in _ids(pack)]
 
 
 def _ids(pack: Pack) -> list[str]:
