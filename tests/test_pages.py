@@ -265,12 +265,15 @@ def test_small_numbers_hidden_for_viewers_shown_to_analysts(app_env):
 def test_explorer_filters_and_pivot(app_env):
     app = _app().run()
     _visit(app, "pages/verkenner.py")
-    total = _table(app, "schooljaar")
-    app.multiselect(key="indicator").set_value(["instroom"]).run()
+    assert app.selectbox(key="indicator").value == "ingeschreven"  # one indicator, never a sum of all
+    total = _table(app, "Schooljaar")
+    assert list(total.columns) == ["Schooljaar", "Totaal"] and total["Schooljaar"].iloc[0] == "2012-2013"
+    app.selectbox(key="indicator").set_value("instroom").run()
     app.selectbox(key="per").set_value("onderwijssoort").run()
-    pivot = _table(app, "schooljaar")
+    pivot = _table(app, "Schooljaar")
     assert not app.exception and pivot.shape[1] > total.shape[1]
     assert "VMBO-KB" in pivot.columns
+    assert app.selectbox(key="per").format_func("naar_onderwijssoort") == "Naar onderwijssoort"
 
 
 def test_upload_over_the_size_limit_is_refused_in_dutch(app_env, monkeypatch):

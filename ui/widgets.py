@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import pandas as pd
@@ -11,11 +12,11 @@ from kpi.metrics.compute import progress_to_target
 from kpi.metrics.privacy import protected_table
 from kpi.metrics.registry import Kpi
 from kpi.views.charts import STATUS_COLOURS, kpi_chart, projection_drawn
-from kpi.views.export import csv_bytes, xlsx_bytes
+from kpi.views.downloads import context_lines, csv_download, kpi_download, xlsx_download
 from kpi.views.formatting import kpi_value, number, school_year
 from kpi.views.meeting import latest_year
 from kpi.views.pack import status_word
-from kpi.views.wording import range_words, short_value, target_amount, target_words
+from kpi.views.wording import file_stem, range_words, selection_words, short_value, target_amount, target_words
 from ui import data, session
 from ui.i18n import language, t
 
@@ -89,12 +90,22 @@ def empty_state(year: int | None = None) -> None:
     st.info(t("no_data", what=t("for_year", year=school_year(year)) if year else ""))
 
 
-def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and Excel downloads of a table, safe to open (formulas neutralised)."""
+def downloads(
+    frame: pd.DataFrame, name: str, key: str, what: str = "", year: int | None = None, shares: bool = False
+) -> None:
+    """CSV (`;`, decimal commas) and Excel (real numbers) of a table, first stating the selection and the date;
+    the file name carries both. Safe to open: formulas neutralised."""
+    lang = language()
+    now = dt.datetime.now()
+    version = data.version()
+    selection = selection_words(session.filters(), data.names(version), lang)
+    context = context_lines(selection, now.strftime("%d-%m-%Y %H:%M"), lang, year, data.demo_shown(version), what)
+    stem = file_stem(session.filters(), year, now.date().isoformat(), name)
     left, right = st.columns(2)
-    left.download_button(t("download_csv"), lambda: csv_bytes(frame), f"{name}.csv", "text/csv", key=f"{key}_csv")
-    right.download_button(t("download_excel"), lambda: xlsx_bytes({name[:31]: frame}), f"{name}.xlsx", key=f"{key}_xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    left.download_button(t("download_csv"), lambda: csv_download(frame, context, lang), f"{stem}.csv", "text/csv",
+                         key=f"{key}_csv")  # fmt: skip
+    right.download_button(t("download_excel"), lambda: xlsx_download(frame, context, name, lang, shares), f"{stem}.xlsx",
+                          key=f"{key}_xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
 
 
 def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
@@ -126,28 +137,19 @@ def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
             shown = _breakdown_table(frame, kpi)
             st.dataframe(shown, hide_index=True, key=f"breakdown_{kpi.id}")
     with st.expander(t("data_table"), expanded=False):
-        table = rows[
-            [
-                "year",
-                "value",
-                "low",
-                "high",
-                "exact",
-                "baseline_value",
-                "target_value",
-                "status",
-                "projection",
-                "masked",
-            ]
-        ]
-        display = table.assign(
-            year=table["year"].map(school_year),
-            value=[kpi_value(r, lang) for r in rows.to_dict("records")],
-            target_value=[number(v, kpi.unit, lang) for v in table["target_value"]],
-            status=[status_word(s, lang) for s in table["status"]],
-        )[["year", "value", "target_value", "status"]]
+        shown = rows.dropna(subset=["year"]).sort_values("year")
+        display = pd.DataFrame(
+            {
+                t("meet.school_year"): [school_year(y) for y in shown["year"]],
+                t("meet.value"): [kpi_value(r, lang) for r in shown.to_dict("records")],
+                t("meet.target"): [number(v, kpi.unit, lang) for v in shown["target_value"]],
+                t("meet.status"): [status_word(s, lang) for s in shown["status"]],
+            }
+        )
         st.dataframe(display, hide_index=True, key=f"table_{kpi.id}")
-        downloads(table, kpi.id, key=f"dl_{kpi.id}")
+        downloads(
+            kpi_download(rows, lang), kpi.id, key=f"dl_{kpi.id}", what=kpi.label(lang), shares=kpi.unit == "share"
+        )
 
 
 def _breakdown_table(frame: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:

@@ -10,6 +10,9 @@ from kpi.metrics.compute import SUPPRESSED_POINT
 from kpi.metrics.facts import REGION, Facts, Filters, filtered_leerlingen
 
 DIMENSIONS = ("brin", "onderwijssoort", "opleiding", "route", "indicator", "naar_onderwijssoort", "geslacht")
+PIVOT_DIMENSIONS = tuple(d for d in DIMENSIONS if d != "indicator")
+"""What the explorer splits by: one indicator at a time, so different indicators are never added up."""
+DEFAULT_INDICATOR = "ingeschreven"
 OTHER = "(leeg)"
 
 
