@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from kpi.metrics.registry import ACTION_LINES, REGISTRY
 from kpi.metrics.targets import TargetsError
 from kpi.views.formatting import school_year
 from kpi.views.wording import judged_words
@@ -10,9 +9,9 @@ from ui import data, session
 from ui.actions import actions_summary
 from ui.i18n import language, t
 from ui.pack import pack_downloads
-from ui.widgets import empty_state, kpi_card, status_summary, year_select
+from ui.widgets import card_grid, empty_state, status_summary, year_select
 
-COLUMNS = 4  # twelve cards in three rows: about two screens at 1920x1080
+COLUMNS = 4  # twelve cards in three rows
 
 st.title(t("app_title"))
 lang = language()
@@ -33,13 +32,7 @@ st.caption(
 )
 status_summary(chosen)
 actions_summary(data.actions())
-for line, (dutch, english) in ACTION_LINES.items():
-    rows = chosen[chosen["action_line"] == line]
-    st.subheader(dutch if lang == "nl" else english)
-    cards = st.columns(COLUMNS)
-    for index, row in enumerate(rows.to_dict("records")):
-        with cards[index % COLUMNS]:
-            kpi_card(REGISTRY[row["id"]], row, everything[everything["id"] == row["id"]])
+card_grid(chosen, everything, COLUMNS)
 
 st.divider()
 pack_downloads(year)

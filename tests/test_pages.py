@@ -82,7 +82,7 @@ def test_english_ui(app_env):
     app = _app().run()
     app.segmented_control(key="lang").set_value("EN").run()
     assert app.title[0].value == "Techniekpact Monitor Gooi & Vechtstreek"
-    assert any(h.value == "Choosing technology" for h in app.subheader)
+    assert any(m.value == "##### Choosing technology" for m in app.markdown)
     assert any(v.endswith("%") and "." in v for v in (m.value for m in app.metric))
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from kpi.metrics.compute import progress_to_target
 from kpi.metrics.privacy import protected_table
-from kpi.metrics.registry import Kpi
+from kpi.metrics.registry import ACTION_LINES, REGISTRY, Kpi
 from kpi.views.charts import STATUS_COLOURS, kpi_chart, projection_drawn
 from kpi.views.downloads import context_lines, csv_download, kpi_download, xlsx_download
 from kpi.views.formatting import kpi_value, number, school_year
@@ -84,6 +84,21 @@ def kpi_card(kpi: Kpi, row: dict, history: pd.DataFrame) -> None:
         if row.get("unclassified"):
             n = int(row["unclassified"])
             st.caption("⚠ " + (t("meet.rows", n=n) if n == 1 else t("unclassified", n=n)))
+
+
+def card_grid(chosen: pd.DataFrame, everything: pd.DataFrame, width: int = 4) -> None:
+    """Every KPI card in rows of `width`, action lines flowing on (each named above its first card in a row),
+    so twelve cards take three rows instead of one row per action line."""
+    lang = language()
+    rows = chosen.to_dict("records")
+    for start in range(0, len(rows), width):
+        columns = st.columns(width)
+        for offset, row in enumerate(rows[start : start + width]):
+            with columns[offset]:
+                first = offset == 0 or rows[start + offset - 1]["action_line"] != row["action_line"]
+                line = ACTION_LINES[row["action_line"]][0 if lang == "nl" else 1]
+                st.markdown(f"##### {line}" if first else "##### &nbsp;")
+                kpi_card(REGISTRY[row["id"]], row, everything[everything["id"] == row["id"]])
 
 
 def empty_state(year: int | None = None) -> None:
