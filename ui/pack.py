@@ -6,9 +6,8 @@ import datetime as dt
 
 import streamlit as st
 
-from kpi.views.actions import actions_table
 from kpi.views.images import browser_path
-from kpi.views.meeting import Pack, build_pack
+from kpi.views.meeting import Pack, actions_frame, build_pack, last_meeting_changes
 from kpi.views.pack import pack_bytes
 from kpi.views.wording import file_stem
 from ui import data, session
@@ -26,9 +25,11 @@ def current_pack(year: int) -> Pack:
     """The pack for what this visitor sees: shared filters, chosen year, role, language."""
     version = data.version()
     lang = language()
+    changes = last_meeting_changes(data.engine(), session.role(), lang)
     return build_pack(
         data.facts(version), data.targets(), session.filters(), year, session.role(), lang,
-        data.demo_shown(version), data.names(version), actions=actions_table(data.actions(), lang),
+        data.demo_shown(version), data.names(version), actions=actions_frame(data.actions(), lang),
+        changes=None if changes is None else changes[0], meeting="" if changes is None else changes[1],
     )  # fmt: skip
 
 

@@ -37,10 +37,11 @@ def _pack(args: argparse.Namespace) -> int:
     from kpi.delivery.storage import engine_for
     from kpi.metrics.facts import Filters, load_facts
     from kpi.metrics.targets import TargetsError, load_targets
+    from kpi.settings.actions import action_register
     from kpi.sources.demo import holds_demo
     from kpi.views.explorer import school_names
     from kpi.views.images import ChartsUnavailable
-    from kpi.views.meeting import build_pack
+    from kpi.views.meeting import actions_frame, build_pack, last_meeting_changes
     from kpi.views.pack import pack_bytes
 
     try:
@@ -52,9 +53,12 @@ def _pack(args: argparse.Namespace) -> int:
     facts = load_facts(engine)
     filters = Filters(tuple(args.school), (args.route,) if args.route else (), tuple(args.level))
     try:
+        changes = last_meeting_changes(engine, args.role, args.lang)
         pack = build_pack(
-            facts, targets, filters, args.year, args.role, args.lang, holds_demo(engine), school_names(facts)
-        )
+            facts, targets, filters, args.year, args.role, args.lang, holds_demo(engine), school_names(facts),
+            changes=None if changes is None else changes[0], meeting="" if changes is None else changes[1],
+            actions=actions_frame(action_register(engine), args.lang),
+        )  # fmt: skip
         content = pack_bytes(pack, suffix.lstrip("."))
     except ChartsUnavailable:
         print(word("meet.pack_failed", args.lang, error=word("meet.no_chromium", args.lang)), file=sys.stderr)

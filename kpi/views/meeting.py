@@ -3,7 +3,7 @@ and, per KPI, the sentences and the chart. The writers (PDF, PowerPoint, HTML, E
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
@@ -48,7 +48,8 @@ class Pack:
     """Changes since the last marked meeting (None: no meeting marked, so no page for it)."""
     actions: pd.DataFrame | None = None
     """The action register (None: no register, so no page for it)."""
-    extra: dict = field(default_factory=dict)
+    meeting: str = ""
+    """The meeting the changes are counted from, in words (`Stuurgroep oktober, 12-10-2026`)."""
 
     def word(self, key: str, **values: object) -> str:
         return word(key, self.language, **values)
@@ -68,6 +69,12 @@ class Pack:
     @property
     def made_text(self) -> str:
         return self.made.strftime("%d-%m-%Y %H:%M")
+
+    @property
+    def changes_title(self) -> str:
+        if self.meeting:
+            return self.word("meet.changes_since", meeting=self.meeting)
+        return self.word("meet.changes_title")
 
     @property
     def judged(self) -> str:
@@ -117,6 +124,7 @@ def build_pack(
     made: datetime | None = None,
     changes: pd.DataFrame | None = None,
     actions: pd.DataFrame | None = None,
+    meeting: str = "",
 ) -> Pack:
     """The pack for a selection and year (default: the latest year with data), protected for `role`."""
     everything = protected_results(kpi_values(facts, targets, filters, None, language), role)
@@ -127,7 +135,7 @@ def build_pack(
     return Pack(
         year=int(chosen_year), filters=filters, names=names or {}, made=made or datetime.now().replace(microsecond=0),
         demo=demo, role=role, language=language, year_results=chosen, all_results=everything, targets=targets,
-        changes=changes, actions=actions,
+        changes=changes, actions=actions, meeting=meeting,
     )  # fmt: skip
 
 
@@ -159,3 +167,56 @@ def pack_figures(pack: Pack) -> list[go.Figure]:
 
 def _ids(pack: Pack) -> list[str]:
     return pack.year_results["id"].tolist()
+
+
+CHANGE_WORDS = ("new", "gone", "value", "status", "target", "baseline")
+
+
+def changes_table(kpis: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
+    """What changed since the last meeting, per KPI and school year, in words: then and now."""
+    from kpi.views.formatting import number
+
+    lines = []
+    for row in kpis.to_dict("records"):
+        unit = row.get("unit") or "count"
+        lines.append(
+            (
+                REGISTRY[row["id"]].label(language) if row["id"] in REGISTRY else str(row["id"]),
+                school_year(row.get("year")),
+                number(row.get("value_before"), unit, language),
+                number(row.get("value_after"), unit, language),
+                status_word(row.get("status_before"), language),
+                status_word(row.get("status_after"), language),
+                ", ".join(word(f"meet.change.{c}", language) for c in row.get("changed") or [] if c in CHANGE_WORDS),
+            )
+        )
+    keys = ("meet.kpi", "meet.school_year", "meet.then", "meet.now", "meet.status_then", "meet.status_now",
+            "meet.what_changed")  # fmt: skip
+    return pd.DataFrame(lines, columns=[word(k, language) for k in keys])
+
+
+def last_meeting_changes(engine, role: str, language: str = "nl") -> tuple[pd.DataFrame, str] | None:
+    """Changes since the latest marked meeting and that meeting in words; None when none is marked (or this
+    installation has no meetings register yet)."""
+    try:
+        from kpi.metrics.meetings import changes_since, meeting_list
+    except ImportError:
+        return None
+    meetings = meeting_list(engine)
+    if meetings.empty:
+        return None
+    latest = meetings.iloc[0]
+    held = pd.Timestamp(latest["held_on"]).strftime("%d-%m-%Y")
+    changes = changes_since(engine, int(latest["id"]), role)
+    return changes_table(changes.kpis, language), f"{latest['name']}, {held}"
+
+
+def actions_frame(register: list, language: str = "nl") -> pd.DataFrame:
+    """The action register for the pack: action, status and deadline in words, KPIs by their labels."""
+    from kpi.views.actions import actions_table
+
+    table = actions_table(register, language)
+    kpis = [", ".join(REGISTRY[k].label(language) for k in a.kpis if k in REGISTRY) for a in register]
+    table[table.columns[5]] = [k or word("actions.milestone", language) for k in kpis]
+    table[table.columns[3]] = [school_year(a.due_year) if a.due_year else "" for a in register]
+    return table.loc[:, [c for c in table.columns if table[c].astype(str).str.strip().ne("").any()]]

@@ -90,7 +90,7 @@ def meeting_pack_html(pack) -> str:
         f"<b>{esc(pack.word('meet.made_label'))}:</b> {esc(pack.made_text)}</p><p>{esc(pack.judged)}</p>"
         f"<h2>{esc(pack.word('meet.status_table', year=pack.school_year))}</h2>"
         f"<table><tr>{''.join(f'<th>{esc(h)}</th>' for h in head)}</tr>{''.join(rows)}</table>"
-        f"{''.join(sections)}{_html_frame(pack.word('meet.changes_title'), pack.changes)}"
+        f"{''.join(sections)}{_html_frame(pack.changes_title, pack.changes)}"
         f"{_html_frame(pack.word('meet.actions_title'), pack.actions)}</body></html>"
     )
 

@@ -158,11 +158,23 @@ def _frame_table(pack: Pack, title: str, frame: pd.DataFrame | None, empty: str)
         return [*story, _p(empty), PageBreak()]
     rows = [[_p(c, "head") for c in frame.columns]]
     rows += [[_p("" if pd.isna(v) else v, "cell") for v in record] for record in frame.itertuples(index=False)]
-    table = Table(rows, colWidths=[WIDTH / len(frame.columns)] * len(frame.columns), repeatRows=1)
+    table = Table(rows, colWidths=_widths(frame), repeatRows=1)
     table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#333333")),
                                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#BBBBBB")),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))  # fmt: skip
     return [*story, table, PageBreak()]
+
+
+def _widths(frame: pd.DataFrame) -> list[float]:
+    """Column widths: every column fits its longest word (about 2 mm a character at 9 pt); the width left over
+    goes to the columns with long texts, so a list of partners never becomes a tower."""
+    columns = [[str(c), *frame[c].astype(str)] for c in frame.columns]
+    base = [
+        min(max(len(w) for text in texts for w in text.split() or [""]) * 2 * mm + 4 * mm, 45 * mm) for texts in columns
+    ]
+    extra = [max(sum(len(t) for t in texts[1:]) / max(len(texts) - 1, 1) - 12, 0) for texts in columns]
+    left = max(WIDTH - sum(base), 0)
+    return [b + left * e / (sum(extra) or 1) for b, e in zip(base, extra, strict=True)]
 
 
 def _footer(pack: Pack):
@@ -192,7 +204,7 @@ def pack_pdf(pack: Pack) -> bytes:
     for page, chart in zip(pages, charts, strict=True):
         story += _kpi_page(pack, page, chart)
     if pack.changes is not None:
-        story += _frame_table(pack, pack.word("meet.changes_title"), pack.changes, pack.word("meet.changes_empty"))
+        story += _frame_table(pack, pack.changes_title, pack.changes, pack.word("meet.changes_empty"))
     if pack.actions is not None:
         story += _frame_table(pack, pack.word("meet.actions_title"), pack.actions, "")
     if isinstance(story[-1], PageBreak):

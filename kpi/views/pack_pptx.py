@@ -153,7 +153,7 @@ def pack_pptx(pack: Pack) -> bytes:
     for page, chart in zip(pages, charts, strict=True):
         _kpi_slide(deck, pack, page, chart)
     if pack.changes is not None:
-        _frame_slide(deck, pack, pack.word("meet.changes_title"), pack.changes, pack.word("meet.changes_empty"))
+        _frame_slide(deck, pack, pack.changes_title, pack.changes, pack.word("meet.changes_empty"))
     if pack.actions is not None:
         _frame_slide(deck, pack, pack.word("meet.actions_title"), pack.actions, "")
     buffer = io.BytesIO()
