@@ -1,20 +1,16 @@
-"""Doelen en definities: every KPI's definition, rule, baseline, target and source; what counts as techniek."""
+"""Doelen en definities: every KPI's definition, target in words, baseline and source; what counts as techniek."""
 
 import streamlit as st
 
-from kpi.metrics.targets import TargetsError
 from kpi.settings.reference import techniek_table
 from kpi.views.definitions import definitions_table, reference_shown
 from ui import data
 from ui.i18n import language, t
+from ui.widgets import or_stop
 
 st.title(t("page_targets"))
 lang = language()
-try:
-    targets = data.targets()
-except TargetsError as error:
-    st.error(t("targets_broken", error=error))
-    st.stop()
+targets = or_stop(data.targets)
 st.subheader(t("kpi_table"))
 st.dataframe(definitions_table(targets, lang), hide_index=True, key="kpi_definitions")
 st.subheader(t("reference_table"))

@@ -2,29 +2,25 @@
 
 import streamlit as st
 
-from kpi.metrics.targets import TargetsError
-from kpi.views.meeting import kpi_pages
+from kpi.views.meeting import kpi_pages, latest_year
 from ui import data, session
 from ui.i18n import language, t
 from ui.pack import shown_pack
 from ui.present import CSS, controls, kpi_slide, overview_slide, slide_index
-from ui.widgets import empty_state, year_select
+from ui.widgets import empty_state, or_stop, year_select
 
 st.html(CSS)
 lang = language()
-try:
-    everything = data.results(data.version(), session.filters(), None, lang, session.role())
-except TargetsError as error:
-    st.error(t("targets_broken", error=error))
-    st.stop()
-if everything["year"].dropna().empty:
+everything = or_stop(lambda: data.results(data.version(), session.filters(), None, session.role()))
+years = sorted({int(y) for y in everything["year"].dropna()})
+if not years:
     empty_state()
     st.stop()
 total = len(everything["id"].unique()) + 1
 index = slide_index(total)
 with controls(index, total):
-    year = year_select(everything)
-chosen = data.results(data.version(), session.filters(), year, lang, session.role())
+    year = year_select(years, latest_year(everything))
+chosen = data.results(data.version(), session.filters(), year, session.role())
 pack = shown_pack(year, everything, chosen)
 pages = kpi_pages(pack)
 if index == 0:

@@ -1,12 +1,11 @@
-"""Verkenner: filter any way, pivot by year and one dimension, chart it, download it; the URL keeps the view."""
+"""Verkenner: filter any way, one indicator per year and one dimension, chart it, download it; the URL keeps the view."""
 
 import streamlit as st
 
 from kpi.metrics.facts import Filters
-from kpi.metrics.privacy import protected_table
 from kpi.views.charts import explorer_chart
-from kpi.views.explorer import DEFAULT_INDICATOR, PIVOT_DIMENSIONS, Selection
-from kpi.views.formatting import number, school_year
+from kpi.views.explorer import DEFAULT_INDICATOR, OTHER, PIVOT_DIMENSIONS, TOTAL, Selection
+from kpi.views.formatting import cell, school_year
 from ui import data, session
 from ui.i18n import language, t
 from ui.widgets import downloads, empty_state
@@ -23,15 +22,22 @@ top = st.columns(3)
 programs = top[0].multiselect(
     t("program"), options["opleiding"], key="opleiding", bind="query-params", placeholder=t("all")
 )
-indicator_options = options["indicator"]
-indicator = top[1].selectbox(
-    t("indicator"), indicator_options, key="indicator", bind="query-params", format_func=lambda i: t(f"ind.{i}"),
-    index=indicator_options.index(DEFAULT_INDICATOR) if DEFAULT_INDICATOR in indicator_options else 0,
-)  # fmt: skip
+indicators = options["indicator"]
+indicator = top[1].selectbox(  # one indicator: different indicators are never added up
+    t("indicator"),
+    indicators,
+    index=indicators.index(DEFAULT_INDICATOR) if DEFAULT_INDICATOR in indicators else 0,
+    key="indicator",
+    bind="query-params",
+    format_func=lambda i: t(f"ind.{i}"),
+)
 by = top[2].selectbox(
-    t("per"), [None, *PIVOT_DIMENSIONS], key="per", bind="query-params",
+    t("per"),
+    [None, *PIVOT_DIMENSIONS],
+    key="per",
+    bind="query-params",
     format_func=lambda d: t("total") if d is None else t(f"dim.{d}"),
-)  # fmt: skip
+)
 span = (
     st.select_slider(t("years"), options["years"], (first, last), school_year, key="jaren", bind="query-params")
     if first < last
@@ -43,29 +49,30 @@ selection = Selection(
     (indicator,) if indicator else (),
     tuple(span),
 )
-pivot = data.pivot(version, selection, by)
+pivot = data.pivot(version, selection, by, session.role())
 if pivot.empty:
     empty_state()
     st.stop()
 if by == "brin":
-    pivot = pivot.rename(columns=lambda brin: f"{names.get(brin, brin)} ({brin})")
-pivot = pivot.rename(columns={"totaal": t("meet.total")})
-what = t("explorer_chart_title", indicator=t(f"ind.{indicator}"), per="" if by is None else " " + t("per_dim", dim=t(f"dim.{by}").lower()),
-         first=school_year(span[0]), last=school_year(span[1]))  # fmt: skip
-st.plotly_chart(explorer_chart(pivot, language(), what, t("explorer_y")), key="explorer_chart",
-                config={"displaylogo": False}, theme=None)  # fmt: skip
-st.subheader(t("pivot"))
-table = pivot.reset_index()
-protected = protected_table(table, [c for c in table.columns if c != "schooljaar"], session.role())
-shown = protected.assign(schooljaar=[school_year(y) for y in protected["schooljaar"]])
-for column in shown.columns[1:]:
-    shown[column] = [v if isinstance(v, str) else number(v, "count", language()) for v in shown[column]]
-st.dataframe(shown.rename(columns={"schooljaar": t("meet.school_year")}), hide_index=True, key="pivot_table")
-downloads(
-    protected.assign(schooljaar=[school_year(y) for y in protected["schooljaar"]]).rename(
-        columns={"schooljaar": t("meet.school_year")}
-    ),
-    "verkenner",
-    key="explorer",
-    what=what,
+    pivot = pivot.rename(columns=lambda brin: brin if brin == OTHER else f"{names.get(brin, brin)} ({brin})")
+pivot = pivot.rename(columns={TOTAL: t("meet.total"), OTHER: t("explorer.empty")})
+per = "" if by is None else " " + t("per_dim", dim=t(f"dim.{by}").lower())
+what = t(
+    "explorer_chart_title",
+    indicator=t(f"ind.{indicator}"),
+    per=per,
+    first=school_year(span[0]),
+    last=school_year(span[1]),
 )
+chart = explorer_chart(pivot, language(), what, t("explorer_y"))
+st.plotly_chart(chart, key="explorer_chart", config={"displaylogo": False}, theme=None)
+st.subheader(t("pivot"))
+protected = pivot.reset_index()
+protected = protected.assign(schooljaar=[school_year(y) for y in protected["schooljaar"]]).rename(
+    columns={"schooljaar": t("meet.school_year")}
+)
+shown = protected.copy()
+for column in shown.columns[1:]:
+    shown[column] = [cell(v, "count", language()) for v in shown[column]]
+st.dataframe(shown, hide_index=True, key="pivot_table")
+downloads(protected, "verkenner", key="explorer", what=what)

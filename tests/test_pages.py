@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -13,8 +14,16 @@ from kpi.settings.users import add_user, authenticated
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
 
 DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"
-PAGES = ["pages/overzicht.py", "pages/kiezen.py", "pages/leren.py", "pages/werken.py", "pages/doorstroom.py",
-         "pages/verkenner.py", "pages/doelen.py", "pages/aanleveren.py"]  # fmt: skip
+PAGES = [
+    "pages/overzicht.py",
+    "pages/kiezen.py",
+    "pages/leren.py",
+    "pages/werken.py",
+    "pages/doorstroom.py",
+    "pages/verkenner.py",
+    "pages/doelen.py",
+    "pages/aanleveren.py",
+]
 
 
 @pytest.fixture
@@ -33,7 +42,7 @@ def _app() -> AppTest:
 
 def _table(app: AppTest, column: str):
     """The dataframe shown with this column (st.dataframe keys are not visible to AppTest)."""
-    found = [d.value for d in app.dataframe if column in d.value.columns]
+    found = [d.value for d in [*app.dataframe, *app.table] if column in d.value.columns]
     assert found, f"no table with column {column!r}"
     return found[0]
 
@@ -81,9 +90,13 @@ def test_school_filter_changes_what_is_shown(app_env):
 def test_english_ui(app_env):
     app = _app().run()
     app.segmented_control(key="lang").set_value("EN").run()
-    assert app.title[0].value == "Techniekpact Monitor Gooi & Vechtstreek"
-    assert any(m.value == "##### Choosing technology" for m in app.markdown)
+    headers = [m.value for m in app.markdown if m.value.startswith("##### ")]
+    assert "##### Choosing technology" in headers and "##### Kiezen voor techniek" not in headers
+    badges = " ".join(m.value for m in app.markdown)
+    assert all(f">{w}</span>" in badges for w in ("met", "on track", "behind", "not met", "insufficient data"))
+    assert ">op koers</span>" not in badges
     assert any(v.endswith("%") and "." in v for v in (m.value for m in app.metric))
+    assert _visit(app, "pages/kiezen.py").title[0].value == "Choosing technology"
 
 
 def test_pages_on_an_empty_database_explain_themselves(app_env, monkeypatch):
@@ -213,7 +226,7 @@ def test_a_corrupt_file_is_refused_in_one_dutch_sentence(app_env):
         "Dit bestand kan niet worden gelezen: het is geen Excel-, ODS- of CSV-bestand, of het is beschadigd. "
         "Sla het op als .xlsx of .csv en lever het opnieuw aan."
     )
-    assert not [d for d in app.dataframe if "verwacht" in d.value.columns]  # a sentence, not a table cell
+    assert not [d for d in [*app.dataframe, *app.table] if "verwacht" in d.value.columns]  # a sentence, not a cell
 
 
 def test_restore_shows_what_changes_and_asks_for_confirmation(app_env):
@@ -300,3 +313,24 @@ def test_the_uploader_and_its_help_name_the_configured_limit(app_env):
     assert app.file_uploader[0].proto.max_upload_size_mb == 50 and app.file_uploader[0].help.startswith(
         "Hoogstens 50 MB"
     )
+
+
+def _explorer_by_indicator(app: AppTest, user: tuple[str, str] | None = None) -> tuple[list[float], object]:
+    """The Verkenner for one school split by indicator (two counts of 1 to 4 in the demo): chart numbers and table."""
+    app.multiselect(key="school").set_value(["03FO01"]).run()
+    _visit(app, "pages/verkenner.py")
+    app.selectbox(key="per").set_value("indicator").run()
+    if user:
+        _logged_in(app, *user)
+    assert not app.exception
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    return [y for trace in figure["data"] for y in trace["y"] if y is not None], _table(app, "schooljaar")
+
+
+def test_explorer_chart_gets_the_protected_pivot(app_env):
+    add_user("analist", "analist-wachtwoord", "analyst")
+    drawn, table = _explorer_by_indicator(_app().run())
+    assert drawn and not [y for y in drawn if 0 < y < 5]  # the chart shows no count from 1 to 4
+    assert (table == "<5").any().any()
+    drawn, _ = _explorer_by_indicator(_app().run(), ("analist", "analist-wachtwoord"))
+    assert [y for y in drawn if 0 < y < 5]  # the analyst sees them

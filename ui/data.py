@@ -7,16 +7,15 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from kpi.delivery.storage import data_version, engine_for, is_empty
-from kpi.metrics.compute import kpi_values, school_breakdown
+from kpi.metrics.compute import protected_breakdown, protected_results
 from kpi.metrics.facts import Facts, Filters, load_facts
-from kpi.metrics.privacy import protected_results
 from kpi.metrics.registry import REGISTRY
 from kpi.metrics.targets import Target, load_targets
 from kpi.settings.actions import Action, action_register
 from kpi.settings.reference import techniek_lookup, techniek_table, unknown_programs
 from kpi.sources.demo import demo_wanted, holds_demo, load_demo
-from kpi.views.explorer import Selection, explorer_options, explorer_pivot, explorer_rows, school_names
-from kpi.views.flows import doorstroom_matrix
+from kpi.views.explorer import Selection, explorer_options, protected_pivot, school_names
+from kpi.views.flows import protected_flows
 
 
 @st.cache_resource
@@ -45,24 +44,24 @@ def targets() -> dict[str, list[Target]]:
 
 
 @st.cache_data(ttl=3600, max_entries=256)
-def results(data: tuple[int, int], filters: Filters, year: int | None, language: str, role: str) -> pd.DataFrame:
-    """KPI results, protected for the role."""
-    return protected_results(kpi_values(facts(data), targets(), filters, year, language), role)
+def results(data: tuple[int, int], filters: Filters, year: int | None, role: str) -> pd.DataFrame:
+    """KPI results (codes and numbers, the same in every language), protected for the role."""
+    return protected_results(facts(data), targets(), role, filters, year)
 
 
 @st.cache_data(ttl=3600, max_entries=128)
-def breakdown(data: tuple[int, int], kpi_id: str, year: int, filters: Filters) -> pd.DataFrame:
-    return school_breakdown(facts(data), REGISTRY[kpi_id], targets(), year, filters)
+def breakdown(data: tuple[int, int], kpi_id: str, year: int, filters: Filters, role: str) -> pd.DataFrame:
+    return protected_breakdown(facts(data), REGISTRY[kpi_id], targets(), year, role, filters)
 
 
 @st.cache_data(ttl=3600, max_entries=64)
-def flows(data: tuple[int, int], year: int, filters: Filters, min_count: float) -> pd.DataFrame:
-    return doorstroom_matrix(facts(data), year, filters, min_count)
+def flows(data: tuple[int, int], year: int, filters: Filters, role: str) -> pd.DataFrame:
+    return protected_flows(facts(data), year, role, filters)
 
 
 @st.cache_data(ttl=3600, max_entries=64)
-def pivot(data: tuple[int, int], selection: Selection, by: str | None) -> pd.DataFrame:
-    return explorer_pivot(explorer_rows(facts(data), selection), by)
+def pivot(data: tuple[int, int], selection: Selection, by: str | None, role: str) -> pd.DataFrame:
+    return protected_pivot(facts(data), selection, by, role)
 
 
 @st.cache_data(ttl=3600, max_entries=8)

@@ -7,6 +7,7 @@ import streamlit as st
 from kpi.delivery.schema import LEVELS, ROUTES
 from kpi.metrics.facts import REGULAR_ROUTE, Filters
 from kpi.settings.users import ANONYMOUS, User, authenticated, has_accounts
+from kpi.views.safety import markdown_text
 from ui import data
 from ui.i18n import LANGUAGES, language, t
 
@@ -14,7 +15,7 @@ from ui.i18n import LANGUAGES, language, t
 def language_switch() -> str:
     # The options are the codes themselves, so a link says ?lang=EN.
     st.sidebar.segmented_control(
-        t("language"), list(LANGUAGES), default="NL", key="lang", bind="query-params", required=True
+        t("language"), list(LANGUAGES), default=LANGUAGES[0], key="lang", bind="query-params", required=True
     )
     return language()
 
@@ -31,7 +32,9 @@ def login_box() -> None:
     """Log in or out in the sidebar; without an account everyone is a viewer (small numbers protected)."""
     current = user()
     with st.sidebar.expander(
-        t("login") if current is ANONYMOUS else t("logged_in_as", name=current.name, role=t(f"role_{current.role}"))
+        t("login")
+        if current is ANONYMOUS
+        else t("logged_in_as", name=markdown_text(current.name), role=t(f"role_{current.role}"))
     ):
         if current is not ANONYMOUS:
             if st.button(t("logout"), key="logout"):
@@ -57,13 +60,23 @@ def sidebar_filters() -> None:
     known = data.names(data.version())
     st.sidebar.subheader(t("filters"))
     st.sidebar.multiselect(
-        t("school"), sorted(known), key="school", bind="query-params", persist_state="session",
-        format_func=lambda brin: f"{known[brin]} ({brin})" if known.get(brin) else brin, placeholder=t("all"),
-    )  # fmt: skip
+        t("school"),
+        sorted(known),
+        key="school",
+        bind="query-params",
+        persist_state="session",
+        format_func=lambda brin: f"{known[brin]} ({brin})" if known.get(brin) else brin,
+        placeholder=t("all"),
+    )
     st.sidebar.multiselect(
-        t("route"), [REGULAR_ROUTE, *ROUTES], key="route", bind="query-params", persist_state="session",
-        format_func=lambda r: t("regulier") if r == REGULAR_ROUTE else r, placeholder=t("all"),
-    )  # fmt: skip
+        t("route"),
+        [REGULAR_ROUTE, *ROUTES],
+        key="route",
+        bind="query-params",
+        persist_state="session",
+        format_func=lambda r: t("regulier") if r == REGULAR_ROUTE else r,
+        placeholder=t("all"),
+    )
     st.sidebar.multiselect(
         t("level"), list(LEVELS), key="niveau", bind="query-params", persist_state="session", placeholder=t("all")
     )

@@ -4,52 +4,72 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
+from kpi.codes import NO_DATA, STATUSES
 from kpi.metrics.compute import progress_to_target
-from kpi.metrics.privacy import protected_table
-from kpi.metrics.registry import ACTION_LINES, REGISTRY, Kpi
+from kpi.metrics.registry import REGISTRY, Kpi
+from kpi.metrics.targets import TargetsError
 from kpi.views.charts import STATUS_COLOURS, kpi_chart, projection_drawn
 from kpi.views.downloads import context_lines, csv_download, kpi_download, xlsx_download
-from kpi.views.formatting import kpi_value, number, school_year
-from kpi.views.meeting import latest_year
-from kpi.views.pack import status_word
+from kpi.views.formatting import kpi_value, number, reason_text, school_year, status_word
+from kpi.views.safety import markdown_text
 from kpi.views.wording import file_stem, range_words, selection_words, short_value, target_amount, target_words
 from ui import data, session
 from ui.i18n import language, t
 
-STATUS_ORDER = ("gehaald", "op_koers", "achter", "niet_gehaald", "onvoldoende_data")
+T = TypeVar("T")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def status_badge(status: object) -> str:
     """Coloured badge that always carries its word (never colour alone)."""
-    key = status if isinstance(status, str) else "onvoldoende_data"
-    word = status_word(status, language()) if isinstance(status, str) else t("before_baseline")
-    colour = STATUS_COLOURS[key]
-    return f'<span class="tp-badge" style="background:{colour}">{html.escape(word)}</span>'
+    colour = STATUS_COLOURS[status if isinstance(status, str) else NO_DATA]
+    return f'<span class="tp-badge" style="background:{colour}">{html.escape(status_word(status, language()))}</span>'
 
 
 def status_summary(chosen: pd.DataFrame) -> None:
     """How many KPIs have each status, on one line that wraps between badges, never inside one."""
     items = [
         f'<span class="tp-count">{status_badge(status)} <b>{int((chosen["status"] == status).sum())}</b></span>'
-        for status in STATUS_ORDER
+        for status in STATUSES
     ]
     st.markdown(f'<div class="tp-summary">{"".join(items)}</div>', unsafe_allow_html=True)
 
 
-def year_select(everything: pd.DataFrame) -> int | None:
-    """The school year to show, written as one (2016-2017); the default is the latest year with data."""
-    years = sorted({int(y) for y in everything["year"].dropna()})
-    if not years:
-        return None
-    latest = latest_year(everything)
-    return st.selectbox(
-        t("year"), years, index=years.index(latest) if latest in years else len(years) - 1, key="jaar",
-        bind="query-params", format_func=school_year,
-    )  # fmt: skip
+def year_select(years: list[int], latest: int | None = None) -> int:
+    """The school year a page shows, written as one (2016-2017), kept in the URL as `?jaar=2016-2017`; by
+    default `latest` (the latest year with a measured value), else the last year."""
+    index = years.index(latest) if latest in years else len(years) - 1
+    return st.selectbox(t("year"), years, index=index, key="jaar", bind="query-params", format_func=school_year)
+
+
+def card_grid(chosen: pd.DataFrame, everything: pd.DataFrame, width: int = 4) -> None:
+    """Every KPI card in rows of `width`, action lines flowing on (each named above its first card in a row),
+    so twelve cards take three rows instead of one row per action line."""
+    rows = chosen.to_dict("records")
+    for start in range(0, len(rows), width):
+        columns = st.columns(width)
+        for offset, row in enumerate(rows[start : start + width]):
+            with columns[offset]:
+                first = offset == 0 or rows[start + offset - 1]["action_line"] != row["action_line"]
+                line = t(f"action_line.{row['action_line']}")
+                st.markdown(f"##### {line}" if first else "##### &nbsp;")
+                kpi_card(REGISTRY[row["id"]], row, everything[everything["id"] == row["id"]])
+
+
+def or_stop(make: Callable[[], T]) -> T:
+    """What `make` returns; when the targets file is broken, its problem in words and the page stops."""
+    try:
+        return make()
+    except TargetsError as error:
+        st.error(t("targets_broken", error=markdown_text(error)))
+        st.stop()
+        raise  # st.stop() raises; this line only tells type checkers so
 
 
 def kpi_card(kpi: Kpi, row: dict, history: pd.DataFrame) -> None:
@@ -65,11 +85,11 @@ def kpi_card(kpi: Kpi, row: dict, history: pd.DataFrame) -> None:
             chart_type="line",
             help=kpi.definition(lang),
         )
-        if range_words(row, lang):
-            st.caption(range_words(row, lang))
+        if spread := range_words(row, lang):
+            st.caption(spread)
         st.markdown(status_badge(row.get("status")), unsafe_allow_html=True)
-        if row.get("reason_text"):
-            st.caption(row["reason_text"])
+        if reason := reason_text(row, lang):
+            st.caption(reason)
         if isinstance(row.get("rule"), str):
             st.caption(target_words(row, target_amount(data.targets(), row), lang))
             progress = progress_to_target(row)
@@ -84,21 +104,6 @@ def kpi_card(kpi: Kpi, row: dict, history: pd.DataFrame) -> None:
         if row.get("unclassified"):
             n = int(row["unclassified"])
             st.caption("⚠ " + (t("meet.rows", n=n) if n == 1 else t("unclassified", n=n)))
-
-
-def card_grid(chosen: pd.DataFrame, everything: pd.DataFrame, width: int = 4) -> None:
-    """Every KPI card in rows of `width`, action lines flowing on (each named above its first card in a row),
-    so twelve cards take three rows instead of one row per action line."""
-    lang = language()
-    rows = chosen.to_dict("records")
-    for start in range(0, len(rows), width):
-        columns = st.columns(width)
-        for offset, row in enumerate(rows[start : start + width]):
-            with columns[offset]:
-                first = offset == 0 or rows[start + offset - 1]["action_line"] != row["action_line"]
-                line = ACTION_LINES[row["action_line"]][0 if lang == "nl" else 1]
-                st.markdown(f"##### {line}" if first else "##### &nbsp;")
-                kpi_card(REGISTRY[row["id"]], row, everything[everything["id"] == row["id"]])
 
 
 def empty_state(year: int | None = None) -> None:
@@ -117,10 +122,16 @@ def downloads(
     context = context_lines(selection, now.strftime("%d-%m-%Y %H:%M"), lang, year, data.demo_shown(version), what)
     stem = file_stem(session.filters(), year, now.date().isoformat(), name)
     left, right = st.columns(2)
-    left.download_button(t("download_csv"), lambda: csv_download(frame, context, lang), f"{stem}.csv", "text/csv",
-                         key=f"{key}_csv")  # fmt: skip
-    right.download_button(t("download_excel"), lambda: xlsx_download(frame, context, name, lang, shares), f"{stem}.xlsx",
-                          key=f"{key}_xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    left.download_button(
+        t("download_csv"), lambda: csv_download(frame, context, lang), f"{stem}.csv", "text/csv", key=f"{key}_csv"
+    )
+    right.download_button(
+        t("download_excel"),
+        lambda: xlsx_download(frame, context, name, lang, shares),
+        f"{stem}.xlsx",
+        key=f"{key}_xlsx",
+        mime=XLSX_MIME,
+    )
 
 
 def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
@@ -128,7 +139,7 @@ def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
     lang = language()
     st.subheader(kpi.label(lang))
     if rows["value"].isna().all() and rows["masked"].isna().all():
-        reason = rows["reason_text"].iloc[0]
+        reason = reason_text(rows.iloc[0].to_dict(), lang)
         st.info(reason[:1].upper() + reason[1:] + "." if reason else t("no_data", what=""))
         return
     left, right = st.columns([2, 1])
@@ -139,8 +150,8 @@ def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
         row = current.iloc[0].to_dict() if len(current) else rows.iloc[-1].to_dict()
         st.markdown(f"**{t('value')} {school_year(row['year'])}:** {kpi_value(row, lang)}")
         st.markdown(status_badge(row.get("status")), unsafe_allow_html=True)
-        if row.get("reason_text"):
-            st.caption(row["reason_text"])
+        if reason := reason_text(row, lang):
+            st.caption(reason)
         st.markdown(f"**{t('definition')}.** {kpi.definition(lang)}")
         if isinstance(row.get("rule"), str):
             st.markdown(f"**{t('target')}.** {target_words(row, target_amount(data.targets(), row), lang)}")
@@ -148,7 +159,7 @@ def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
         st.markdown(f"**{t('plan')}.** *“{kpi.plan}”*")
     if kpi.per_school:
         with st.expander(t("per_school"), expanded=False):
-            frame = data.breakdown(data.version(), kpi.id, int(row["year"]), session.filters())
+            frame = data.breakdown(data.version(), kpi.id, int(row["year"]), session.filters(), session.role())
             shown = _breakdown_table(frame, kpi)
             st.dataframe(shown, hide_index=True, key=f"breakdown_{kpi.id}")
     with st.expander(t("data_table"), expanded=False):
@@ -162,29 +173,24 @@ def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
             }
         )
         st.dataframe(display, hide_index=True, key=f"table_{kpi.id}")
-        downloads(
-            kpi_download(rows, lang), kpi.id, key=f"dl_{kpi.id}", what=kpi.label(lang), shares=kpi.unit == "share"
-        )
+        table = kpi_download(rows, lang)
+        downloads(table, kpi.id, key=f"dl_{kpi.id}", what=kpi.label(lang), shares=kpi.unit == "share")
 
 
 def _breakdown_table(frame: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
     lang = language()
     if frame.empty:
         return frame
-    parts = {"value": ("numerator", "denominator")} if kpi.unit == "share" else None
-    counts = ["value", "numerator", "baseline_value"] if kpi.unit == "count" else []
-    protected = protected_table(frame, counts, session.role(), parts)
+    rows = frame.to_dict("records")  # protected for the role already: masked values are gone, `masked` says why
     return pd.DataFrame(
         {
-            t("school"): [f"{s or ''} ({b})" for s, b in zip(protected["school"], protected["brin"], strict=True)],
-            t("value"): [v if isinstance(v, str) else number(v, kpi.unit, lang) for v in protected["value"]],
+            t("school"): [f"{r['school'] or ''} ({r['brin']})" for r in rows],
+            t("value"): [kpi_value(r | {"unit": kpi.unit}, lang) for r in rows],
             t("baseline"): [
-                v if isinstance(v, str) else number(v, kpi.unit, lang) for v in protected["baseline_value"]
+                kpi_value({"value": r["baseline_value"], "masked": r["baseline_masked"], "unit": kpi.unit}, lang)
+                for r in rows
             ],
-            t("change"): [
-                "" if isinstance(v, str) or isinstance(b, str) else number(c, kpi.unit, lang)
-                for c, v, b in zip(protected["change"], protected["value"], protected["baseline_value"], strict=True)
-            ],
+            t("change"): [number(r["change"], kpi.unit, lang) for r in rows],
         }
     )
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from kpi.catalogue import DEFAULT_LANGUAGE, LANGUAGES
 from kpi.cli import actions, delivery, metrics, settings, sources, views
+from kpi.cli.common import printable_output
 
 STAGES = (delivery, metrics, sources, settings, actions, views)
 
@@ -16,7 +18,7 @@ STAGES = (delivery, metrics, sources, settings, actions, views)
 def parser() -> argparse.ArgumentParser:
     """The argument parser with every stage's commands."""
     root = argparse.ArgumentParser(prog="python -m kpi", description="Techniekpact Monitor: data and KPIs.")
-    root.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of messages (default nl)")
+    root.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of messages (default nl)")
     commands = root.add_subparsers(dest="command", required=True)
     for stage in STAGES:
         stage.register(commands)
@@ -26,7 +28,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; its exit status."""
     args = parser().parse_args(argv)
-    return args.handler(args)
+    with printable_output():  # values from files never reach the terminal as escape codes
+        return args.handler(args)
 
 
 if __name__ == "__main__":

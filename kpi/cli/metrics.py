@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from kpi.cli.common import add_filters
+from kpi.codes import ROLES
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -13,12 +14,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     kpis = commands.add_parser("kpis", help="KPI values")
     add_filters(kpis)
     kpis.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    kpis.add_argument(
+        "--role",
+        choices=ROLES,
+        default="admin",
+        help="show what this role sees: viewer, stuurgroep and school get counts 1-4 as <5 and shares on fewer than 5 hidden",
+    )
     kpis.set_defaults(handler=_kpis)
 
 
 def _kpis(args: argparse.Namespace) -> int:
     from kpi.delivery.storage import engine_for
-    from kpi.metrics.compute import kpi_values
+    from kpi.metrics.compute import protected_results
     from kpi.metrics.facts import Filters, load_facts
     from kpi.metrics.targets import TargetsError, load_targets
     from kpi.views.report import results_csv, results_json, results_table
@@ -29,11 +36,11 @@ def _kpis(args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         return 1
     filters = Filters(tuple(args.school), (args.route,) if args.route else (), tuple(args.level))
-    results = kpi_values(load_facts(engine_for()), targets, filters, args.year, args.lang)
+    results = protected_results(load_facts(engine_for()), targets, args.role, filters, args.year)
     if args.format == "json":
-        print(results_json(results))
+        print(results_json(results, args.lang))
     elif args.format == "csv":
-        sys.stdout.write(results_csv(results).decode("utf-8-sig"))
+        sys.stdout.write(results_csv(results, args.lang).decode("utf-8-sig"))
     else:
-        print(results_table(results))
+        print(results_table(results, args.lang))
     return 0

@@ -9,42 +9,20 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from kpi.codes import HIDDEN, NO_DATA, SMALL, SUPPRESSED_HIGH, SUPPRESSED_LOW, SUPPRESSED_POINT, Role, Status
 from kpi.delivery.schema import SHEETS, SUPPRESSED_SUFFIX
 from kpi.metrics.facts import REGION, Facts, Filters, filter_mask, isin_array
+from kpi.metrics.privacy import masked_results, protected_series
 from kpi.metrics.registry import KPIS, Kpi, Measure
 from kpi.metrics.targets import Target, target_for
-from kpi.views.formatting import number, school_year
 
-SUPPRESSED_LOW, SUPPRESSED_POINT, SUPPRESSED_HIGH = 1, 2.5, 4
-STATUSES = ("gehaald", "op_koers", "achter", "niet_gehaald", "onvoldoende_data")
-JSON_FIELDS = ("id", "label", "action_line", "year", "value", "low", "high", "exact", "unit", "baseline_year",
-               "baseline_value", "target_year", "target_value", "rule", "status", "projection")  # fmt: skip
-RESULT_COLUMNS = (*JSON_FIELDS, "reason", "numerator", "denominator", "unclassified")
-
-REASONS: dict[str, tuple[str, str]] = {
-    "no_data": ("geen gegevens voor deze selectie", "no data for this selection"),
-    "no_data_year": ("geen gegevens voor {year}", "no data for {year}"),
-    "no_baseline": ("geen gegevens voor het basisjaar {baseline_year}", "no data for the baseline year {baseline_year}"),
-    "range_spans": (
-        "kleine aantallen (<5): de waarde ligt tussen {low} en {high}, te onzeker voor een oordeel",
-        "small numbers (<5): the value lies between {low} and {high}, too uncertain for a verdict",
-    ),
-    "baseline_range_spans": (
-        "kleine aantallen (<5) in het basisjaar {baseline_year} maken de vergelijking te onzeker voor een oordeel",
-        "small numbers (<5) in the baseline year {baseline_year} make the comparison too uncertain for a verdict",
-    ),
-    "only_regional": ("alleen voor de hele regio beschikbaar, niet per school, route of niveau", "available for the whole region only, not per school, route or level"),
-    "no_target": ("geen doel vastgesteld", "no target set"),
-    "before_baseline": ("jaar vóór het basisjaar: geen oordeel", "year before the baseline: no verdict"),
-}  # fmt: skip
-
-
-def reason_text(code: str | None, language: str = "nl", **values: object) -> str:
-    """A status reason in words."""
-    if not isinstance(code, str) or not code:
-        return ""
-    nl, en = REASONS[code]
-    return (nl if language == "nl" else en).format(**values)
+RESULT_COLUMNS = (
+    *("id", "action_line", "year", "value", "low", "high", "exact", "unit", "baseline_year", "baseline_value"),
+    *("target_year", "target_value", "rule", "status", "projection", "reason", "numerator", "denominator"),
+    *("unclassified", "masked"),
+)
+"""One KPI result: codes and numbers only; `reason` says why a result has no (or no certain) status, `masked`
+why its numbers are hidden from the role (`<5`, `verborgen`)."""
 
 
 # -- adding up facts ---------------------------------------------------------------------------
@@ -247,7 +225,7 @@ def target_value(target: Target, baseline: float | None) -> float | None:
     return target.amount
 
 
-def _met(target: Target, value: float, baseline: float | None, wanted: float | None) -> bool | None:
+def _met(target: Target, value: float, wanted: float | None) -> bool | None:
     if wanted is None:
         return None
     return {
@@ -259,18 +237,18 @@ def _met(target: Target, value: float, baseline: float | None, wanted: float | N
     }[target.rule]()
 
 
-def point_status(target: Target, year: int, value: float, baseline: float | None) -> tuple[str | None, str | None]:
+def point_status(target: Target, year: int, value: float, baseline: float | None) -> tuple[Status | None, str | None]:
     """(status, reason) for one exact value against a target; status None before the baseline year."""
     if year < target.baseline_year:
         return None, "before_baseline"
     wanted = target_value(target, baseline)
-    met = _met(target, value, baseline, wanted)
+    met = _met(target, value, wanted)
     if met:
         return "gehaald", None
     if met is None or baseline is None:
         if year >= target.target_year and wanted is not None:
             return "niet_gehaald", None
-        return "onvoldoende_data", "no_baseline"
+        return NO_DATA, "no_baseline"
     if year >= target.target_year:
         return "niet_gehaald", None
     line = baseline + (wanted - baseline) * (year - target.baseline_year) / (target.target_year - target.baseline_year)
@@ -281,13 +259,13 @@ def point_status(target: Target, year: int, value: float, baseline: float | None
 
 def range_status(
     target: Target, year: int, value: tuple[float, float], baseline: tuple[float, float] | None
-) -> tuple[str | None, str | None]:
+) -> tuple[Status | None, str | None]:
     """The status only when every possible combination of value and baseline in their ranges agrees."""
     baselines = [None] if baseline is None else list(baseline)
     verdicts = {point_status(target, year, v, b) for v in value for b in baselines}
     if len(verdicts) == 1:
         return verdicts.pop()
-    return "onvoldoende_data", "range_spans"
+    return NO_DATA, "range_spans"
 
 
 def projection(years: list[int], values: list[float], target_year: int, unit: str) -> float | None:
@@ -303,46 +281,102 @@ def _none(x: object) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
-def _empty_result(kpi: Kpi, year: int | None, target: Target | None, reason: str, language: str) -> dict:
+def _mask(values: dict) -> str | None:
+    """The mask of a series row (`<5`, `verborgen`), None when it is shown."""
+    masked = values.get("masked")
+    return masked if isinstance(masked, str) else None
+
+
+def _visible_range(unit: str, values: dict) -> tuple[float, float] | None:
+    """What a role may know of a value: the point or range, for a masked one only what the mask says (None: nothing)."""
+    masked = _mask(values)
+    if masked == SMALL:
+        return (SUPPRESSED_LOW, SUPPRESSED_HIGH)
+    if masked == HIDDEN:
+        return (0.0, 1.0) if unit == "share" else None
+    if bool(values["exact"]):
+        return (float(values["value"]), float(values["value"]))
+    return (float(values["low"]), float(values["high"]))
+
+
+def _masked_status(
+    kpi: Kpi, target: Target, year: int, values: dict, base: dict | None
+) -> tuple[Status | None, str | None]:
+    """The status where a masked value takes part: only a verdict that every value the mask allows agrees on."""
+    value_range = _visible_range(kpi.unit, values)
+    base_range = None
+    if base is not None and (_mask(base) or _none(base["value"]) is not None):
+        base_range = _visible_range(kpi.unit, base)
+        if base_range is None:
+            return NO_DATA, "baseline_small"
+    if value_range is None:
+        return NO_DATA, "small_numbers"
+    if base_range is None and target.rule in ("growth", "increase", "decrease"):
+        return (None, "before_baseline") if year < target.baseline_year else (NO_DATA, "no_baseline")
+    status, reason = range_status(target, year, value_range, base_range)
+    if reason == "range_spans":
+        reason = "small_numbers" if _mask(values) else "baseline_small"
+    return status, reason
+
+
+def _empty_result(kpi: Kpi, year: int | None, target: Target | None, reason: str) -> dict:
     row = {name: None for name in RESULT_COLUMNS}
-    row.update(id=kpi.id, label=kpi.label(language), action_line=kpi.action_line, year=year, unit=kpi.unit,
-               exact=True, status="onvoldoende_data", reason=reason, unclassified=0)  # fmt: skip
+    row.update(
+        id=kpi.id,
+        action_line=kpi.action_line,
+        year=year,
+        unit=kpi.unit,
+        exact=True,
+        status=NO_DATA,
+        reason=reason,
+        unclassified=0,
+    )
     if target is not None:
         row.update(baseline_year=target.baseline_year, target_year=target.target_year, rule=target.rule)
     return row
 
 
-def kpi_results(kpi: Kpi, series: pd.DataFrame, targets: list[Target], language: str = "nl") -> list[dict]:
+def kpi_results(kpi: Kpi, series: pd.DataFrame, targets: list[Target]) -> list[dict]:
     """One result per year with data, judged by the target that applies to that year."""
     if series.empty:
-        return [_empty_result(kpi, None, target_for(targets, None), "no_data", language)]
+        return [_empty_result(kpi, None, target_for(targets, None), "no_data")]
     by_year = {int(year): values for year, values in zip(series.index, series.to_dict("records"), strict=True)}
     measured = [(year, v["value"]) for year, v in by_year.items() if _none(v["value"]) is not None]
     rows = []
     for year, values in by_year.items():
         target = target_for(targets, year)
-        row = _empty_result(kpi, year, target, "", language)
+        row = _empty_result(kpi, year, target, "")
         value = _none(values["value"])
-        row.update(value=value, low=_none(values["low"]), high=_none(values["high"]), exact=bool(values["exact"]),
-                   numerator=_none(values["numerator"]), denominator=_none(values["denominator"]),
-                   unclassified=int(values["unclassified"]), status=None, reason=None)  # fmt: skip
-        if value is None:
-            row.update(status="onvoldoende_data", reason="no_data_year")
+        masked = _mask(values)
+        row.update(
+            value=value,
+            low=_none(values["low"]),
+            high=_none(values["high"]),
+            exact=bool(values["exact"]),
+            numerator=_none(values["numerator"]),
+            denominator=_none(values["denominator"]),
+            unclassified=int(values["unclassified"]),
+            status=None,
+            reason=None,
+            masked=masked,
+        )
+        if value is None and masked is None:
+            row.update(status=NO_DATA, reason="no_data_year")
             rows.append(row)
             continue
         if target is None:
-            row.update(status="onvoldoende_data", reason="no_target")
+            row.update(status=NO_DATA, reason="no_target")
             rows.append(row)
             continue
         base = by_year.get(target.baseline_year)
         base_point = None if base is None else _none(base["value"])
         row["baseline_value"] = base_point
-        row["target_value"] = target_value(target, base_point)
-        if base_point is None and target.rule in ("growth", "increase", "decrease"):
+        row["target_value"] = target_value(target, base_point)  # from the masked series: hides a masked baseline
+        if masked or (base is not None and _mask(base)):
+            row["status"], row["reason"] = _masked_status(kpi, target, year, values, base)
+        elif base_point is None and target.rule in ("growth", "increase", "decrease"):
             before = year < target.baseline_year
-            row.update(
-                status=None if before else "onvoldoende_data", reason="before_baseline" if before else "no_baseline"
-            )
+            row.update(status=None if before else NO_DATA, reason="before_baseline" if before else "no_baseline")
         elif row["exact"] and (base is None or bool(base["exact"])):
             row["status"], row["reason"] = point_status(target, year, value, base_point)
         else:
@@ -362,10 +396,13 @@ def kpi_values(
     targets: dict[str, list[Target]],
     filters: Filters = REGION,
     year: int | None = None,
-    language: str = "nl",
     kpis: Iterable[Kpi] = KPIS,
+    role: Role = "admin",
 ) -> pd.DataFrame:
-    """Every KPI per year with data (or one `onvoldoende_data` row when it has none), for a part of the region."""
+    """Every KPI per year with data (or one `onvoldoende_data` row when it has none), for a part of the region.
+
+    Each series is masked for `role` before anything is derived from it; see `protected_results`.
+    """
     rows: list[dict] = []
     columns = {name: facts_columns(facts, name) for name in facts.sheets}
     if not filters.is_region:
@@ -375,67 +412,81 @@ def kpi_values(
     for kpi in kpis:
         own_targets = targets.get(kpi.id, [])
         if not kpi.per_school and not filters.is_region:
-            rows.append(_empty_result(kpi, year, target_for(own_targets, year), "only_regional", language))
+            rows.append(_empty_result(kpi, year, target_for(own_targets, year), "only_regional"))
             continue
-        results = kpi_results(kpi, kpi_series(facts, kpi, columns=columns[kpi.numerator.sheet]), own_targets, language)
+        series = protected_series(kpi_series(facts, kpi, columns=columns[kpi.numerator.sheet]), kpi.unit, role)
+        results = kpi_results(kpi, series, own_targets)
         if year is not None:
             has_data = any(r["year"] is not None for r in results)
             results = [r for r in results if r["year"] == year] or [
-                _empty_result(
-                    kpi, year, target_for(own_targets, year), "no_data_year" if has_data else "no_data", language
-                )
+                _empty_result(kpi, year, target_for(own_targets, year), "no_data_year" if has_data else "no_data")
             ]
         rows.extend(results)
-    frame = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
-    frame["reason_text"] = [
-        reason_text(
-            r["reason"],
-            language,
-            year=school_year(r["year"]),
-            baseline_year=school_year(r["baseline_year"]),
-            low=number(r["low"], r["unit"], language),
-            high=number(r["high"], r["unit"], language),
-        )
-        for r in rows
-    ]
-    return frame
+    return masked_results(pd.DataFrame(rows, columns=list(RESULT_COLUMNS)), role)
+
+
+def protected_results(
+    facts: Facts,
+    targets: dict[str, list[Target]],
+    role: Role,
+    filters: Filters = REGION,
+    year: int | None = None,
+    kpis: Iterable[Kpi] = KPIS,
+) -> pd.DataFrame:
+    """KPI results as `role` may see them: the gate for cards, charts, the pack, downloads and the CLI.
+
+    Masked rows have `masked` set (`<5` or `verborgen`) and no numbers; baselines, target values, statuses and
+    projections are derived from the masked series, so none of them gives a masked value away.
+    """
+    return kpi_values(facts, targets, filters, year, kpis, role)
+
+
+BREAKDOWN_COLUMNS = ["brin", "school", "value", "low", "high", "exact", "numerator", "denominator", "masked",
+                     "baseline_value", "baseline_masked", "change"]  # fmt: skip
 
 
 def school_breakdown(
-    facts: Facts, kpi: Kpi, targets: dict[str, list[Target]], year: int, filters: Filters = REGION
+    facts: Facts,
+    kpi: Kpi,
+    targets: dict[str, list[Target]],
+    year: int,
+    filters: Filters = REGION,
+    role: Role = "admin",
 ) -> pd.DataFrame:
-    """Per school: value in `year` and in the baseline year, and the change; who pulls the KPI up or down."""
-    columns = [
-        "brin",
-        "school",
-        "value",
-        "low",
-        "high",
-        "exact",
-        "numerator",
-        "denominator",
-        "baseline_value",
-        "change",
-    ]
+    """Per school: value in `year` and in the baseline year, and the change; who pulls the KPI up or down.
+
+    Each school's series is masked for `role` first, so a masked value or baseline leaves no change behind.
+    """
     if not kpi.per_school:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
     series = kpi_series(facts, kpi, filters, by=["brin"])
     if series.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
+    series = protected_series(series, kpi.unit, role)
     target = target_for(targets.get(kpi.id, []), year)
     baseline_year = target.baseline_year if target else None
-    now = series.xs(year, level=1) if year in series.index.get_level_values(1) else series.iloc[0:0].droplevel(1)
-    frame = now[["value", "low", "high", "exact", "numerator", "denominator"]].copy()
-    if baseline_year is not None and baseline_year in series.index.get_level_values(1):
-        frame["baseline_value"] = series.xs(baseline_year, level=1)["value"].reindex(frame.index)
+    years = series.index.get_level_values(1)
+    now = series.xs(year, level=1) if year in years else series.iloc[0:0].droplevel(1)
+    frame = now[["value", "low", "high", "exact", "numerator", "denominator", "masked"]].copy()
+    if baseline_year is not None and baseline_year in years:
+        base = series.xs(baseline_year, level=1).reindex(frame.index)
+        frame["baseline_value"], frame["baseline_masked"] = base["value"], base["masked"]
     else:
-        frame["baseline_value"] = np.nan
+        frame["baseline_value"], frame["baseline_masked"] = np.nan, None
     frame["change"] = frame["value"] - frame["baseline_value"]
     names = facts.leerlingen.drop_duplicates("brin").set_index("brin")["school"].astype("object")
     frame = frame.reset_index()
     frame["brin"] = frame["brin"].astype("object")
     frame["school"] = frame["brin"].map(names)
-    return frame[columns].sort_values(["change", "value"], ascending=False, na_position="last").reset_index(drop=True)
+    frame = frame[BREAKDOWN_COLUMNS].sort_values(["change", "value"], ascending=False, na_position="last")
+    return frame.reset_index(drop=True)
+
+
+def protected_breakdown(
+    facts: Facts, kpi: Kpi, targets: dict[str, list[Target]], year: int, role: Role, filters: Filters = REGION
+) -> pd.DataFrame:
+    """The per-school breakdown as `role` may see it: the gate for the breakdown on the action-line pages."""
+    return school_breakdown(facts, kpi, targets, year, filters, role)
 
 
 def progress_to_target(row: dict) -> float | None:

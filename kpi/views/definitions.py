@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi.catalogue import word
-from kpi.metrics.registry import ACTION_LINES, KPIS
+from kpi.metrics.registry import KPIS
 from kpi.metrics.targets import Target
 from kpi.views.formatting import school_year
 from kpi.views.wording import rule_words
@@ -27,7 +27,7 @@ def definitions_table(targets: dict[str, list[Target]], language: str = "nl") ->
             lines.append(
                 (
                     kpi.label(language),
-                    ACTION_LINES[kpi.action_line][0 if language == "nl" else 1],
+                    word(f"action_line.{kpi.action_line}", language),
                     kpi.definition(language),
                     target_sentence(target, kpi.unit, language) if target else word("meet.no_target", language),
                     school_year(target.baseline_year) if target else "",

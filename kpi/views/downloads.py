@@ -12,8 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from kpi.catalogue import word
 from kpi.metrics.registry import REGISTRY
-from kpi.views.formatting import school_year
-from kpi.views.pack import status_word
+from kpi.views.formatting import school_year, status_word
 from kpi.views.safety import neutralised
 
 Context = list[tuple[str, str]]

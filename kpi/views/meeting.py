@@ -10,14 +10,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi.catalogue import word
-from kpi.metrics.compute import kpi_values
+from kpi.metrics.compute import protected_results
 from kpi.metrics.facts import REGION, Facts, Filters
-from kpi.metrics.privacy import protected_results
-from kpi.metrics.registry import ACTION_LINES, REGISTRY
+from kpi.metrics.registry import REGISTRY
 from kpi.metrics.targets import Target
 from kpi.views.charts import kpi_chart
-from kpi.views.formatting import kpi_value, school_year
-from kpi.views.pack import status_word
+from kpi.views.formatting import kpi_value, reason_text, school_year, status_word
 from kpi.views.wording import (
     judged_words,
     range_words,
@@ -127,11 +125,11 @@ def build_pack(
     meeting: str = "",
 ) -> Pack:
     """The pack for a selection and year (default: the latest year with data), protected for `role`."""
-    everything = protected_results(kpi_values(facts, targets, filters, None, language), role)
+    everything = protected_results(facts, targets, role, filters)
     chosen_year = year if year is not None else latest_year(everything)
     if chosen_year is None:
         raise ValueError("no data")
-    chosen = protected_results(kpi_values(facts, targets, filters, chosen_year, language), role)
+    chosen = protected_results(facts, targets, role, filters, chosen_year)
     return Pack(
         year=int(chosen_year), filters=filters, names=names or {}, made=made or datetime.now().replace(microsecond=0),
         demo=demo, role=role, language=language, year_results=chosen, all_results=everything, targets=targets,
@@ -149,11 +147,11 @@ def kpi_pages(pack: Pack) -> list[KpiPage]:
         status = row["status"] if isinstance(row["status"], str) else None
         pages.append(
             KpiPage(
-                id=kpi.id, label=kpi.label(lang), action_line=ACTION_LINES[kpi.action_line][0 if lang == "nl" else 1],
+                id=kpi.id, label=kpi.label(lang), action_line=word(f"action_line.{kpi.action_line}", lang),
                 value=kpi_value(row, lang), short_value=short_value(row, lang), range=range_words(row, lang),
                 status=status, status_word=status_word(row["status"], lang), target=target_words(row, amount, lang),
                 rule=rule_words(row, amount, lang), definition=kpi.definition(lang), small_note=small_note(row, lang),
-                reason=row.get("reason_text") or "", responsible=kpi.responsible_for(lang),
+                reason=reason_text(row, lang), responsible=kpi.responsible_for(lang),
             )
         )  # fmt: skip
     return pages

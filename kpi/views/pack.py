@@ -12,18 +12,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kpi.views.charts import STATUS_COLOURS
-from kpi.views.formatting import school_year
+from kpi.views.formatting import school_year, status_word
 from kpi.views.safety import neutralised
 
-STATUS_WORDS = {
-    "nl": {"gehaald": "gehaald", "op_koers": "op koers", "achter": "achter", "niet_gehaald": "niet gehaald", "onvoldoende_data": "onvoldoende gegevens", None: "geen oordeel"},
-    "en": {"gehaald": "met", "op_koers": "on track", "achter": "behind", "niet_gehaald": "not met", "onvoldoende_data": "insufficient data", None: "no verdict"},
-}  # fmt: skip
 FORMATS = ("pdf", "pptx", "html", "xlsx")
-
-
-def status_word(status: object, language: str = "nl") -> str:
-    return STATUS_WORDS[language].get(status if isinstance(status, str) else None, str(status))
 
 
 def pack_bytes(pack, fmt: str) -> bytes:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import math
 
 from kpi.catalogue import word
+from kpi.codes import HIDDEN, SMALL
 from kpi.metrics.facts import REGULAR_ROUTE, Filters
-from kpi.metrics.privacy import HIDDEN, SMALL
 from kpi.metrics.targets import Target
-from kpi.views.formatting import number, school_year
+from kpi.views.formatting import masked_word, number, rule_text, school_year
 
 
 def _missing(value: object) -> bool:
@@ -25,17 +25,8 @@ def target_amount(targets: dict[str, list[Target]], row: dict) -> float | None:
 
 
 def rule_words(row: dict, amount: float | None, language: str = "nl") -> str:
-    """The rule in words: `groei van 10% ten opzichte van 2014-2015`, `minstens 6`, `meer dan in 2014-2015`."""
-    rule = row.get("rule")
-    if not isinstance(rule, str):
-        return ""
-    return word(
-        f"meet.rule.{rule}",
-        language,
-        p=number(amount, "share", language, 0) if amount is not None else "",
-        n=number(amount, row["unit"], language),
-        b=school_year(row.get("baseline_year")),
-    )
+    """The rule of a result in words: `groei van 10% t.o.v. 2014-2015`, `minstens 6`, `meer dan in 2014-2015`."""
+    return rule_text(row.get("rule"), amount, row["unit"], row.get("baseline_year"), language)
 
 
 def target_words(row: dict, amount: float | None, language: str = "nl") -> str:
@@ -66,10 +57,8 @@ def range_words(row: dict, language: str = "nl") -> str:
 def short_value(row: dict, language: str = "nl") -> str:
     """The value alone, short enough for a card or a slide: `≈ 13,1%` when small numbers take part."""
     masked = row.get("masked")
-    if masked == SMALL:
-        return SMALL
-    if masked == HIDDEN:
-        return "verborgen" if language == "nl" else "hidden"
+    if masked in (SMALL, HIDDEN):
+        return masked_word(masked, language)
     text = number(row.get("value"), row["unit"], language)
     return text if row.get("exact", True) or text == "-" else "≈ " + text
 
