@@ -174,7 +174,7 @@ def sankey(flows: pd.DataFrame, language: str = "nl") -> go.Figure:
         n: max(flows.loc[flows["van"] == n, "aantal"].sum(), flows.loc[flows["naar"] == n, "aantal"].sum())
         for n in nodes
     }  # every level with how many pass through it, on the chart itself
-    labels = [f"{_node_name(n, language)}: {number(through[n], 'count', language, 0)}" for n in nodes]
+    labels = [f"{_node_name(n, language)}: {number(through[n], 'count', language)}" for n in nodes]
     colours = ["rgba(213,94,0,0.65)" if h else "rgba(127,127,127,0.35)" for h in flows["plan"]]
     sankey_trace = {
         "type": "sankey",
@@ -184,8 +184,8 @@ def sankey(flows: pd.DataFrame, language: str = "nl") -> go.Figure:
             "target": [position[n] for n in flows["naar"]],
             "value": flows["aantal"].tolist(),
             "color": colours,
-            "customdata": [number(v, "count", language, 0) for v in flows["aantal"]],
-            "label": [number(v, "count", language, 0) for v in flows["aantal"]],
+            "customdata": [number(v, "count", language) for v in flows["aantal"]],
+            "label": [number(v, "count", language) for v in flows["aantal"]],
             "hovertemplate": "%{source.label} → %{target.label}: %{customdata}<extra></extra>",
         },
     }

@@ -137,6 +137,22 @@ def build_pack(
     )  # fmt: skip
 
 
+def pack_of_results(
+    chosen: pd.DataFrame,
+    everything: pd.DataFrame,
+    targets: dict[str, list[Target]],
+    role: str = "viewer",
+    language: str = "nl",
+    year: int | None = None,
+) -> Pack:
+    """A pack over results computed (and protected) elsewhere, e.g. the dashboard's cached ones."""
+    chosen_year = year if year is not None else latest_year(chosen) or latest_year(everything) or 0
+    return Pack(
+        year=int(chosen_year), filters=REGION, names={}, made=datetime.now().replace(microsecond=0), demo=False,
+        role=role, language=language, year_results=chosen, all_results=everything, targets=targets,
+    )  # fmt: skip
+
+
 def kpi_pages(pack: Pack) -> list[KpiPage]:
     """Per KPI of the chosen year, everything the pack says about it."""
     lang = pack.language
