@@ -226,7 +226,7 @@ def test_presentation_steps_through_every_kpi_at_1920(server, browser):
         else:
             page.get_by_role("button", name="Volgende").click()
         page.wait_for_function(
-            "label => document.querySelector('.tp-present-title')?.innerText === label", arg=kpi.label_nl,
+            "label => document.querySelector('.tp-present-title')?.innerText === label", arg=kpi.label("nl"),
             timeout=60_000,
         )  # fmt: skip
         _settle(page, ".tp-present-value")
@@ -240,6 +240,6 @@ def test_presentation_steps_through_every_kpi_at_1920(server, browser):
     page.wait_for_function("() => location.search.includes('dia=11')", timeout=30_000)
     page.goto(f"{server}/presentatie?jaar=2016-2017&dia=3", wait_until="domcontentloaded")  # the chair's link
     _settle(page, ".tp-present-value")
-    assert page.locator(".tp-present-title").inner_text() == KPIS[2].label_nl
+    assert page.locator(".tp-present-title").inner_text() == KPIS[2].label("nl")
     assert "2016-2017" in page.locator(".tp-present-line").nth(1).inner_text()
     page.close()

@@ -58,7 +58,7 @@ def test_kpi_download_in_words_and_numbers():
     assert list(frame.columns)[:3] == ["KPI", "Schooljaar", "Waarde"]
     assert frame["KPI"].iloc[0] == "Aandeel VMBO-leerlingen dat kiest voor techniek/ICT"
     assert frame["Schooljaar"].tolist() == ["2014-2015", "2016-2017"]
-    assert frame["Status"].tolist() == ["geen oordeel", "op koers"]
+    assert frame["Status"].tolist() == ["geen oordeel (vóór basisjaar)", "op koers"]
     assert math.isnan(frame["Ondergrens"].iloc[0]) and frame["Ondergrens"].iloc[1] == 0.30  # only where uncertain
 
 
@@ -101,7 +101,7 @@ def test_file_name_carries_selection_year_and_date():
     ("row", "amount", "expected"),
     [
         ({"rule": "growth", "unit": "count", "baseline_year": 2014, "target_year": 2016, "target_value": 254.1}, 0.1,
-         "Doel 2016-2017: 254,1 (groei van 10% ten opzichte van 2014-2015)"),
+         "Doel 2016-2017: 254,1 (groei van 10% t.o.v. 2014-2015)"),
         ({"rule": "increase", "unit": "share", "baseline_year": 2014, "target_year": 2016, "target_value": 0.306}, None,
          "Doel 2016-2017: 30,6% (meer dan in 2014-2015)"),
         ({"rule": "at_least", "unit": "count", "baseline_year": 2014, "target_year": 2016, "target_value": 6}, 6,

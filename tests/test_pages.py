@@ -316,15 +316,16 @@ def test_the_uploader_and_its_help_name_the_configured_limit(app_env):
 
 
 def _explorer_by_indicator(app: AppTest, user: tuple[str, str] | None = None) -> tuple[list[float], object]:
-    """The Verkenner for one school split by indicator (two counts of 1 to 4 in the demo): chart numbers and table."""
+    """The Verkenner for one school, drop-out split by route (two counts of 1 to 4 in the demo): chart and table."""
     app.multiselect(key="school").set_value(["03FO01"]).run()
     _visit(app, "pages/verkenner.py")
-    app.selectbox(key="per").set_value("indicator").run()
+    app.selectbox(key="indicator").set_value("uitval").run()
+    app.selectbox(key="per").set_value("route").run()
     if user:
         _logged_in(app, *user)
     assert not app.exception
     figure = json.loads(app.get("plotly_chart")[0].proto.spec)
-    return [y for trace in figure["data"] for y in trace["y"] if y is not None], _table(app, "schooljaar")
+    return [y for trace in figure["data"] for y in trace["y"] if y is not None], _table(app, "Schooljaar")
 
 
 def test_explorer_chart_gets_the_protected_pivot(app_env):
