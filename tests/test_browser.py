@@ -226,9 +226,10 @@ def test_presentation_steps_through_every_kpi_at_1920(server, browser):
         else:
             page.get_by_role("button", name="Volgende").click()
         page.wait_for_function(
-            "label => document.querySelector('.tp-present-title')?.innerText === label", arg=kpi.label("nl"),
+            "label => document.querySelector('.tp-present-title')?.innerText === label",
+            arg=kpi.label("nl"),
             timeout=60_000,
-        )  # fmt: skip
+        )
         _settle(page, ".tp-present-value")
         page.screenshot(path=str(SHOTS / f"presentatie_{number:02d}_{kpi.id}.png"))
         assert f"dia={number}" in page.url

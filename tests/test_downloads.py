@@ -100,15 +100,24 @@ def test_file_name_carries_selection_year_and_date():
 @pytest.mark.parametrize(
     ("row", "amount", "expected"),
     [
-        ({"rule": "growth", "unit": "count", "baseline_year": 2014, "target_year": 2016, "target_value": 254.1}, 0.1,
-         "Doel 2016-2017: 254,1 (groei van 10% t.o.v. 2014-2015)"),
-        ({"rule": "increase", "unit": "share", "baseline_year": 2014, "target_year": 2016, "target_value": 0.306}, None,
-         "Doel 2016-2017: 30,6% (meer dan in 2014-2015)"),
-        ({"rule": "at_least", "unit": "count", "baseline_year": 2014, "target_year": 2016, "target_value": 6}, 6,
-         "Doel 2016-2017: 6 (minstens 6)"),
+        (
+            {"rule": "growth", "unit": "count", "baseline_year": 2014, "target_year": 2016, "target_value": 254.1},
+            0.1,
+            "Doel 2016-2017: 254,1 (groei van 10% t.o.v. 2014-2015)",
+        ),
+        (
+            {"rule": "increase", "unit": "share", "baseline_year": 2014, "target_year": 2016, "target_value": 0.306},
+            None,
+            "Doel 2016-2017: 30,6% (meer dan in 2014-2015)",
+        ),
+        (
+            {"rule": "at_least", "unit": "count", "baseline_year": 2014, "target_year": 2016, "target_value": 6},
+            6,
+            "Doel 2016-2017: 6 (minstens 6)",
+        ),
         ({"rule": None, "unit": "count"}, None, "Geen doel vastgesteld"),
     ],
-)  # fmt: skip
+)
 def test_target_in_words_with_school_years(row, amount, expected):
     assert target_words(row, amount) == expected
 

@@ -27,20 +27,35 @@ def current_pack(year: int) -> Pack:
     lang = language()
     changes = last_meeting_changes(data.engine(), session.role(), lang)
     return build_pack(
-        data.facts(version), data.targets(), session.filters(), year, session.role(), lang,
-        data.demo_shown(version), data.names(version), actions=actions_frame(data.actions(), lang),
-        changes=None if changes is None else changes[0], meeting="" if changes is None else changes[1],
-    )  # fmt: skip
+        data.facts(version),
+        data.targets(),
+        session.filters(),
+        year,
+        session.role(),
+        lang,
+        data.demo_shown(version),
+        data.names(version),
+        actions=actions_frame(data.actions(), lang),
+        changes=None if changes is None else changes[0],
+        meeting="" if changes is None else changes[1],
+    )
 
 
 def shown_pack(year: int, everything, chosen) -> Pack:
     """A pack over results the page already has (cached), for the presentation's words."""
     version = data.version()
     return Pack(
-        year=year, filters=session.filters(), names=data.names(version), made=dt.datetime.now(),
-        demo=data.demo_shown(version), role=session.role(), language=language(), year_results=chosen,
-        all_results=everything, targets=data.targets(),
-    )  # fmt: skip
+        year=year,
+        filters=session.filters(),
+        names=data.names(version),
+        made=dt.datetime.now(),
+        demo=data.demo_shown(version),
+        role=session.role(),
+        language=language(),
+        year_results=chosen,
+        all_results=everything,
+        targets=data.targets(),
+    )
 
 
 def pack_downloads(year: int) -> None:
@@ -53,6 +68,11 @@ def pack_downloads(year: int) -> None:
     columns = st.columns(4)
     for column, fmt in zip(columns, ("pdf", "pptx", "html", "xlsx"), strict=True):
         column.download_button(
-            t(f"meet.download_{fmt}"), lambda fmt=fmt: pack_bytes(current_pack(year), fmt), f"{stem}.{fmt}",
-            MIME[fmt], key=f"pack_{fmt}", disabled=fmt != "xlsx" and not drawn, icon=":material/download:",
-        )  # fmt: skip
+            t(f"meet.download_{fmt}"),
+            lambda fmt=fmt: pack_bytes(current_pack(year), fmt),
+            f"{stem}.{fmt}",
+            MIME[fmt],
+            key=f"pack_{fmt}",
+            disabled=fmt != "xlsx" and not drawn,
+            icon=":material/download:",
+        )

@@ -57,11 +57,27 @@ def controls(index: int, total: int):
     """Previous and next (also the arrow keys), where we are, the way back; returns a column for the year."""
     back, previous, where, following, _, rest = st.columns([2, 1.3, 1, 1.3, 2.4, 2], vertical_alignment="center")
     back.page_link("pages/overzicht.py", label=t("page_overview"), icon=":material/arrow_back:")
-    previous.button(t("meet.previous"), key="present_previous", icon=":material/chevron_left:", shortcut="Left",
-                    on_click=_go, args=(max(0, index - 1),), disabled=index == 0, width="stretch")  # fmt: skip
+    previous.button(
+        t("meet.previous"),
+        key="present_previous",
+        icon=":material/chevron_left:",
+        shortcut="Left",
+        on_click=_go,
+        args=(max(0, index - 1),),
+        disabled=index == 0,
+        width="stretch",
+    )
     where.markdown(f"**{t('meet.slide_of', n=index + 1, total=total)}**")
-    following.button(t("meet.next"), key="present_next", icon=":material/chevron_right:", shortcut="Right",
-                     on_click=_go, args=(min(total - 1, index + 1),), disabled=index >= total - 1, width="stretch")  # fmt: skip
+    following.button(
+        t("meet.next"),
+        key="present_next",
+        icon=":material/chevron_right:",
+        shortcut="Right",
+        on_click=_go,
+        args=(min(total - 1, index + 1),),
+        disabled=index >= total - 1,
+        width="stretch",
+    )
     return rest
 
 

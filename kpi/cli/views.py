@@ -55,10 +55,18 @@ def _pack(args: argparse.Namespace) -> int:
     try:
         changes = last_meeting_changes(engine, args.role, args.lang)
         pack = build_pack(
-            facts, targets, filters, args.year, args.role, args.lang, holds_demo(engine), school_names(facts),
-            changes=None if changes is None else changes[0], meeting="" if changes is None else changes[1],
+            facts,
+            targets,
+            filters,
+            args.year,
+            args.role,
+            args.lang,
+            holds_demo(engine),
+            school_names(facts),
+            changes=None if changes is None else changes[0],
+            meeting="" if changes is None else changes[1],
             actions=actions_frame(action_register(engine), args.lang),
-        )  # fmt: skip
+        )
         content = pack_bytes(pack, suffix.lstrip("."))
     except ChartsUnavailable:
         print(word("meet.pack_failed", args.lang, error=word("meet.no_chromium", args.lang)), file=sys.stderr)

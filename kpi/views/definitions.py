@@ -35,8 +35,15 @@ def definitions_table(targets: dict[str, list[Target]], language: str = "nl") ->
                     kpi.responsible_for(language),
                 )
             )
-    keys = ("meet.kpi", "meet.action_line", "meet.definition", "meet.target", "defs.baseline_year", "defs.plan",
-            "defs.responsible")  # fmt: skip
+    keys = (
+        "meet.kpi",
+        "meet.action_line",
+        "meet.definition",
+        "meet.target",
+        "defs.baseline_year",
+        "defs.plan",
+        "defs.responsible",
+    )
     return pd.DataFrame(lines, columns=[word(k, language) for k in keys])
 
 

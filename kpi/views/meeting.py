@@ -131,10 +131,20 @@ def build_pack(
         raise ValueError("no data")
     chosen = protected_results(facts, targets, role, filters, chosen_year)
     return Pack(
-        year=int(chosen_year), filters=filters, names=names or {}, made=made or datetime.now().replace(microsecond=0),
-        demo=demo, role=role, language=language, year_results=chosen, all_results=everything, targets=targets,
-        changes=changes, actions=actions, meeting=meeting,
-    )  # fmt: skip
+        year=int(chosen_year),
+        filters=filters,
+        names=names or {},
+        made=made or datetime.now().replace(microsecond=0),
+        demo=demo,
+        role=role,
+        language=language,
+        year_results=chosen,
+        all_results=everything,
+        targets=targets,
+        changes=changes,
+        actions=actions,
+        meeting=meeting,
+    )
 
 
 def pack_of_results(
@@ -148,9 +158,17 @@ def pack_of_results(
     """A pack over results computed (and protected) elsewhere, e.g. the dashboard's cached ones."""
     chosen_year = year if year is not None else latest_year(chosen) or latest_year(everything) or 0
     return Pack(
-        year=int(chosen_year), filters=REGION, names={}, made=datetime.now().replace(microsecond=0), demo=False,
-        role=role, language=language, year_results=chosen, all_results=everything, targets=targets,
-    )  # fmt: skip
+        year=int(chosen_year),
+        filters=REGION,
+        names={},
+        made=datetime.now().replace(microsecond=0),
+        demo=False,
+        role=role,
+        language=language,
+        year_results=chosen,
+        all_results=everything,
+        targets=targets,
+    )
 
 
 def kpi_pages(pack: Pack) -> list[KpiPage]:
@@ -163,13 +181,22 @@ def kpi_pages(pack: Pack) -> list[KpiPage]:
         status = row["status"] if isinstance(row["status"], str) else None
         pages.append(
             KpiPage(
-                id=kpi.id, label=kpi.label(lang), action_line=word(f"action_line.{kpi.action_line}", lang),
-                value=kpi_value(row, lang), short_value=short_value(row, lang), range=range_words(row, lang),
-                status=status, status_word=status_word(row["status"], lang), target=target_words(row, amount, lang),
-                rule=rule_words(row, amount, lang), definition=kpi.definition(lang), small_note=small_note(row, lang),
-                reason=reason_text(row, lang), responsible=kpi.responsible_for(lang),
+                id=kpi.id,
+                label=kpi.label(lang),
+                action_line=word(f"action_line.{kpi.action_line}", lang),
+                value=kpi_value(row, lang),
+                short_value=short_value(row, lang),
+                range=range_words(row, lang),
+                status=status,
+                status_word=status_word(row["status"], lang),
+                target=target_words(row, amount, lang),
+                rule=rule_words(row, amount, lang),
+                definition=kpi.definition(lang),
+                small_note=small_note(row, lang),
+                reason=reason_text(row, lang),
+                responsible=kpi.responsible_for(lang),
             )
-        )  # fmt: skip
+        )
     return pages
 
 
@@ -204,8 +231,15 @@ def changes_table(kpis: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
                 ", ".join(word(f"meet.change.{c}", language) for c in row.get("changed") or [] if c in CHANGE_WORDS),
             )
         )
-    keys = ("meet.kpi", "meet.school_year", "meet.then", "meet.now", "meet.status_then", "meet.status_now",
-            "meet.what_changed")  # fmt: skip
+    keys = (
+        "meet.kpi",
+        "meet.school_year",
+        "meet.then",
+        "meet.now",
+        "meet.status_then",
+        "meet.status_now",
+        "meet.what_changed",
+    )
     return pd.DataFrame(lines, columns=[word(k, language) for k in keys])
 
 

@@ -118,9 +118,11 @@ def overview_frame(pack) -> pd.DataFrame:
             pack.word("meet.target_year"): [school_year(y) if pd.notna(y) else "" for y in frame["target_year"]],
             pack.word("meet.rule_head"): [pages[i].rule for i in frame["id"]],
             pack.word("meet.status"): [pages[i].status_word for i in frame["id"]],
-            pack.word("meet.note"): [pages[i].reason or (pages[i].small_note if pages[i].range else "") for i in frame["id"]],
+            pack.word("meet.note"): [
+                pages[i].reason or (pages[i].small_note if pages[i].range else "") for i in frame["id"]
+            ],
         }
-    )  # fmt: skip
+    )
 
 
 def series_frame(pack) -> pd.DataFrame:

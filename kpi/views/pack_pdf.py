@@ -84,8 +84,15 @@ def _colour(status: str | None) -> colors.Color:
 
 def _demo_box(pack: Pack) -> Table:
     box = Table([[_p(pack.word("meet.demo_notice"), "demo")]], colWidths=[WIDTH])
-    box.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#B00020")),
-                             ("BOX", (0, 0), (-1, -1), 0, colors.white), ("PADDING", (0, 0), (-1, -1), 8)]))  # fmt: skip
+    box.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#B00020")),
+                ("BOX", (0, 0), (-1, -1), 0, colors.white),
+                ("PADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
     return box
 
 
@@ -113,12 +120,21 @@ def _status_table(pack: Pack, pages: list[KpiPage]) -> list:
         )
     widths = [62 * mm, 30 * mm, WIDTH - 62 * mm - 30 * mm - 30 * mm, 30 * mm]
     table = Table(rows, colWidths=widths, repeatRows=1)
-    style = [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#333333")), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-             ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#BBBBBB")), ("PADDING", (0, 0), (-1, -1), 4)]  # fmt: skip
+    style = [
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#333333")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#BBBBBB")),
+        ("PADDING", (0, 0), (-1, -1), 4),
+    ]
     style += [("BACKGROUND", (3, i), (3, i), _colour(page.status)) for i, page in enumerate(pages, start=1)]
     table.setStyle(TableStyle(style))
-    return [_p(pack.word("meet.status_table", year=pack.school_year), "h1"), _p(pack.judged, "small"),
-            Spacer(1, 4 * mm), table, PageBreak()]  # fmt: skip
+    return [
+        _p(pack.word("meet.status_table", year=pack.school_year), "h1"),
+        _p(pack.judged, "small"),
+        Spacer(1, 4 * mm),
+        table,
+        PageBreak(),
+    ]
 
 
 def _kpi_page(pack: Pack, page: KpiPage, chart: bytes) -> list:
@@ -136,8 +152,15 @@ def _kpi_page(pack: Pack, page: KpiPage, chart: bytes) -> list:
     if page.reason:
         details.insert(0, (pack.word("meet.note"), page.reason[:1].upper() + page.reason[1:]))
     facts = Table([[_p(k, "h2"), _p(v)] for k, v in details], colWidths=[38 * mm, WIDTH - 38 * mm])
-    facts.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))  # fmt: skip
+    facts.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
     return [
         _p(page.action_line, "h2"),
         _p(page.label, "h1"),
@@ -159,9 +182,15 @@ def _frame_table(pack: Pack, title: str, frame: pd.DataFrame | None, empty: str)
     rows = [[_p(c, "head") for c in frame.columns]]
     rows += [[_p("" if pd.isna(v) else v, "cell") for v in record] for record in frame.itertuples(index=False)]
     table = Table(rows, colWidths=_widths(frame), repeatRows=1)
-    table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#333333")),
-                               ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#BBBBBB")),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))  # fmt: skip
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#333333")),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#BBBBBB")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     return [*story, table, PageBreak()]
 
 
@@ -211,8 +240,15 @@ def pack_pdf(pack: Pack) -> bytes:
         story.pop()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=18 * mm,
-        title=f"{pack.title} — {pack.school_year}", author="Techniekpact Monitor", subject=pack.selection,
-    )  # fmt: skip
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=18 * mm,
+        title=f"{pack.title} — {pack.school_year}",
+        author="Techniekpact Monitor",
+        subject=pack.selection,
+    )
     document.build(story, onFirstPage=_footer(pack), onLaterPages=_footer(pack))
     return buffer.getvalue()

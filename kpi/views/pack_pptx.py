@@ -56,8 +56,18 @@ def _cover(deck, pack: Pack) -> None:
     ]
     _text(slide, Inches(0.8), Inches(2.5), Inches(11.7), Inches(2.2), "\n".join(lines), 20)
     if pack.demo:
-        _text(slide, Inches(0.8), Inches(5.0), Inches(11.7), Inches(1.1), pack.word("meet.demo_notice"), 20,
-              bold=True, colour=RGBColor(0xFF, 0xFF, 0xFF), fill=DEMO_RED)  # fmt: skip
+        _text(
+            slide,
+            Inches(0.8),
+            Inches(5.0),
+            Inches(11.7),
+            Inches(1.1),
+            pack.word("meet.demo_notice"),
+            20,
+            bold=True,
+            colour=RGBColor(0xFF, 0xFF, 0xFF),
+            fill=DEMO_RED,
+        )
 
 
 def _status_slide(deck, pack: Pack, pages: list[KpiPage]) -> None:
@@ -105,8 +115,18 @@ def _kpi_slide(deck, pack: Pack, page: KpiPage, chart: bytes) -> None:
     )
     right = Inches(8.5)
     _text(slide, right, Inches(1.4), Inches(4.5), Inches(1.0), page.short_value, 48, bold=True)
-    _text(slide, right, Inches(2.5), Inches(3.2), Inches(0.5), page.status_word, 20, bold=True,
-          colour=RGBColor(0xFF, 0xFF, 0xFF), fill=_rgb(page.status))  # fmt: skip
+    _text(
+        slide,
+        right,
+        Inches(2.5),
+        Inches(3.2),
+        Inches(0.5),
+        page.status_word,
+        20,
+        bold=True,
+        colour=RGBColor(0xFF, 0xFF, 0xFF),
+        fill=_rgb(page.status),
+    )
     _text(slide, right, Inches(3.2), Inches(4.5), Inches(1.2), page.target, 16)
     note = page.reason[:1].upper() + page.reason[1:] if page.reason else page.small_note
     _text(slide, right, Inches(4.5), Inches(4.5), Inches(1.3), note, 13, colour=GREY)

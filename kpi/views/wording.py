@@ -112,8 +112,14 @@ def judged_words(year: int, target_years: list[int], language: str = "nl") -> st
 
 def file_stem(filters: Filters, year: int | None, made: str, what: str = "") -> str:
     """A file name that carries the selection and the date: `techniekpact_14SM05_2016-2017_2026-11-28`."""
-    parts = ["techniekpact", *([what] if what else []), *filters.schools, *filters.routes, *filters.levels,
-             *filters.programs]  # fmt: skip
+    parts = [
+        "techniekpact",
+        *([what] if what else []),
+        *filters.schools,
+        *filters.routes,
+        *filters.levels,
+        *filters.programs,
+    ]
     if year is not None:
         parts.append(school_year(year))
     parts.append(made)
