@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from kpi.settings.reference import techniek_table
 from kpi.views.definitions import definitions_table, reference_shown
 from ui import data
 from ui.i18n import language, t
@@ -14,7 +13,7 @@ targets = or_stop(data.targets)
 st.subheader(t("kpi_table"))
 st.dataframe(definitions_table(targets, lang), hide_index=True, key="kpi_definitions")
 st.subheader(t("reference_table"))
-st.dataframe(reference_shown(techniek_table(), lang), hide_index=True, key="reference")
+st.dataframe(reference_shown(data.reference(data.version()), lang), hide_index=True, key="reference")
 st.subheader(t("unknown_programs"))
 unknown = data.unclassified(data.version())
 if unknown.empty:

@@ -8,6 +8,7 @@ from kpi.views.wording import judged_words
 from ui import data, session
 from ui.actions import actions_summary
 from ui.i18n import language, t
+from ui.meeting_changes import since_meeting
 from ui.pack import pack_downloads
 from ui.widgets import card_grid, empty_state, or_stop, status_summary, year_select
 
@@ -26,5 +27,6 @@ status_summary(chosen)
 actions_summary(data.actions())
 card_grid(chosen, everything)
 
+since_meeting()
 st.divider()
 pack_downloads(year)

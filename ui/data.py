@@ -12,6 +12,7 @@ from kpi.metrics.facts import Facts, Filters, load_facts
 from kpi.metrics.registry import REGISTRY
 from kpi.metrics.targets import Target, load_targets
 from kpi.settings.actions import Action, action_register
+from kpi.settings.audit import latest_entry_id
 from kpi.settings.reference import techniek_lookup, techniek_table, unknown_programs
 from kpi.sources.demo import demo_wanted, holds_demo, load_demo
 from kpi.views.explorer import Selection, explorer_options, protected_pivot, school_names
@@ -27,61 +28,72 @@ def engine() -> Engine:
     return database
 
 
-def version() -> tuple[int, int]:
-    """The data version: cached results are keyed by it, so a delivery shows at once."""
-    return data_version(engine())
+def version() -> tuple[int, ...]:
+    """The data version: cached results are keyed by it, so a delivery or a settings change shows at once."""
+    return (*data_version(engine()), latest_entry_id(engine()))
 
 
 @st.cache_resource(max_entries=2, ttl=3600)
-def facts(data: tuple[int, int]) -> Facts:
+def facts(data: tuple[int, ...]) -> Facts:
     """All current facts, loaded once per data version and shared by every session (read-only)."""
     return load_facts(engine())
 
 
-@st.cache_data(ttl=60, max_entries=4)
 def targets() -> dict[str, list[Target]]:
-    return load_targets()
+    """The targets as set now (cached per version)."""
+    return _targets(version())
+
+
+@st.cache_data(ttl=3600, max_entries=4)
+def _targets(data: tuple[int, ...]) -> dict[str, list[Target]]:
+    return load_targets(engine())
+
+
+@st.cache_data(ttl=3600, max_entries=4)
+def reference(data: tuple[int, ...]) -> pd.DataFrame:
+    """The techniek/ICT reference table as set now."""
+    return techniek_table(engine())
 
 
 @st.cache_data(ttl=3600, max_entries=256)
-def results(data: tuple[int, int], filters: Filters, year: int | None, role: str) -> pd.DataFrame:
+def results(data: tuple[int, ...], filters: Filters, year: int | None, role: str) -> pd.DataFrame:
     """KPI results (codes and numbers, the same in every language), protected for the role."""
     return protected_results(facts(data), targets(), role, filters, year)
 
 
 @st.cache_data(ttl=3600, max_entries=128)
-def breakdown(data: tuple[int, int], kpi_id: str, year: int, filters: Filters, role: str) -> pd.DataFrame:
+def breakdown(data: tuple[int, ...], kpi_id: str, year: int, filters: Filters, role: str) -> pd.DataFrame:
     return protected_breakdown(facts(data), REGISTRY[kpi_id], targets(), year, role, filters)
 
 
 @st.cache_data(ttl=3600, max_entries=64)
-def flows(data: tuple[int, int], year: int, filters: Filters, role: str) -> pd.DataFrame:
+def flows(data: tuple[int, ...], year: int, filters: Filters, role: str) -> pd.DataFrame:
     return protected_flows(facts(data), year, role, filters)
 
 
 @st.cache_data(ttl=3600, max_entries=64)
-def pivot(data: tuple[int, int], selection: Selection, by: str | None, role: str) -> pd.DataFrame:
+def pivot(data: tuple[int, ...], selection: Selection, by: str | None, role: str) -> pd.DataFrame:
     return protected_pivot(facts(data), selection, by, role)
 
 
 @st.cache_data(ttl=3600, max_entries=8)
-def options(data: tuple[int, int]) -> dict[str, list]:
+def options(data: tuple[int, ...]) -> dict[str, list]:
     return explorer_options(facts(data))
 
 
 @st.cache_data(ttl=3600, max_entries=8)
-def names(data: tuple[int, int]) -> dict[str, str]:
+def names(data: tuple[int, ...]) -> dict[str, str]:
     return school_names(facts(data))
 
 
 @st.cache_data(ttl=3600, max_entries=8)
-def demo_shown(data: tuple[int, int]) -> bool:
+def demo_shown(data: tuple[int, ...]) -> bool:
     return holds_demo(engine())
 
 
 @st.cache_data(ttl=3600, max_entries=8)
-def unclassified(data: tuple[int, int]) -> pd.DataFrame:
-    return unknown_programs(facts(data).leerlingen, techniek_lookup(techniek_table()))
+def unclassified(data: tuple[int, ...]) -> pd.DataFrame:
+    return unknown_programs(facts(data).leerlingen, techniek_lookup(reference(data)))
 
 
 def actions() -> list[Action]:

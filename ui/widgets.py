@@ -20,6 +20,7 @@ from kpi.views.formatting import kpi_value, number, reason_text, school_year, st
 from kpi.views.safety import markdown_text
 from kpi.views.wording import file_stem, range_words, selection_words, short_value, target_amount, target_words
 from ui import data, session
+from ui.baseline import baseline_note
 from ui.i18n import language, t
 
 T = TypeVar("T")
@@ -92,6 +93,7 @@ def kpi_card(kpi: Kpi, row: dict, history: pd.DataFrame) -> None:
             st.caption(reason)
         if isinstance(row.get("rule"), str):
             st.caption(target_words(row, target_amount(data.targets(), row), lang))
+            baseline_note(kpi, row)
             progress = progress_to_target(row)
             if progress is not None and not row.get("masked"):
                 st.progress(progress, text=t("progress"))
@@ -155,6 +157,7 @@ def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
         st.markdown(f"**{t('definition')}.** {kpi.definition(lang)}")
         if isinstance(row.get("rule"), str):
             st.markdown(f"**{t('target')}.** {target_words(row, target_amount(data.targets(), row), lang)}")
+            baseline_note(kpi, row)
         st.markdown(f"**{t('responsible')}.** {kpi.responsible_for(lang)}")
         st.markdown(f"**{t('plan')}.** *“{kpi.plan}”*")
     if kpi.per_school:

@@ -9,10 +9,10 @@ import argparse
 import sys
 
 from kpi.catalogue import DEFAULT_LANGUAGE, LANGUAGES
-from kpi.cli import actions, delivery, metrics, settings, sources, views
+from kpi.cli import actions, consequences, delivery, metrics, settings, sources, views
 from kpi.cli.common import printable_output
 
-STAGES = (delivery, metrics, sources, settings, actions, views)
+STAGES = (delivery, metrics, sources, settings, actions, consequences, views)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -30,13 +30,14 @@ def _kpis(args: argparse.Namespace) -> int:
     from kpi.metrics.targets import TargetsError, load_targets
     from kpi.views.report import results_csv, results_json, results_table
 
+    engine = engine_for()
     try:
-        targets = load_targets()
+        targets = load_targets(engine)
     except TargetsError as error:
         print(str(error), file=sys.stderr)
         return 1
     filters = Filters(tuple(args.school), (args.route,) if args.route else (), tuple(args.level))
-    results = protected_results(load_facts(engine_for()), targets, args.role, filters, args.year)
+    results = protected_results(load_facts(engine), targets, args.role, filters, args.year)
     if args.format == "json":
         print(results_json(results, args.lang))
     elif args.format == "csv":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -19,10 +20,11 @@ from kpi.metrics.targets import Target, target_for
 RESULT_COLUMNS = (
     *("id", "action_line", "year", "value", "low", "high", "exact", "unit", "baseline_year", "baseline_value"),
     *("target_year", "target_value", "rule", "status", "projection", "reason", "numerator", "denominator"),
-    *("unclassified", "masked"),
+    *("unclassified", "masked", "measured_baseline_value", "baseline_fixed"),
 )
 """One KPI result: codes and numbers only; `reason` says why a result has no (or no certain) status, `masked`
-why its numbers are hidden from the role (`<5`, `verborgen`)."""
+why its numbers are hidden from the role (`<5`, `verborgen`); `measured_baseline_value` is what the data says
+about the baseline year now, `baseline_fixed` whether `baseline_value` is the fixed one (vastgestelde nulmeting)."""
 
 
 # -- adding up facts ---------------------------------------------------------------------------
@@ -330,9 +332,11 @@ def _empty_result(kpi: Kpi, year: int | None, target: Target | None, reason: str
         status=NO_DATA,
         reason=reason,
         unclassified=0,
+        baseline_fixed=False,
     )
     if target is not None:
-        row.update(baseline_year=target.baseline_year, target_year=target.target_year, rule=target.rule)
+        row.update(baseline_year=target.baseline_year, target_year=target.target_year, rule=target.rule,
+                   baseline_fixed=target.fixed_baseline is not None)  # fmt: skip
     return row
 
 
@@ -369,6 +373,10 @@ def kpi_results(kpi: Kpi, series: pd.DataFrame, targets: list[Target]) -> list[d
             rows.append(row)
             continue
         base = by_year.get(target.baseline_year)
+        row["measured_baseline_value"] = None if base is None else _none(base["value"])
+        if target.fixed_baseline is not None:  # the vastgestelde nulmeting counts, whatever was delivered later
+            base = {"value": target.fixed_baseline, "low": target.fixed_baseline, "high": target.fixed_baseline,
+                    "exact": True, "masked": None}  # fmt: skip
         base_point = None if base is None else _none(base["value"])
         row["baseline_value"] = base_point
         row["target_value"] = target_value(target, base_point)  # from the masked series: hides a masked baseline
@@ -405,7 +413,8 @@ def kpi_values(
     """
     rows: list[dict] = []
     columns = {name: facts_columns(facts, name) for name in facts.sheets}
-    if not filters.is_region:
+    if not filters.is_region:  # a fixed baseline is the region's: a part of it is judged on its own baseline
+        targets = {k: [replace(t, fixed_baseline=None) for t in ts] for k, ts in targets.items()}
         columns["leerlingen"] = columns["leerlingen"].take(
             np.flatnonzero(filter_mask(facts.leerlingen, filters).to_numpy())
         )

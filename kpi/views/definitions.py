@@ -7,7 +7,7 @@ import pandas as pd
 from kpi.catalogue import word
 from kpi.metrics.registry import KPIS
 from kpi.metrics.targets import Target
-from kpi.views.formatting import school_year
+from kpi.views.formatting import number, school_year
 from kpi.views.wording import rule_words
 
 
@@ -31,6 +31,9 @@ def definitions_table(targets: dict[str, list[Target]], language: str = "nl") ->
                     kpi.definition(language),
                     target_sentence(target, kpi.unit, language) if target else word("meet.no_target", language),
                     school_year(target.baseline_year) if target else "",
+                    number(target.fixed_baseline, kpi.unit, language)
+                    if target and target.fixed_baseline is not None
+                    else "",
                     kpi.plan,
                     kpi.responsible_for(language),
                 )

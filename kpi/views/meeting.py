@@ -244,12 +244,10 @@ def changes_table(kpis: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
 
 
 def last_meeting_changes(engine, role: str, language: str = "nl") -> tuple[pd.DataFrame, str] | None:
-    """Changes since the latest marked meeting and that meeting in words; None when none is marked (or this
-    installation has no meetings register yet)."""
-    try:
-        from kpi.metrics.meetings import changes_since, meeting_list
-    except ImportError:
-        return None
+    """Changes since the latest marked meeting (as `role` may see them) and that meeting in words; None when no
+    meeting is marked."""
+    from kpi.metrics.meetings import changes_since, meeting_list
+
     meetings = meeting_list(engine)
     if meetings.empty:
         return None

@@ -15,8 +15,10 @@ from kpi.views.formatting import reason_text
 JSON_FIELDS = (
     *("id", "label", "action_line", "year", "value", "low", "high", "exact", "unit", "baseline_year"),
     *("baseline_value", "target_year", "target_value", "rule", "status", "projection"),
+    *("measured_baseline_value", "baseline_fixed"),
 )
-"""The fields of one KPI result in the JSON of interfaces.md, in order."""
+"""The fields of one KPI result in the JSON of interfaces.md, in order; the last two added with fixed baselines:
+`baseline_value` is then the fixed value and `measured_baseline_value` what the data says now."""
 TABLE_HEADS = ("kpi", "year", "value", "target", "status")
 
 
@@ -51,6 +53,7 @@ def results_json(results: pd.DataFrame, language: str = "nl") -> str:
             if record[name] is not None:
                 record[name] = int(record[name])
         record["exact"] = bool(record["exact"])
+        record["baseline_fixed"] = bool(record["baseline_fixed"])
     return json.dumps(records, ensure_ascii=False, indent=1)
 
 
