@@ -176,3 +176,26 @@ def test_pack_command_writes_pdf_and_pptx(tmp_path, monkeypatch, capsys):
 
 def test_pack_defaults_to_the_latest_year_with_data(demo):
     assert _pack(demo, year=None).year == 2019
+
+
+@needs_chromium
+def test_pack_shows_what_changed_since_the_last_marked_meeting(tmp_path, monkeypatch, capsys, good_xlsx):
+    from kpi.delivery.storage import engine_for
+    from kpi.metrics.meetings import mark_meeting
+    from kpi.views.meeting import last_meeting_changes
+
+    monkeypatch.setenv("TECHNIEKPACT_DB", f"sqlite:///{tmp_path / 'meeting.db'}")
+    assert main(["demo"]) == 0
+    engine = engine_for()
+    assert last_meeting_changes(engine, "viewer") is None  # no meeting marked: no page for it
+    mark_meeting(engine, "Stuurgroep november", dt.date(2026, 11, 20), "voorzitter")
+    delivery = tmp_path / "levering.xlsx"
+    delivery.write_bytes(good_xlsx)  # College De Brink delivers 2015 and 2016 again: the KPIs move
+    assert main(["import", str(delivery), "--by", "debrink"]) == 0
+    table, meeting = last_meeting_changes(engine, "viewer")
+    assert meeting == "Stuurgroep november, 20-11-2026"
+    assert list(table.columns)[:4] == ["KPI", "Schooljaar", "Toen", "Nu"] and len(table)
+    assert main(["pack", str(tmp_path / "pakket.pdf"), "--year", "2016"]) == 0
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(tmp_path / "pakket.pdf").pages)
+    assert "Veranderd sinds de vergadering Stuurgroep november, 20-11-2026" in text
+    assert table["KPI"].iloc[0] in text
