@@ -44,6 +44,7 @@ def definitions_table(targets: dict[str, list[Target]], language: str = "nl") ->
         "meet.definition",
         "meet.target",
         "defs.baseline_year",
+        "nulmeting.fixed_col",
         "defs.plan",
         "defs.responsible",
     )

@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from kpi.catalogue import word
+from kpi.codes import SMALL
 from kpi.metrics.registry import REGISTRY
 from kpi.views.formatting import school_year, status_word
 from kpi.views.safety import neutralised
@@ -50,7 +51,7 @@ def kpi_download(rows: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
             word("meet.status", language): [status_word(s, language) for s in ordered["status"]],
             word("meet.projection", language): ordered["projection"].astype(float).to_numpy(),
             word("meet.small_numbers", language): [
-                word("dl.masked_" + ("small" if m == "<5" else "hidden"), language) if isinstance(m, str) else ""
+                word("dl.masked_small" if m == SMALL else "dl.masked_hidden", language) if isinstance(m, str) else ""
                 for m in masked
             ],
         }
