@@ -244,6 +244,7 @@ def test_presentation_steps_through_every_kpi_at_1920(server, browser):
     _settle(page, ".tp-present-value")
     assert page.locator(".tp-present-title").inner_text() == KPIS[2].label("nl")
     assert "2016-2017" in page.locator(".tp-present-line").nth(1).inner_text()
+    page.close()
 
 
 def _log_in(page, name: str, password: str) -> None:
