@@ -4,8 +4,11 @@ import streamlit as st
 
 from kpi.views.definitions import definitions_table, reference_shown
 from ui import data
+from ui.frame import require_frame
 from ui.i18n import language, t
 from ui.widgets import or_stop
+
+require_frame()
 
 st.title(t("page_targets"))
 lang = language()

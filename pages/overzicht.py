@@ -7,10 +7,13 @@ from kpi.views.meeting import latest_year
 from kpi.views.wording import judged_words
 from ui import data, session
 from ui.actions import actions_summary
+from ui.frame import require_frame
 from ui.i18n import language, t
 from ui.meeting_changes import since_meeting
 from ui.pack import pack_downloads
 from ui.widgets import card_grid, empty_state, or_stop, status_summary, year_select
+
+require_frame()
 
 st.title(t("app_title"))
 lang = language()

@@ -22,6 +22,7 @@ from kpi.settings.users import add_user
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"
+CONFIRM_IMPACT = "Ik heb de waarschuwingen gelezen en wil deze levering toch opslaan"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PAGES = {  # page -> an element it must show once it has run
     "overzicht": "[data-testid='stMetric']",
@@ -124,6 +125,18 @@ def browser():
         chromium.close()
 
 
+def test_a_deep_link_to_a_fresh_server_opens_inside_the_frame(server, browser):
+    """The first request of this server goes straight to a page, in English: sections, login and language hold."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{server}/verkenner?lang=EN", wait_until="domcontentloaded")
+    _settle(page, ".js-plotly-plot")
+    sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+    assert "Action lines" in sidebar and "Log in" in sidebar  # the frame's sections and login, in English
+    assert "aanleveren" not in sidebar and "verkenner" not in sidebar  # not Streamlit's list of page files
+    assert page.locator("h1").first.inner_text() == "Explorer"
+    page.close()
+
+
 @pytest.mark.parametrize("page_name", list(PAGES))
 def test_page_renders_without_exception(server, browser, page_name):
     page = browser.new_page(viewport={"width": 1280, "height": 1400})
@@ -196,7 +209,15 @@ def test_school_logs_in_sees_grouped_problems_then_stores_and_the_page_resets(se
     good = tmp_path / "brink.xlsx"
     good.write_bytes(workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]}))
     _upload(page, good, "Wat er verandert")
-    page.get_by_role("button", name="Opslaan").click()
+    # It replaces the demo rows of 14SM05, so the impact preview warns and Opslaan waits for a confirmation.
+    store = page.get_by_role("button", name="Opslaan")
+    assert store.is_disabled()
+    page.get_by_text(CONFIRM_IMPACT).click()
+    for _ in range(300):  # up to 30 s for the rerun that enables it
+        if store.is_enabled():
+            break
+        page.wait_for_timeout(100)
+    store.click()
     page.get_by_text("Opgeslagen als levering").wait_for(timeout=60_000)
     _settle(page, "[data-testid='stFileUploader']")
     main = page.locator("[data-testid='stMainBlockContainer']")
