@@ -4,11 +4,13 @@ import streamlit as st
 
 from kpi.views.meeting import kpi_pages, latest_year
 from ui import data, session
+from ui.frame import require_frame
 from ui.i18n import language, t
 from ui.pack import shown_pack
 from ui.present import CSS, controls, kpi_slide, overview_slide, slide_index
 from ui.widgets import empty_state, or_stop, year_select
 
+require_frame()
 st.html(CSS)
 lang = language()
 everything = or_stop(lambda: data.results(data.version(), session.filters(), None, session.role()))
