@@ -20,7 +20,8 @@ session.resume_login()
 
 pages = {
     t("section_steering"): [
-        st.Page(PAGES / "overzicht.py", title=t("page_overview"), icon=":material/dashboard:", default=True)
+        st.Page(PAGES / "overzicht.py", title=t("page_overview"), icon=":material/dashboard:", default=True),
+        st.Page(PAGES / "presentatie.py", title=t("meet.present_title"), icon=":material/slideshow:"),
     ],
     t("section_lines"): [
         st.Page(PAGES / "kiezen.py", title=t("page_kiezen"), icon=":material/explore:"),

@@ -5,6 +5,7 @@ import streamlit as st
 
 from kpi.metrics.privacy import sees_small_numbers
 from kpi.views.charts import sankey
+from kpi.views.downloads import flows_download
 from kpi.views.formatting import number, school_year
 from ui import data, session
 from ui.frame import require_frame
@@ -40,4 +41,4 @@ shown = pd.DataFrame(
     }
 )
 st.dataframe(shown, hide_index=True, key="flows_table")
-downloads(flows, f"doorstroom_{year}", key="flows")
+downloads(flows_download(flows, language()), "doorstroom", key="flows", what=t("dl.flows"), year=year)

@@ -1,10 +1,10 @@
-"""Verkenner: filter any way, pivot by year and one dimension, chart it, download it; the URL keeps the view."""
+"""Verkenner: filter any way, one indicator per year and one dimension, chart it, download it; the URL keeps the view."""
 
 import streamlit as st
 
 from kpi.metrics.facts import Filters
 from kpi.views.charts import explorer_chart
-from kpi.views.explorer import DIMENSIONS, OTHER, TOTAL, Selection
+from kpi.views.explorer import DEFAULT_INDICATOR, OTHER, PIVOT_DIMENSIONS, TOTAL, Selection
 from kpi.views.formatting import cell, school_year
 from ui import data, session
 from ui.frame import require_frame
@@ -25,20 +25,32 @@ top = st.columns(3)
 programs = top[0].multiselect(
     t("program"), options["opleiding"], key="opleiding", bind="query-params", placeholder=t("all")
 )
-indicators = top[1].multiselect(
-    t("indicator"), options["indicator"], key="indicator", bind="query-params", placeholder=t("all")
+indicators = options["indicator"]
+indicator = top[1].selectbox(  # one indicator: different indicators are never added up
+    t("indicator"),
+    indicators,
+    index=indicators.index(DEFAULT_INDICATOR) if DEFAULT_INDICATOR in indicators else 0,
+    key="indicator",
+    bind="query-params",
+    format_func=lambda i: t(f"ind.{i}"),
 )
 by = top[2].selectbox(
-    t("per"), [None, *DIMENSIONS], key="per", bind="query-params", format_func=lambda d: t("total") if d is None else d
+    t("per"),
+    [None, *PIVOT_DIMENSIONS],
+    key="per",
+    bind="query-params",
+    format_func=lambda d: t("total") if d is None else t(f"dim.{d}"),
 )
 span = (
-    st.slider(t("years"), first, last, (first, last), key="jaren", bind="query-params")
+    st.select_slider(t("years"), options["years"], (first, last), school_year, key="jaren", bind="query-params")
     if first < last
     else (first, last)
 )
 shared = session.filters()
 selection = Selection(
-    Filters(shared.schools, shared.routes, shared.levels, tuple(programs)), tuple(indicators), tuple(span)
+    Filters(shared.schools, shared.routes, shared.levels, tuple(programs)),
+    (indicator,) if indicator else (),
+    tuple(span),
 )
 pivot = data.pivot(version, selection, by, session.role())
 if pivot.empty:
@@ -46,12 +58,24 @@ if pivot.empty:
     st.stop()
 if by == "brin":
     pivot = pivot.rename(columns=lambda brin: brin if brin == OTHER else f"{names.get(brin, brin)} ({brin})")
-pivot = pivot.rename(columns={TOTAL: t("total"), OTHER: t("explorer.empty")})
-st.plotly_chart(explorer_chart(pivot, language()), key="explorer_chart", config={"displaylogo": False}, theme=None)
+pivot = pivot.rename(columns={TOTAL: t("meet.total"), OTHER: t("explorer.empty")})
+per = "" if by is None else " " + t("per_dim", dim=t(f"dim.{by}").lower())
+what = t(
+    "explorer_chart_title",
+    indicator=t(f"ind.{indicator}"),
+    per=per,
+    first=school_year(span[0]),
+    last=school_year(span[1]),
+)
+chart = explorer_chart(pivot, language(), what, t("explorer_y"))
+st.plotly_chart(chart, key="explorer_chart", config={"displaylogo": False}, theme=None)
 st.subheader(t("pivot"))
 protected = pivot.reset_index()
-shown = protected.assign(schooljaar=[school_year(y) for y in protected["schooljaar"]])
+protected = protected.assign(schooljaar=[school_year(y) for y in protected["schooljaar"]]).rename(
+    columns={"schooljaar": t("meet.school_year")}
+)
+shown = protected.copy()
 for column in shown.columns[1:]:
     shown[column] = [cell(v, "count", language()) for v in shown[column]]
 st.dataframe(shown, hide_index=True, key="pivot_table")
-downloads(protected, "verkenner", key="explorer")
+downloads(protected, "verkenner", key="explorer", what=what)

@@ -32,6 +32,7 @@ PAGES = {  # page -> an element it must show once it has run
     "doorstroom": ".js-plotly-plot",
     "verkenner": ".js-plotly-plot",
     "doelen": "[data-testid='stDataFrame']",
+    "presentatie": ".tp-tile",
     "aanleveren": "[data-testid='stDownloadButton']",
 }
 SETTLED = """() => !document.querySelector("[data-testid='stSkeleton']")
@@ -225,6 +226,45 @@ def test_school_logs_in_sees_grouped_problems_then_stores_and_the_page_resets(se
     assert "Wat er verandert" not in main.inner_text() and "2 verschillende fouten" not in main.inner_text()
     page.screenshot(path=str(SHOTS / "aanleveren_opgeslagen.png"), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
+    page.close()
+
+
+def test_presentation_steps_through_every_kpi_at_1920(server, browser):
+    """The meeting room: no sidebar, an overview first, then every KPI large; arrows and buttons step; the URL
+    keeps the slide and the year, so one link opens the same screen."""
+    from kpi.metrics.registry import KPIS
+
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{server}/presentatie?jaar=2016-2017", wait_until="domcontentloaded")
+    _settle(page, ".tp-tile")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "presentatie_00_overzicht.png"))
+    assert not page.locator("[data-testid='stSidebar']").is_visible()
+    assert page.locator(".tp-tile").count() == len(KPIS)
+    assert "2016-2017" in page.locator(".tp-present-title").inner_text()
+    for number, kpi in enumerate(KPIS, start=1):
+        if number % 2:
+            page.keyboard.press("ArrowRight")  # the keyboard shortcut of "Volgende"
+        else:
+            page.get_by_role("button", name="Volgende").click()
+        page.wait_for_function(
+            "label => document.querySelector('.tp-present-title')?.innerText === label",
+            arg=kpi.label("nl"),
+            timeout=60_000,
+        )
+        _settle(page, ".tp-present-value")
+        page.screenshot(path=str(SHOTS / f"presentatie_{number:02d}_{kpi.id}.png"))
+        assert f"dia={number}" in page.url
+        size = page.locator(".tp-present-value").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert size >= 64
+        assert page.locator(".tp-present-status .tp-badge").inner_text()
+        assert page.locator("[data-testid='stException']").count() == 0
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => location.search.includes('dia=11')", timeout=30_000)
+    page.goto(f"{server}/presentatie?jaar=2016-2017&dia=3", wait_until="domcontentloaded")  # the chair's link
+    _settle(page, ".tp-present-value")
+    assert page.locator(".tp-present-title").inner_text() == KPIS[2].label("nl")
+    assert "2016-2017" in page.locator(".tp-present-line").nth(1).inner_text()
     page.close()
 
 

@@ -469,7 +469,18 @@ def test_a_2020_target_is_added_by_editing_the_file():
         ({"value": 21, "baseline_value": 12, "target_value": 30, "rule": "at_least"}, 0.5),
         ({"value": 0.10, "baseline_value": 0.15, "target_value": 0.05, "rule": "at_most"}, 0.5),
         ({"value": 51, "baseline_value": 50, "target_value": 50, "rule": "increase", "status": "gehaald"}, 1.0),
-        ({"value": 49, "baseline_value": 50, "target_value": 50, "rule": "increase", "status": "niet_gehaald"}, 0.0),
+        # "more/less than in 2014": partial progress, never only empty or full (11,2% against 11,6%: 97%)
+        ({"value": 49, "baseline_value": 50, "target_value": 50, "rule": "increase", "status": "niet_gehaald"}, 0.98),
+        (
+            {"value": 0.112, "baseline_value": 0.116, "target_value": 0.116, "rule": "increase", "status": "achter"},
+            0.112 / 0.116,
+        ),
+        (
+            {"value": 0.131, "baseline_value": 0.116, "target_value": 0.116, "rule": "decrease", "status": "achter"},
+            0.116 / 0.131,
+        ),
+        ({"value": 0.10, "baseline_value": 0.116, "target_value": 0.116, "rule": "decrease", "status": "gehaald"}, 1.0),
+        ({"value": 0, "baseline_value": 10, "target_value": 10, "rule": "increase", "status": "niet_gehaald"}, 0.0),
         ({"value": 24, "baseline_value": None, "target_value": 30, "rule": "at_least"}, 0.8),
         ({"value": None, "baseline_value": 12, "target_value": 30, "rule": "at_least"}, None),
     ],

@@ -53,3 +53,11 @@ def test_kpi_never_imports_streamlit_or_the_ui():
 @pytest.mark.parametrize("leaf", LEAVES)
 def test_the_leaves_import_nothing_of_kpi(leaf):
     assert not {m for m in _imports(KPI / leaf) if m.split(".")[0] == "kpi"}
+
+
+def test_every_page_runs_inside_the_frame():
+    """A page started on its own (a deep link on a fresh server) must hand over to the frame first."""
+    pages = sorted((KPI.parent / "pages").glob("*.py"))
+    assert len(pages) >= 10
+    bare = [p.name for p in pages if "\nrequire_frame()\n" not in p.read_text(encoding="utf-8")]
+    assert bare == []

@@ -90,8 +90,8 @@ def test_school_filter_changes_what_is_shown(app_env):
 def test_english_ui(app_env):
     app = _app().run()
     app.segmented_control(key="lang").set_value("EN").run()
-    headers = [h.value for h in app.header]
-    assert "Choosing technology" in headers and "Kiezen voor techniek" not in headers
+    headers = [m.value for m in app.markdown if m.value.startswith("##### ")]
+    assert "##### Choosing technology" in headers and "##### Kiezen voor techniek" not in headers
     badges = " ".join(m.value for m in app.markdown)
     assert all(f">{w}</span>" in badges for w in ("met", "on track", "behind", "not met", "insufficient data"))
     assert ">op koers</span>" not in badges
@@ -296,12 +296,15 @@ def test_small_numbers_hidden_for_viewers_shown_to_analysts(app_env):
 def test_explorer_filters_and_pivot(app_env):
     app = _app().run()
     _visit(app, "pages/verkenner.py")
-    total = _table(app, "schooljaar")
-    app.multiselect(key="indicator").set_value(["instroom"]).run()
+    assert app.selectbox(key="indicator").value == "ingeschreven"  # one indicator, never a sum of all
+    total = _table(app, "Schooljaar")
+    assert list(total.columns) == ["Schooljaar", "Totaal"] and total["Schooljaar"].iloc[0] == "2012-2013"
+    app.selectbox(key="indicator").set_value("instroom").run()
     app.selectbox(key="per").set_value("onderwijssoort").run()
-    pivot = _table(app, "schooljaar")
+    pivot = _table(app, "Schooljaar")
     assert not app.exception and pivot.shape[1] > total.shape[1]
     assert "VMBO-KB" in pivot.columns
+    assert app.selectbox(key="per").format_func("naar_onderwijssoort") == "Naar onderwijssoort"
 
 
 def test_upload_over_the_size_limit_is_refused_in_dutch(app_env, monkeypatch):
@@ -427,15 +430,16 @@ def test_beheer_is_not_there_for_anyone_but_admins(app_env, who):
 
 
 def _explorer_by_indicator(app: AppTest, user: tuple[str, str] | None = None) -> tuple[list[float], object]:
-    """The Verkenner for one school split by indicator (two counts of 1 to 4 in the demo): chart numbers and table."""
+    """The Verkenner for one school, drop-out split by route (two counts of 1 to 4 in the demo): chart and table."""
     app.multiselect(key="school").set_value(["03FO01"]).run()
     _visit(app, "pages/verkenner.py")
-    app.selectbox(key="per").set_value("indicator").run()
+    app.selectbox(key="indicator").set_value("uitval").run()
+    app.selectbox(key="per").set_value("route").run()
     if user:
         _logged_in(app, *user)
     assert not app.exception
     figure = json.loads(app.get("plotly_chart")[0].proto.spec)
-    return [y for trace in figure["data"] for y in trace["y"] if y is not None], _table(app, "schooljaar")
+    return [y for trace in figure["data"] for y in trace["y"] if y is not None], _table(app, "Schooljaar")
 
 
 def test_explorer_chart_gets_the_protected_pivot(app_env):

@@ -22,7 +22,8 @@ from kpi.views.charts import STATUS_COLOURS, explorer_chart, kpi_chart, sankey
 from kpi.views.explorer import OTHER, Selection, explorer_options, explorer_pivot, explorer_rows, school_names
 from kpi.views.flows import PLAN_FLOWS, doorstroom_matrix
 from kpi.views.formatting import cell, kpi_value, number, reason_text, rule_text, school_year, status_word
-from kpi.views.pack import meeting_pack_html, meeting_pack_xlsx, pack_table
+from kpi.views.meeting import kpi_pages, pack_of_results
+from kpi.views.pack import meeting_pack_xlsx, overview_frame
 from tests.test_kpis import facts_of, leerling
 
 # -- formatting ---------------------------------------------------------------------------------
@@ -125,14 +126,14 @@ def test_reason_text(row, language, text):
     assert reason_text(row, language) == text
 
 
-RULE_TEXTS = [  # rule, amount, unit, baseline year, language, text
-    ("growth", 0.1, "count", 2013, "nl", "groei van 10% t.o.v. 2013"),
-    ("growth", 0.1, "count", 2013, "en", "growth of 10% over 2013"),
+RULE_TEXTS = [  # rule, amount, unit, baseline year, language, text (a school year, as said aloud)
+    ("growth", 0.1, "count", 2013, "nl", "groei van 10% t.o.v. 2013-2014"),
+    ("growth", 0.1, "count", 2013, "en", "growth of 10% over 2013-2014"),
     ("at_least", 30.0, "count", 2013, "nl", "minstens 30"),
     ("at_least", 0.8, "share", 2013, "en", "at least 80.0%"),
     ("at_most", 0.05, "share", 2013, "nl", "hoogstens 5,0%"),
-    ("increase", None, "count", 2014, "nl", "meer dan in 2014"),
-    ("decrease", None, "share", 2014, "en", "less than in 2014"),
+    ("increase", None, "count", 2014, "nl", "meer dan in 2014-2015"),
+    ("decrease", None, "share", 2014, "en", "less than in 2014-2015"),
     (None, None, "count", 2014, "nl", ""),
 ]
 
@@ -318,10 +319,10 @@ def test_explorer_rows_filter_by_indicator_and_years_and_count_suppressed_as_two
     assert sorted(rows["aantal_punt"]) == [2.5, 6.0]
 
 
-PIVOTS = [  # by, expected {column: [2015, 2016]}
+PIVOTS = [  # by, expected {column: [2015, 2016]}; None: no rows that year, a gap in the chart (never 0)
     (None, {"totaal": [10.0, 10.5]}),
-    ("brin", {"03FO01": [0.0, 8.0], "14SM05": [10.0, 2.5]}),
-    ("route", {"Vakmanschapsroute": [0.0, 2.5], OTHER: [10.0, 8.0]}),
+    ("brin", {"03FO01": [None, 8.0], "14SM05": [10.0, 2.5]}),
+    ("route", {"Vakmanschapsroute": [None, 2.5], OTHER: [10.0, 8.0]}),
 ]
 
 
@@ -329,7 +330,7 @@ PIVOTS = [  # by, expected {column: [2015, 2016]}
 def test_explorer_pivot(by, expected):
     pivot = explorer_pivot(explorer_rows(facts_of(leerlingen=EXPLORER_ROWS), Selection()), by)
     assert list(pivot.index) == [2015, 2016]
-    assert {str(c): pivot[c].tolist() for c in pivot.columns} == expected
+    assert {str(c): [None if math.isnan(v) else v for v in pivot[c]] for c in pivot.columns} == expected
 
 
 def test_explorer_options_and_school_names():
@@ -422,60 +423,95 @@ def _pack_results(role="viewer"):
     [
         (
             "nl",
-            ["KPI", "Actielijn", "Jaar", "Waarde", "Doel", "Status", "Toelichting"],
+            [
+                "KPI",
+                "Actielijn",
+                "Schooljaar",
+                "Waarde",
+                "Ondergrens",
+                "Bovengrens",
+                "Doel",
+                "Doeljaar",
+                "Regel",
+                "Status",
+                "Toelichting",
+            ],
             [
                 "VMBO-leerlingen die kiezen voor techniek/ICT",
                 "Kiezen voor techniek",
                 "2016-2017",
-                "12",
-                "11",
+                12.0,
+                None,
+                None,
+                11.0,
+                "2017-2018",
+                "groei van 10% t.o.v. 2014-2015",
                 "gehaald",
                 "",
             ],
         ),
         (
             "en",
-            ["KPI", "Action line", "Year", "Value", "Target", "Status", "Note"],
-            ["VMBO pupils choosing technology/ICT", "Choosing technology", "2016-2017", "12", "11", "met", ""],
+            [
+                "KPI",
+                "Action line",
+                "School year",
+                "Value",
+                "Lower bound",
+                "Upper bound",
+                "Target",
+                "Target year",
+                "Rule",
+                "Status",
+                "Note",
+            ],
+            [
+                "VMBO pupils choosing technology/ICT",
+                "Choosing technology",
+                "2016-2017",
+                12.0,
+                None,
+                None,
+                11.0,
+                "2017-2018",
+                "growth of 10% over 2014-2015",
+                "met",
+                "",
+            ],
         ),
     ],
 )
-def test_pack_table_in_words(language, head, line):
-    table = pack_table(_pack_results()[0], language)
+def test_pack_overview_in_words_and_numbers(language, head, line):
+    chosen, everything = _pack_results()
+    table = overview_frame(pack_of_results(chosen, everything, TARGETS, "viewer", language, 2016))
     assert list(table.columns) == head
-    assert table.iloc[0].tolist() == line
+    first = [None if isinstance(v, float) and math.isnan(v) else v for v in table.iloc[0].tolist()]
+    assert first == line
     no_data = table.iloc[2].tolist()
-    assert no_data[5] == status_word("onvoldoende_data", language) and no_data[6] == word("reason.no_data", language)
+    assert no_data[9] == status_word("onvoldoende_data", language) and no_data[10] == word("reason.no_data", language)
 
 
 def test_pack_shows_masked_values_in_words_and_never_their_numbers():
     rows = [leerling(2016, "instroom", 3), leerling(2016, "instroom", 20, program="D&P")]
     kpis = [REGISTRY["vmbo_keuze_techniek"], REGISTRY["vmbo_keuze_techniek_aandeel"]]
     chosen = protected_results(facts_of(leerlingen=rows), TARGETS, "viewer", year=2016, kpis=kpis)
-    assert pack_table(chosen, "en")["Value"].tolist() == ["<5", "hidden"]
-    assert pack_table(chosen, "nl")["Waarde"].tolist() == ["<5", "verborgen"]
-    html = meeting_pack_html(chosen, chosen, "Pack", "nl")
-    assert "13,0%" not in html and ">3<" not in html
+    for language, words in (("en", ["<5", "hidden"]), ("nl", ["<5", "verborgen"])):
+        pack = pack_of_results(chosen, chosen, TARGETS, "viewer", language, 2016)
+        assert [p.short_value for p in kpi_pages(pack)] == words
+        assert overview_frame(pack)[word("meet.value", language)].isna().all()  # no number behind the words
 
 
-def test_meeting_pack_xlsx_has_the_overview_and_the_series_in_the_language():
+def test_meeting_pack_xlsx_has_selection_overview_and_series_in_the_language():
     chosen, everything = _pack_results()
-    for language, names, status in (("nl", ["overzicht", "reeksen"], "gehaald"), ("en", ["overview", "series"], "met")):
-        workbook = openpyxl.load_workbook(io.BytesIO(meeting_pack_xlsx(chosen, everything, language)))
+    for language, names, status in (
+        ("nl", ["Selectie", "Overzicht", "Reeksen"], "gehaald"),
+        ("en", ["Selection", "Overview", "Series"], "met"),
+    ):
+        pack = pack_of_results(chosen, everything, TARGETS, "viewer", language, 2016)
+        workbook = openpyxl.load_workbook(io.BytesIO(meeting_pack_xlsx(pack)))
         assert workbook.sheetnames == names
-        overview = [[c.value for c in row] for row in workbook[names[0]].iter_rows()]
-        assert len(overview) == 1 + len(chosen) and overview[1][5] == status
-        series = workbook[names[1]]
-        assert [c.value for c in series[1]] == ["id", "year", "value", "low", "high", "exact", "target_value", "status"]
-        assert series.max_row == 1 + len(everything)
-
-
-def test_meeting_pack_html_is_one_offline_page_with_a_table_and_a_chart_per_kpi():
-    chosen, everything = _pack_results()
-    page = meeting_pack_html(chosen, everything, "Stuurgroep <juni>", "en")
-    assert page.startswith("<!doctype html><html lang='en'>")
-    assert "<title>Stuurgroep &lt;juni&gt;</title>" in page and "<juni>" not in page
-    assert page.count("<tr>") == 1 + len(chosen)
-    assert page.count('class="plotly-graph-div"') == len(chosen)
-    assert page.count("<script>/**\n* plotly.js") == 1  # plotly.js once, inline: the page opens offline
-    assert f"background:{STATUS_COLOURS['gehaald']}" in page and ">met</span>" in page
+        overview = [[c.value for c in row] for row in workbook[names[1]].iter_rows()]
+        assert len(overview) == 1 + len(chosen) and overview[1][9] == status
+        series = workbook[names[2]]
+        assert series.max_row == 1 + len(everything.dropna(subset=["year"]))
+        assert not any(kpi.id in str(c.value) for row in series.iter_rows() for c in row for kpi in KPIS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Callable
 from typing import TypeVar
@@ -9,15 +10,15 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from kpi.codes import NO_DATA
+from kpi.codes import NO_DATA, STATUSES
 from kpi.metrics.compute import progress_to_target
-from kpi.metrics.registry import Kpi
+from kpi.metrics.registry import REGISTRY, Kpi
 from kpi.metrics.targets import TargetsError
-from kpi.views.charts import STATUS_COLOURS, kpi_chart
-from kpi.views.export import csv_bytes, xlsx_bytes
+from kpi.views.charts import STATUS_COLOURS, kpi_chart, projection_drawn
+from kpi.views.downloads import context_lines, csv_download, kpi_download, xlsx_download
 from kpi.views.formatting import kpi_value, number, reason_text, school_year, status_word
-from kpi.views.formatting import rule_text as rule_words
 from kpi.views.safety import markdown_text
+from kpi.views.wording import file_stem, range_words, selection_words, short_value, target_amount, target_words
 from ui import data, session
 from ui.baseline import baseline_note
 from ui.i18n import language, t
@@ -32,18 +33,34 @@ def status_badge(status: object) -> str:
     return f'<span class="tp-badge" style="background:{colour}">{html.escape(status_word(status, language()))}</span>'
 
 
-def rule_text(row: dict, unit: str) -> str:
-    """The target's rule of a result in words, with the amount the targets file gives for its target year."""
-    target = data.targets().get(row["id"], [])
-    amount = next((x.amount for x in target if x.target_year == row.get("target_year")), None)
-    return rule_words(row.get("rule"), amount, unit, row.get("baseline_year"), language())
+def status_summary(chosen: pd.DataFrame) -> None:
+    """How many KPIs have each status, on one line that wraps between badges, never inside one."""
+    items = [
+        f'<span class="tp-count">{status_badge(status)} <b>{int((chosen["status"] == status).sum())}</b></span>'
+        for status in STATUSES
+    ]
+    st.markdown(f'<div class="tp-summary">{"".join(items)}</div>', unsafe_allow_html=True)
 
 
-def year_select(years: list[int]) -> int:
-    """The school year a page shows (the latest by default), kept in the URL as `?jaar=`."""
-    return st.selectbox(
-        t("year"), years, index=len(years) - 1, key="jaar", bind="query-params", format_func=school_year
-    )
+def year_select(years: list[int], latest: int | None = None) -> int:
+    """The school year a page shows, written as one (2016-2017), kept in the URL as `?jaar=2016-2017`; by
+    default `latest` (the latest year with a measured value), else the last year."""
+    index = years.index(latest) if latest in years else len(years) - 1
+    return st.selectbox(t("year"), years, index=index, key="jaar", bind="query-params", format_func=school_year)
+
+
+def card_grid(chosen: pd.DataFrame, everything: pd.DataFrame, width: int = 4) -> None:
+    """Every KPI card in rows of `width`, action lines flowing on (each named above its first card in a row),
+    so twelve cards take three rows instead of one row per action line."""
+    rows = chosen.to_dict("records")
+    for start in range(0, len(rows), width):
+        columns = st.columns(width)
+        for offset, row in enumerate(rows[start : start + width]):
+            with columns[offset]:
+                first = offset == 0 or rows[start + offset - 1]["action_line"] != row["action_line"]
+                line = t(f"action_line.{row['action_line']}")
+                st.markdown(f"##### {line}" if first else "##### &nbsp;")
+                kpi_card(REGISTRY[row["id"]], row, everything[everything["id"] == row["id"]])
 
 
 def or_stop(make: Callable[[], T]) -> T:
@@ -64,41 +81,58 @@ def kpi_card(kpi: Kpi, row: dict, history: pd.DataFrame) -> None:
         sparkline = [float(v) for v in history.sort_values("year")["value"] if not pd.isna(v)]  # masked years left out
         st.metric(
             t("value") + f" {school_year(row['year'])}" if row.get("year") is not None else t("value"),
-            kpi_value(row, lang),
+            short_value(row, lang),  # the range goes below: a card never cuts its value off
             chart_data=sparkline if len(sparkline) > 1 else None,
             chart_type="line",
             help=kpi.definition(lang),
         )
+        if spread := range_words(row, lang):
+            st.caption(spread)
         st.markdown(status_badge(row.get("status")), unsafe_allow_html=True)
         if reason := reason_text(row, lang):
             st.caption(reason)
         if isinstance(row.get("rule"), str):
-            target_line = f"{t('target')} {row['target_year']}: {number(row.get('target_value'), kpi.unit, lang)} ({rule_text(row, kpi.unit)})"
-            st.caption(target_line)
+            st.caption(target_words(row, target_amount(data.targets(), row), lang))
             baseline_note(kpi, row)
             progress = progress_to_target(row)
             if progress is not None and not row.get("masked"):
                 st.progress(progress, text=t("progress"))
-            if row.get("projection") is not None and not pd.isna(row.get("projection")):
+            if projection_drawn(history) and not pd.isna(row.get("projection")):  # named only where it is drawn
                 st.caption(
-                    t("projection", year=row["target_year"])
+                    t("projection", year=school_year(row["target_year"]))
                     + ": "
                     + number(row["projection"], kpi.unit, lang, 1 if kpi.unit == "share" else 0)
                 )
         if row.get("unclassified"):
-            st.caption("⚠ " + t("unclassified", n=int(row["unclassified"])))
+            n = int(row["unclassified"])
+            st.caption("⚠ " + (t("meet.rows", n=n) if n == 1 else t("unclassified", n=n)))
 
 
 def empty_state(year: int | None = None) -> None:
     st.info(t("no_data", what=t("for_year", year=school_year(year)) if year else ""))
 
 
-def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and Excel downloads of a table, safe to open (formulas neutralised)."""
+def downloads(
+    frame: pd.DataFrame, name: str, key: str, what: str = "", year: int | None = None, shares: bool = False
+) -> None:
+    """CSV (`;`, decimal commas) and Excel (real numbers) of a table, first stating the selection and the date;
+    the file name carries both. Safe to open: formulas neutralised."""
+    lang = language()
+    now = dt.datetime.now()
+    version = data.version()
+    selection = selection_words(session.filters(), data.names(version), lang)
+    context = context_lines(selection, now.strftime("%d-%m-%Y %H:%M"), lang, year, data.demo_shown(version), what)
+    stem = file_stem(session.filters(), year, now.date().isoformat(), name)
     left, right = st.columns(2)
-    left.download_button(t("download_csv"), lambda: csv_bytes(frame), f"{name}.csv", "text/csv", key=f"{key}_csv")
+    left.download_button(
+        t("download_csv"), lambda: csv_download(frame, context, lang), f"{stem}.csv", "text/csv", key=f"{key}_csv"
+    )
     right.download_button(
-        t("download_excel"), lambda: xlsx_bytes({name[:31]: frame}), f"{name}.xlsx", key=f"{key}_xlsx", mime=XLSX_MIME
+        t("download_excel"),
+        lambda: xlsx_download(frame, context, name, lang, shares),
+        f"{stem}.xlsx",
+        key=f"{key}_xlsx",
+        mime=XLSX_MIME,
     )
 
 
@@ -122,9 +156,9 @@ def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
             st.caption(reason)
         st.markdown(f"**{t('definition')}.** {kpi.definition(lang)}")
         if isinstance(row.get("rule"), str):
-            st.markdown(f"**{t('rule')}.** {rule_text(row, kpi.unit)} ({row['target_year']})")
+            st.markdown(f"**{t('target')}.** {target_words(row, target_amount(data.targets(), row), lang)}")
             baseline_note(kpi, row)
-        st.markdown(f"**{t('responsible')}.** {kpi.responsible}")
+        st.markdown(f"**{t('responsible')}.** {kpi.responsible_for(lang)}")
         st.markdown(f"**{t('plan')}.** *“{kpi.plan}”*")
     if kpi.per_school:  # computed only while open: a closed breakdown costs nothing
         breakdown = st.expander(t("per_school"), expanded=False, key=f"open_breakdown_{kpi.id}", on_change="rerun")
@@ -134,28 +168,18 @@ def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
                 shown = _breakdown_table(frame, kpi)
                 st.dataframe(shown, hide_index=True, key=f"breakdown_{kpi.id}")
     with st.expander(t("data_table"), expanded=False):
-        table = rows[
-            [
-                "year",
-                "value",
-                "low",
-                "high",
-                "exact",
-                "baseline_value",
-                "target_value",
-                "status",
-                "projection",
-                "masked",
-            ]
-        ]
-        display = table.assign(
-            year=table["year"].map(school_year),
-            value=[kpi_value(r, lang) for r in rows.to_dict("records")],
-            target_value=[number(v, kpi.unit, lang) for v in table["target_value"]],
-            status=[status_word(s, lang) for s in table["status"]],
-        )[["year", "value", "target_value", "status"]]
+        shown = rows.dropna(subset=["year"]).sort_values("year")
+        display = pd.DataFrame(
+            {
+                t("meet.school_year"): [school_year(y) for y in shown["year"]],
+                t("meet.value"): [kpi_value(r, lang) for r in shown.to_dict("records")],
+                t("meet.target"): [number(v, kpi.unit, lang) for v in shown["target_value"]],
+                t("meet.status"): [status_word(s, lang) for s in shown["status"]],
+            }
+        )
         st.dataframe(display, hide_index=True, key=f"table_{kpi.id}")
-        downloads(table, kpi.id, key=f"dl_{kpi.id}")
+        table = kpi_download(rows, lang)
+        downloads(table, kpi.id, key=f"dl_{kpi.id}", what=kpi.label(lang), shares=kpi.unit == "share")
 
 
 def _breakdown_table(frame: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
@@ -179,5 +203,7 @@ def _breakdown_table(frame: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
 CSS = """
 <style>
 .tp-badge {color: #fff; padding: 0.15rem 0.65rem; border-radius: 0.8rem; font-weight: 600; font-size: 0.95rem; white-space: nowrap;}
+.tp-summary {display: flex; flex-wrap: wrap; gap: 0.4rem 1.4rem; align-items: center; margin: 0.3rem 0 0.8rem;}
+.tp-count {white-space: nowrap;}
 </style>
 """

@@ -390,6 +390,8 @@ def kpi_results(kpi: Kpi, series: pd.DataFrame, targets: list[Target]) -> list[d
         else:
             base_range = None if base_point is None else (float(base["low"]), float(base["high"]))
             row["status"], row["reason"] = range_status(target, year, (row["low"], row["high"]), base_range)
+            if row["reason"] == "range_spans" and row["exact"]:  # only the baseline is uncertain: say so
+                row["reason"] = "baseline_range_spans"
         if year <= target.target_year:  # past the target year a projection to it says nothing new
             known = [(y, float(v)) for y, v in measured if y <= year]
             row["projection"] = projection([y for y, _ in known], [v for _, v in known], target.target_year, kpi.unit)
@@ -501,8 +503,10 @@ def progress_to_target(row: dict) -> float | None:
     value, base, wanted = row.get("value"), row.get("baseline_value"), row.get("target_value")
     if any(x is None or (isinstance(x, float) and math.isnan(x)) for x in (value, wanted)):
         return None
-    if row.get("rule") in ("increase", "decrease"):
-        return 1.0 if row.get("status") == "gehaald" else 0.0
+    if row.get("rule") == "increase":  # "more than in the baseline year": how close to the baseline value
+        return 1.0 if row.get("status") == "gehaald" else max(0.0, min(1.0, value / wanted)) if wanted else None
+    if row.get("rule") == "decrease":
+        return 1.0 if row.get("status") == "gehaald" else max(0.0, min(1.0, wanted / value)) if value else None
     if base is None or (isinstance(base, float) and math.isnan(base)) or math.isclose(base, wanted):
         return max(0.0, min(1.0, value / wanted)) if wanted and row.get("rule") != "at_most" else None
     return max(0.0, min(1.0, (value - base) / (wanted - base)))

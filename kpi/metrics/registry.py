@@ -59,6 +59,10 @@ class Kpi:
         """What the KPI counts in words, from the catalogue (`kpi.<id>.definition`)."""
         return word(f"kpi.{self.id}.definition", language)
 
+    def responsible_for(self, language: str = "nl") -> str:
+        """Who carries this KPI, from the catalogue (`kpi.<id>.responsible`); names of schools stay as they are."""
+        return word(f"kpi.{self.id}.responsible", language)
+
 
 _VMBO_INSTROOM = {"indicator": ("instroom",), "onderwijssoort": VMBO_BKG, "leerjaar": (3,)}
 _VAKMANSCHAP = {"route": ("Vakmanschapsroute",)}

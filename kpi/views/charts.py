@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi.catalogue import separators, word
-from kpi.views.formatting import number
+from kpi.views.formatting import number, school_year
 from kpi.views.safety import html_text
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
@@ -20,10 +20,17 @@ STATUS_COLOURS: dict[str, str] = {  # keyed by kpi.codes.STATUSES
 LINE = "#0072B2"
 TARGET = "#CC79A7"
 FONT = {"size": 16}
+TICKS = {"size": 15}  # at least 14 px on a 1920x1080 projector
 
 
-def _layout(unit: str, language: str, height: int = 420) -> dict:
-    """One layout for every line chart: large type for projectors, Dutch separators in Dutch."""
+def _layout(unit: str, language: str, height: int = 420, years: list[int] | None = None) -> dict:
+    """One layout for every line chart: large type for projectors, Dutch separators in Dutch, and school
+    years on the axis as people say them (2016-2017)."""
+    years = sorted({int(y) for y in years or []})
+    xaxis = {"gridcolor": "#EEEEEE", "automargin": True, "tickfont": TICKS}
+    xaxis["title"] = {"text": word("meet.school_year", language)}
+    if years:
+        xaxis |= {"tickmode": "array", "tickvals": years, "ticktext": [school_year(y) for y in years]}
     return {
         "height": height + 40,
         "font": FONT,
@@ -40,9 +47,10 @@ def _layout(unit: str, language: str, height: int = 420) -> dict:
         },
         "plot_bgcolor": "white",
         "hovermode": "x unified",
-        "xaxis": {"dtick": 1, "gridcolor": "#EEEEEE", "automargin": True},
+        "xaxis": xaxis,
         "yaxis": {
             "gridcolor": "#EEEEEE",
+            "tickfont": TICKS,
             "tickformat": ".0%" if unit == "share" else ",.0f",
             "rangemode": "tozero",
             "automargin": True,
@@ -54,7 +62,7 @@ def _line(x: list, y: list, name: str, **style) -> dict:
     return {"type": "scatter", "x": x, "y": y, "name": html_text(name), **style}
 
 
-def kpi_chart(rows: pd.DataFrame, language: str = "nl") -> go.Figure:
+def kpi_chart(rows: pd.DataFrame, language: str = "nl", highlight: int | None = None) -> go.Figure:
     """One KPI over the years: measured values, the range where small numbers take part, baseline, target,
     the on-track line from baseline to target and the projection (dashed)."""
     words = {k: word(f"chart.{k}", language) for k in ("actual", "baseline", "target", "track", "projection", "range")}
@@ -126,7 +134,7 @@ def kpi_chart(rows: pd.DataFrame, language: str = "nl") -> go.Figure:
                     )
                 )
         measured = data.dropna(subset=["value"])
-        if pd.notna(last["projection"]) and len(measured) and target_year > measured["year"].iloc[-1]:
+        if projection_drawn(data):
             traces.append(
                 _line(
                     [int(measured["year"].iloc[-1]), target_year],
@@ -136,23 +144,48 @@ def kpi_chart(rows: pd.DataFrame, language: str = "nl") -> go.Figure:
                     line={"color": LINE, "dash": "dash", "width": 2},
                 )
             )
-    return go.Figure(data=traces, layout=_layout(unit, language))
+    shown_years = [*years, *judged["target_year"].astype(int), *judged["baseline_year"].astype(int)]
+    layout = _layout(unit, language, years=shown_years)
+    if highlight is not None:  # the school year being discussed
+        band = {"type": "rect", "xref": "x", "yref": "paper", "x0": highlight - 0.4, "x1": highlight + 0.4}
+        layout["shapes"] = [
+            band | {"y0": 0, "y1": 1, "fillcolor": "rgba(0,0,0,0.06)", "line": {"width": 0}, "layer": "below"}
+        ]
+    return go.Figure(data=traces, layout=layout)
+
+
+def projection_drawn(rows: pd.DataFrame) -> bool:
+    """Whether the chart draws a projection: only while the target year lies after the last measured year,
+    so a card names a projection only when its chart shows one."""
+    data = rows.dropna(subset=["year"]).sort_values("year")
+    judged = data.dropna(subset=["target_year"])
+    measured = data.dropna(subset=["value"])
+    if not len(judged) or not len(measured):
+        return False
+    last = judged.iloc[-1]
+    return bool(pd.notna(last["projection"]) and int(last["target_year"]) > int(measured["year"].iloc[-1]))
 
 
 def sankey(flows: pd.DataFrame, language: str = "nl") -> go.Figure:
     """Flows between levels (from, to, aantal, highlighted): the plan's flows in colour, the rest in grey."""
     nodes = list(dict.fromkeys([*flows["van"], *flows["naar"]]))
     position = {name: i for i, name in enumerate(nodes)}
+    through = {
+        n: max(flows.loc[flows["van"] == n, "aantal"].sum(), flows.loc[flows["naar"] == n, "aantal"].sum())
+        for n in nodes
+    }  # every level with how many pass through it, on the chart itself
+    labels = [f"{_node_name(n, language)}: {number(through[n], 'count', language)}" for n in nodes]
     colours = ["rgba(213,94,0,0.65)" if h else "rgba(127,127,127,0.35)" for h in flows["plan"]]
     sankey_trace = {
         "type": "sankey",
-        "node": {"label": [html_text(n) for n in nodes], "pad": 18, "thickness": 22, "color": "#0072B2"},
+        "node": {"label": [html_text(n) for n in labels], "pad": 18, "thickness": 22, "color": "#0072B2"},
         "link": {
             "source": [position[v] for v in flows["van"]],
             "target": [position[n] for n in flows["naar"]],
             "value": flows["aantal"].tolist(),
             "color": colours,
             "customdata": [number(v, "count", language) for v in flows["aantal"]],
+            "label": [number(v, "count", language) for v in flows["aantal"]],
             "hovertemplate": "%{source.label} → %{target.label}: %{customdata}<extra></extra>",
         },
     }
@@ -165,8 +198,12 @@ def sankey(flows: pd.DataFrame, language: str = "nl") -> go.Figure:
     return go.Figure(data=[sankey_trace], layout=layout)
 
 
-def explorer_chart(pivot: pd.DataFrame, language: str = "nl") -> go.Figure:
-    """The explorer's pivot as lines: one per column, years along the axis."""
+def _node_name(node: str, language: str) -> str:
+    return node.replace(" techniek/ICT", " " + word("meet.techniek_ict", language)) if language != "nl" else node
+
+
+def explorer_chart(pivot: pd.DataFrame, language: str = "nl", title: str = "", y_title: str = "") -> go.Figure:
+    """The explorer's pivot as lines: one per column, school years along the axis; a missing year is a gap."""
     palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
     traces = [
         _line(
@@ -174,8 +211,15 @@ def explorer_chart(pivot: pd.DataFrame, language: str = "nl") -> go.Figure:
             pd.to_numeric(pivot[column], errors="coerce").tolist(),
             str(column),
             mode="lines+markers",
+            connectgaps=False,
             line={"color": palette[i % len(palette)], "width": 3},
         )
         for i, column in enumerate(pivot.columns)
     ]
-    return go.Figure(data=traces, layout=_layout("count", language, height=460))
+    layout = _layout("count", language, height=460, years=pivot.index.tolist())
+    layout["yaxis"]["title"] = {"text": html_text(y_title)}
+    if title:
+        layout["title"] = {"text": html_text(title), "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top"}
+        layout["margin"] = {**layout["margin"], "t": 120}
+        layout["legend"] = {**layout["legend"], "y": 1.0}
+    return go.Figure(data=traces, layout=layout)

@@ -11,6 +11,9 @@ from kpi.metrics.facts import REGION, Facts, Filters, filtered_leerlingen
 from kpi.metrics.privacy import protected_table
 
 DIMENSIONS = ("brin", "onderwijssoort", "opleiding", "route", "indicator", "naar_onderwijssoort", "geslacht")
+PIVOT_DIMENSIONS = tuple(d for d in DIMENSIONS if d != "indicator")
+"""What the explorer splits by: one indicator at a time, so different indicators are never added up."""
+DEFAULT_INDICATOR = "ingeschreven"
 OTHER = "(leeg)"
 """The column for rows without a value in the chosen dimension (`explorer.empty` in words)."""
 TOTAL = "totaal"
@@ -47,9 +50,11 @@ def explorer_pivot(rows: pd.DataFrame, by: str | None) -> pd.DataFrame:
     else:
         keys = rows[by].astype("object").fillna(OTHER)
         pivot = rows.assign(_by=keys).pivot_table(
-            index="schooljaar", columns="_by", values="aantal_punt", aggfunc="sum", fill_value=0
-        )
+            index="schooljaar", columns="_by", values="aantal_punt", aggfunc="sum", observed=True
+        )  # a group without rows in a year stays empty (a gap), never 0
         pivot.columns.name = by
+    years = rows["schooljaar"].astype(int)
+    pivot = pivot.reindex(range(int(years.min()), int(years.max()) + 1))  # a year without data is a gap too
     pivot.index.name = "schooljaar"
     return pivot.astype(float)
 

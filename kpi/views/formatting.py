@@ -85,7 +85,7 @@ def reason_text(row: dict, language: str = "nl") -> str:
 
 
 def rule_text(rule: object, amount: float | None, unit: str, baseline_year: object, language: str = "nl") -> str:
-    """A target's rule in words: `groei van 10% t.o.v. 2013`, `minstens 30`."""
+    """A target's rule in words: `groei van 10% t.o.v. 2013-2014`, `minstens 30`."""
     if not isinstance(rule, str):
         return ""
     return word(
@@ -93,5 +93,5 @@ def rule_text(rule: object, amount: float | None, unit: str, baseline_year: obje
         language,
         percent=number(amount, "share", language, 0) if amount is not None else "",
         amount=number(amount, unit, language),
-        baseline_year=baseline_year,
+        baseline_year=school_year(baseline_year),  # a school year, as everywhere (2014-2015)
     )

@@ -1,0 +1,268 @@
+"""What a meeting pack holds, decided once for every format: the selection, the year, the protected results
+and, per KPI, the sentences and the chart. The writers (PDF, PowerPoint, HTML, Excel) only lay it out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpi.catalogue import word
+from kpi.metrics.compute import protected_results
+from kpi.metrics.facts import REGION, Facts, Filters
+from kpi.metrics.registry import REGISTRY
+from kpi.metrics.targets import Target
+from kpi.views.charts import kpi_chart
+from kpi.views.formatting import kpi_value, reason_text, school_year, status_word
+from kpi.views.wording import (
+    judged_words,
+    range_words,
+    rule_words,
+    selection_words,
+    short_value,
+    small_note,
+    target_amount,
+    target_words,
+)
+
+
+@dataclass(frozen=True)
+class Pack:
+    """Everything a pack shows, already protected for the role it is made for."""
+
+    year: int
+    filters: Filters
+    names: dict[str, str]
+    made: datetime
+    demo: bool
+    role: str
+    language: str
+    year_results: pd.DataFrame
+    all_results: pd.DataFrame
+    targets: dict[str, list[Target]]
+    changes: pd.DataFrame | None = None
+    """Changes since the last marked meeting (None: no meeting marked, so no page for it)."""
+    actions: pd.DataFrame | None = None
+    """The action register (None: no register, so no page for it)."""
+    meeting: str = ""
+    """The meeting the changes are counted from, in words (`Stuurgroep oktober, 12-10-2026`)."""
+
+    def word(self, key: str, **values: object) -> str:
+        return word(key, self.language, **values)
+
+    @property
+    def title(self) -> str:
+        return self.word("meet.pack_title")
+
+    @property
+    def selection(self) -> str:
+        return selection_words(self.filters, self.names, self.language)
+
+    @property
+    def school_year(self) -> str:
+        return school_year(self.year)
+
+    @property
+    def made_text(self) -> str:
+        return self.made.strftime("%d-%m-%Y %H:%M")
+
+    @property
+    def changes_title(self) -> str:
+        if self.meeting:
+            return self.word("meet.changes_since", meeting=self.meeting)
+        return self.word("meet.changes_title")
+
+    @property
+    def judged(self) -> str:
+        return judged_words(self.year, self.year_results["target_year"].dropna().tolist(), self.language)
+
+
+@dataclass(frozen=True)
+class KpiPage:
+    """One KPI's page of the pack, in words."""
+
+    id: str
+    label: str
+    action_line: str
+    value: str
+    """The value with its range, as in tables: `13,1% (9,9%–16,3%)`."""
+    short_value: str
+    """The value alone, for large type: `≈ 13,1%`."""
+    range: str
+    status: str | None
+    status_word: str
+    target: str
+    rule: str
+    definition: str
+    small_note: str
+    reason: str
+    responsible: str
+
+
+def latest_year(results: pd.DataFrame) -> int | None:
+    """The latest school year with a measured value: the year a pack and the overview open on."""
+    measured = results.dropna(subset=["value"]) if "value" in results else results
+    years = measured["year"].dropna()
+    if years.empty:
+        years = results["year"].dropna()
+    return int(years.max()) if len(years) else None
+
+
+def build_pack(
+    facts: Facts,
+    targets: dict[str, list[Target]],
+    filters: Filters = REGION,
+    year: int | None = None,
+    role: str = "viewer",
+    language: str = "nl",
+    demo: bool = False,
+    names: dict[str, str] | None = None,
+    made: datetime | None = None,
+    changes: pd.DataFrame | None = None,
+    actions: pd.DataFrame | None = None,
+    meeting: str = "",
+) -> Pack:
+    """The pack for a selection and year (default: the latest year with data), protected for `role`."""
+    everything = protected_results(facts, targets, role, filters)
+    chosen_year = year if year is not None else latest_year(everything)
+    if chosen_year is None:
+        raise ValueError("no data")
+    chosen = protected_results(facts, targets, role, filters, chosen_year)
+    return Pack(
+        year=int(chosen_year),
+        filters=filters,
+        names=names or {},
+        made=made or datetime.now().replace(microsecond=0),
+        demo=demo,
+        role=role,
+        language=language,
+        year_results=chosen,
+        all_results=everything,
+        targets=targets,
+        changes=changes,
+        actions=actions,
+        meeting=meeting,
+    )
+
+
+def pack_of_results(
+    chosen: pd.DataFrame,
+    everything: pd.DataFrame,
+    targets: dict[str, list[Target]],
+    role: str = "viewer",
+    language: str = "nl",
+    year: int | None = None,
+) -> Pack:
+    """A pack over results computed (and protected) elsewhere, e.g. the dashboard's cached ones."""
+    chosen_year = year if year is not None else latest_year(chosen) or latest_year(everything) or 0
+    return Pack(
+        year=int(chosen_year),
+        filters=REGION,
+        names={},
+        made=datetime.now().replace(microsecond=0),
+        demo=False,
+        role=role,
+        language=language,
+        year_results=chosen,
+        all_results=everything,
+        targets=targets,
+    )
+
+
+def kpi_pages(pack: Pack) -> list[KpiPage]:
+    """Per KPI of the chosen year, everything the pack says about it."""
+    lang = pack.language
+    pages = []
+    for row in pack.year_results.to_dict("records"):
+        kpi = REGISTRY[row["id"]]
+        amount = target_amount(pack.targets, row)
+        status = row["status"] if isinstance(row["status"], str) else None
+        pages.append(
+            KpiPage(
+                id=kpi.id,
+                label=kpi.label(lang),
+                action_line=word(f"action_line.{kpi.action_line}", lang),
+                value=kpi_value(row, lang),
+                short_value=short_value(row, lang),
+                range=range_words(row, lang),
+                status=status,
+                status_word=status_word(row["status"], lang),
+                target=target_words(row, amount, lang),
+                rule=rule_words(row, amount, lang),
+                definition=kpi.definition(lang),
+                small_note=small_note(row, lang),
+                reason=reason_text(row, lang),
+                responsible=kpi.responsible_for(lang),
+            )
+        )
+    return pages
+
+
+def pack_figures(pack: Pack) -> list[go.Figure]:
+    """One chart per KPI page, without a title (the page carries it, so title and legend never overlap)."""
+    results = pack.all_results
+    return [kpi_chart(results[results["id"] == kpi_id], pack.language, pack.year) for kpi_id in _ids(pack)]
+
+
+def _ids(pack: Pack) -> list[str]:
+    return pack.year_results["id"].tolist()
+
+
+CHANGE_WORDS = ("new", "gone", "value", "status", "target", "baseline")
+
+
+def changes_table(kpis: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
+    """What changed since the last meeting, per KPI and school year, in words: then and now."""
+    from kpi.views.formatting import number
+
+    lines = []
+    for row in kpis.to_dict("records"):
+        unit = row.get("unit") or "count"
+        lines.append(
+            (
+                REGISTRY[row["id"]].label(language) if row["id"] in REGISTRY else str(row["id"]),
+                school_year(row.get("year")),
+                number(row.get("value_before"), unit, language),
+                number(row.get("value_after"), unit, language),
+                status_word(row.get("status_before"), language),
+                status_word(row.get("status_after"), language),
+                ", ".join(word(f"meet.change.{c}", language) for c in row.get("changed") or [] if c in CHANGE_WORDS),
+            )
+        )
+    keys = (
+        "meet.kpi",
+        "meet.school_year",
+        "meet.then",
+        "meet.now",
+        "meet.status_then",
+        "meet.status_now",
+        "meet.what_changed",
+    )
+    return pd.DataFrame(lines, columns=[word(k, language) for k in keys])
+
+
+def last_meeting_changes(engine, role: str, language: str = "nl") -> tuple[pd.DataFrame, str] | None:
+    """Changes since the latest marked meeting (as `role` may see them) and that meeting in words; None when no
+    meeting is marked."""
+    from kpi.metrics.meetings import changes_since, meeting_list
+
+    meetings = meeting_list(engine)
+    if meetings.empty:
+        return None
+    latest = meetings.iloc[0]
+    held = pd.Timestamp(latest["held_on"]).strftime("%d-%m-%Y")
+    changes = changes_since(engine, int(latest["id"]), role)
+    return changes_table(changes.kpis, language), f"{latest['name']}, {held}"
+
+
+def actions_frame(register: list, language: str = "nl") -> pd.DataFrame:
+    """The action register for the pack: action, status and deadline in words, KPIs by their labels."""
+    from kpi.views.actions import actions_table
+
+    table = actions_table(register, language)
+    kpis = [", ".join(REGISTRY[k].label(language) for k in a.kpis if k in REGISTRY) for a in register]
+    table[table.columns[5]] = [k or word("actions.milestone", language) for k in kpis]
+    table[table.columns[3]] = [school_year(a.due_year) if a.due_year else "" for a in register]
+    return table.loc[:, [c for c in table.columns if table[c].astype(str).str.strip().ne("").any()]]

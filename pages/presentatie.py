@@ -1,0 +1,34 @@
+"""Presentatie: the meeting room view. An overview, then one KPI per slide; arrows step, the URL keeps the place."""
+
+import streamlit as st
+
+from kpi.views.meeting import kpi_pages, latest_year
+from ui import data, session
+from ui.frame import require_frame
+from ui.i18n import language, t
+from ui.pack import shown_pack
+from ui.present import CSS, controls, kpi_slide, overview_slide, slide_index
+from ui.widgets import empty_state, or_stop, year_select
+
+require_frame()
+st.html(CSS)
+lang = language()
+everything = or_stop(lambda: data.results(data.version(), session.filters(), None, session.role()))
+years = sorted({int(y) for y in everything["year"].dropna()})
+if not years:
+    empty_state()
+    st.stop()
+total = len(everything["id"].unique()) + 1
+index = slide_index(total)
+with controls(index, total):
+    year = year_select(years, latest_year(everything))
+chosen = data.results(data.version(), session.filters(), year, session.role())
+pack = shown_pack(year, everything, chosen)
+pages = kpi_pages(pack)
+if index == 0:
+    demo = t("meet.demo_notice") if pack.demo else ""
+    overview_slide(f"{t('app_title')} · {pack.school_year}", pack.selection, pack.judged, chosen, pages, demo)
+else:
+    page = pages[index - 1]
+    kpi_slide(page, everything[everything["id"] == page.id], year, lang)
+st.caption(t("meet.keys_hint"))
