@@ -7,7 +7,7 @@ from ui import data, session
 from ui.frame import require_frame
 from ui.i18n import language, t
 from ui.pack import shown_pack
-from ui.present import CSS, controls, kpi_slide, overview_slide, slide_index
+from ui.present import CSS, actions_slide, controls, kpi_slide, overview_slide, slide_index
 from ui.widgets import empty_state, or_stop, year_select
 
 require_frame()
@@ -18,7 +18,8 @@ years = sorted({int(y) for y in everything["year"].dropna()})
 if not years:
     empty_state()
     st.stop()
-total = len(everything["id"].unique()) + 1
+register = data.actions()
+total = len(everything["id"].unique()) + 2  # the overview first, the plan's actions last
 index = slide_index(total)
 with controls(index, total):
     year = year_select(years, latest_year(everything))
@@ -28,6 +29,8 @@ pages = kpi_pages(pack)
 if index == 0:
     demo = t("meet.demo_notice") if pack.demo else ""
     overview_slide(f"{t('app_title')} · {pack.school_year}", pack.selection, pack.judged, chosen, pages, demo)
+elif index == total - 1:
+    actions_slide(register)
 else:
     page = pages[index - 1]
     kpi_slide(page, everything[everything["id"] == page.id], year, lang)

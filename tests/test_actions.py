@@ -8,6 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from kpi.__main__ import main
 from kpi.metrics.registry import KPIS
 from kpi.settings.actions import (
     ACTION_STATUSES,
@@ -186,3 +187,58 @@ def test_overview_counts_actions_by_status(app_env):
     assert not app.exception
     line = next(m.value for m in app.markdown if m.value.startswith("**Acties**"))
     assert "gepland</span> **11**" in line and "loopt</span> **1**" in line
+
+
+@pytest.mark.parametrize(
+    ("moves", "expected"),
+    [
+        ([], []),
+        ([("pps-ict", "gepland", "loopt")], [("pps-ict", "gepland", "loopt")]),
+        ([("pps-ict", "gepland", "loopt"), ("pps-ict", "loopt", "vertraagd")], [("pps-ict", "gepland", "vertraagd")]),
+        ([("pps-ict", "gepland", "loopt"), ("pps-ict", "loopt", "gepland")], []),  # back where it was
+        ([("pps-ict", "gepland", "loopt"), ("blijven-werken", "gepland", "gestopt")],
+         [("pps-ict", "gepland", "loopt"), ("blijven-werken", "gepland", "gestopt")]),
+    ],
+)  # fmt: skip
+def test_action_changes_take_the_status_then_and_now(moves, expected):
+    import pandas as pd
+
+    from kpi.metrics.meetings import CAUSE_COLUMNS, action_changes
+
+    settings = pd.DataFrame(
+        [
+            [f"audit:{n}", "audit", n, "a", "action.status", action, {"status": old, "note": ""},
+             {"status": new, "note": f"n{n}"}, []]
+            for n, (action, old, new) in enumerate(moves)
+        ] + [["audit:99", "audit", 99, "a", "school.add", "25LJ", None, {"naam": "x"}, []]],
+        columns=CAUSE_COLUMNS,
+    )  # fmt: skip
+    found = action_changes(settings)
+    assert [tuple(r) for r in found[["action", "status_before", "status_after"]].to_numpy()] == expected
+
+
+def test_since_the_meeting_lists_action_status_changes_on_overview_and_in_the_pack(app_env, tmp_path):
+    import datetime as dt
+
+    from pypdf import PdfReader
+
+    from kpi.delivery.storage import engine_for
+    from kpi.metrics.meetings import changes_since, mark_meeting
+
+    app = AppTest.from_file(str(DASHBOARD), default_timeout=60).run()  # fills the demo set
+    engine = engine_for()
+    meeting = mark_meeting(engine, "Stuurgroep november", dt.date(2026, 11, 20), "voorzitter")
+    set_action_status(engine, "pps-ict", "loopt", "Subsidie aangevraagd", "voorzitter")
+    moved = changes_since(engine, meeting, "viewer").actions
+    assert moved[["action", "status_before", "status_after"]].to_numpy().tolist() == [["pps-ict", "gepland", "loopt"]]
+    app = AppTest.from_file(str(DASHBOARD), default_timeout=60).run()
+    assert not app.exception
+    table = next(d.value for d in app.dataframe if "Actie" in d.value.columns and "Toelichting" in d.value.columns)
+    assert table.to_numpy().tolist()[0][:3] == [
+        "Publiek-private samenwerking ICT",
+        "gepland → loopt",
+        "Subsidie aangevraagd",
+    ]
+    assert main(["pack", str(tmp_path / "pakket.pdf"), "--year", "2016"]) == 0
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(tmp_path / "pakket.pdf").pages)
+    assert "Sinds de vergadering" in text and "gepland → loopt" in text

@@ -259,8 +259,12 @@ def test_presentation_steps_through_every_kpi_at_1920(server, browser):
         assert size >= 64
         assert page.locator(".tp-present-status .tp-badge").inner_text()
         assert page.locator("[data-testid='stException']").count() == 0
+    page.keyboard.press("ArrowRight")  # the last slide: the plan's actions
+    _settle(page, ".tp-tile")
+    assert "Acties uit het actieplan" in page.locator(".tp-present-title").inner_text()
+    page.screenshot(path=str(SHOTS / "presentatie_acties.png"))
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function("() => location.search.includes('dia=11')", timeout=30_000)
+    page.wait_for_function(f"() => location.search.includes('dia={len(KPIS)}')", timeout=30_000)
     page.goto(f"{server}/presentatie?jaar=2016-2017&dia=3", wait_until="domcontentloaded")  # the chair's link
     _settle(page, ".tp-present-value")
     assert page.locator(".tp-present-title").inner_text() == KPIS[2].label("nl")

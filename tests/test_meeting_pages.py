@@ -61,7 +61,7 @@ def test_more_than_baseline_targets_show_partial_progress(app_env):  # noqa: F81
 def test_presentation_steps_and_keeps_the_slide_in_the_url(app_env):  # noqa: F811
     app = _app().run()
     _visit(app, "pages/presentatie.py")
-    assert "1 van 13" in " ".join(m.value for m in app.markdown)
+    assert f"1 van {len(KPIS) + 2}" in " ".join(m.value for m in app.markdown)  # overview, KPIs, actions
     assert app.button(key="present_previous").disabled
     app.button(key="present_next").click().run()
     assert app.query_params["dia"] == "1"
@@ -73,11 +73,26 @@ def test_presentation_steps_and_keeps_the_slide_in_the_url(app_env):  # noqa: F8
 
 def test_presentation_opens_on_the_slide_of_the_link(app_env):  # noqa: F811
     app = _app()
-    app.query_params["dia"] = "12"
+    app.query_params["dia"] = str(len(KPIS))
     app.run()
     _visit(app, "pages/presentatie.py")
     text = " ".join(m.value for m in app.markdown)
-    assert KPIS[11].label("nl") in text and "13 van 13" in text
+    assert KPIS[-1].label("nl") in text and f"{len(KPIS) + 1} van {len(KPIS) + 2}" in text
+    assert not app.button(key="present_next").disabled
+
+
+def test_presentation_ends_on_the_plans_actions(app_env):  # noqa: F811
+    from kpi.delivery.storage import engine_for
+    from kpi.settings.actions import set_action_status
+
+    set_action_status(engine_for(), "pps-ict", "vertraagd", "Subsidie afgewezen", "voorzitter")
+    app = _app()
+    app.query_params["dia"] = str(len(KPIS) + 1)
+    app.run()
+    _visit(app, "pages/presentatie.py")
+    text = " ".join(m.value for m in app.markdown)
+    assert "Acties uit het actieplan" in text and "Publiek-private samenwerking ICT" in text
+    assert ">vertraagd</span>" in text and "Subsidie afgewezen" in text
     assert app.button(key="present_next").disabled
 
 

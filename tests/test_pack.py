@@ -192,7 +192,7 @@ def test_pack_shows_what_changed_since_the_last_marked_meeting(tmp_path, monkeyp
     delivery = tmp_path / "levering.xlsx"
     delivery.write_bytes(good_xlsx)  # College De Brink delivers 2015 and 2016 again: the KPIs move
     assert main(["import", str(delivery), "--by", "debrink"]) == 0
-    table, meeting = last_meeting_changes(engine, "viewer")
+    table, meeting, _ = last_meeting_changes(engine, "viewer")
     assert meeting == "Stuurgroep november, 20-11-2026"
     assert list(table.columns)[:4] == ["KPI", "Schooljaar", "Toen", "Nu"] and len(table)
     assert main(["pack", str(tmp_path / "pakket.pdf"), "--year", "2016"]) == 0

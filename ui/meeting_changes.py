@@ -90,6 +90,24 @@ def causes_table(found: MeetingChanges) -> pd.DataFrame:
     )
 
 
+def action_changes_table(found: MeetingChanges) -> pd.DataFrame:
+    """The actions whose status moved since the meeting, in words."""
+    titles = {a.id: a.title for a in data.actions()}
+    moved = found.actions
+    return pd.DataFrame(
+        {
+            t("actions.column_actie"): [titles.get(a, a) for a in moved["action"]],
+            t("actions.column_status"): [
+                f"{t(f'action_status.{b}')} → {t(f'action_status.{a}')}"
+                for b, a in zip(moved["status_before"], moved["status_after"], strict=True)
+            ],
+            t("actions.column_toelichting"): moved["note"],
+            t("vergadering.who"): moved["actor"],
+            t("vergadering.when"): pd.to_datetime(moved["at"], utc=True).dt.strftime("%d-%m-%Y %H:%M"),
+        }
+    )
+
+
 def since_meeting() -> None:
     """The section on Overzicht: choose a meeting (latest by default); see what changed and why."""
     version = data.version()
@@ -115,6 +133,9 @@ def since_meeting() -> None:
     else:
         st.caption(t("vergadering.caption", name=meeting["name"], date=date))
         st.dataframe(changes_table(found), hide_index=True, key="meeting_changes")
+    if not found.actions.empty:
+        st.markdown(f"**{t('vergadering.actions_moved')}**")
+        st.dataframe(action_changes_table(found), hide_index=True, key="meeting_action_changes")
     if not found.causes.empty:
         with st.expander(t("vergadering.causes"), expanded=True):
             st.dataframe(causes_table(found), hide_index=True, key="meeting_causes")

@@ -35,9 +35,9 @@ def current_pack(year: int) -> Pack:
         lang,
         data.demo_shown(version),
         data.names(version),
-        actions=actions_frame(data.actions(), lang),
-        changes=None if changes is None else changes[0],
-        meeting="" if changes is None else changes[1],
+        actions=actions_frame(data.actions(), lang, None if changes is None else changes.actions),
+        changes=None if changes is None else changes.changes,
+        meeting="" if changes is None else changes.meeting,
     )
 
 

@@ -131,3 +131,20 @@ def kpi_slide(page: KpiPage, history: pd.DataFrame, year: int, language: str) ->
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def actions_slide(register: list) -> None:
+    """The last slide: every action of the plan with its status in words and colour, and its explanation."""
+    from ui.actions import action_badge, actions_summary
+
+    st.markdown(f'<div class="tp-present-title">{html.escape(t("actions.title"))}</div>', unsafe_allow_html=True)
+    with st.container(key="present_summary"):
+        actions_summary(register)
+    tiles = st.columns(3)
+    for index, action in enumerate(register):
+        note = f'<div class="tp-present-small">{html.escape(action.note)}</div>' if action.note else ""
+        tiles[index % 3].markdown(
+            f'<div class="tp-tile"><div class="tp-present-line">{html.escape(t(f"action_line.{action.action_line}"))}'
+            f'</div><div class="tp-tile-label">{html.escape(action.title)}</div>{action_badge(action.status)}{note}</div>',
+            unsafe_allow_html=True,
+        )

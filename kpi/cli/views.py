@@ -63,9 +63,9 @@ def _pack(args: argparse.Namespace) -> int:
             args.lang,
             holds_demo(engine),
             school_names(facts),
-            changes=None if changes is None else changes[0],
-            meeting="" if changes is None else changes[1],
-            actions=actions_frame(action_register(engine), args.lang),
+            changes=None if changes is None else changes.changes,
+            meeting="" if changes is None else changes.meeting,
+            actions=actions_frame(action_register(engine), args.lang, None if changes is None else changes.actions),
         )
         content = pack_bytes(pack, suffix.lstrip("."))
     except ChartsUnavailable:

@@ -47,6 +47,8 @@ CAUSE_COLUMNS = ["cause", "source", "at", "actor", "action", "subject", "old", "
 """`cause`: `levering:ID` or `audit:ID`; `source`: `delivery` or `audit`; `action`: the delivery kind or audit code."""
 FROM_HISTORY = ("delivery.", "demo.retire", "meeting.")
 """Audit actions left out of the causes: deliveries, restores and retirements come from the delivery history."""
+ACTION_CHANGE_COLUMNS = ["action", "status_before", "status_after", "note", "actor", "at"]
+"""Per action whose status moved since the meeting: its status then and now, the latest explanation, by whom, when."""
 COMPARED = {"value": "value", "status": "status", "target": "target_value", "baseline": "baseline_value"}
 
 
@@ -59,6 +61,8 @@ class MeetingChanges:
     """One row per KPI and year that changed (CHANGE_COLUMNS), by KPI and year."""
     causes: pd.DataFrame
     """Deliveries, restores and settings changes since the meeting, oldest first (CAUSE_COLUMNS)."""
+    actions: pd.DataFrame
+    """The plan's actions whose status moved since the meeting (ACTION_CHANGE_COLUMNS), first moved first."""
 
 
 def region_results(engine: Engine, role: Role = "admin") -> pd.DataFrame:
@@ -140,6 +144,18 @@ def _audit_causes(engine: Engine, after_id: int) -> pd.DataFrame:
         if not r.action.startswith(FROM_HISTORY)
     ]  # fmt: skip
     return pd.DataFrame(lines, columns=CAUSE_COLUMNS)
+
+
+def action_changes(settings: pd.DataFrame) -> pd.DataFrame:
+    """Status moves of the plan's actions among the settings changes: first status then, last status now."""
+    moves = settings[settings["action"] == "action.status"]
+    lines = []
+    for action, entries in moves.groupby("subject", sort=False):
+        first, last = entries.iloc[0], entries.iloc[-1]
+        before, after = first["old"]["status"], last["new"]["status"]
+        if before != after:
+            lines.append([action, before, after, last["new"].get("note", ""), last["actor"], last["at"]])
+    return pd.DataFrame(lines, columns=ACTION_CHANGE_COLUMNS)
 
 
 def _uses_techniek(kpi: Kpi) -> bool:
@@ -230,4 +246,4 @@ def changes_since(engine: Engine, meeting_id: int, role: Role = "admin") -> Meet
     kpis = kpis.sort_values(["id", "year"], key=lambda c: c.map(order) if c.name == "id" else c).reset_index(drop=True)
     causes = pd.concat([delivered, settings], ignore_index=True) if len(settings) else delivered
     causes = causes.sort_values("at", kind="stable").reset_index(drop=True) if len(causes) else causes
-    return MeetingChanges(meeting, kpis, causes)
+    return MeetingChanges(meeting, kpis, causes, action_changes(settings))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -243,9 +244,19 @@ def changes_table(kpis: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
     return pd.DataFrame(lines, columns=[word(k, language) for k in keys])
 
 
-def last_meeting_changes(engine, role: str, language: str = "nl") -> tuple[pd.DataFrame, str] | None:
-    """Changes since the latest marked meeting (as `role` may see them) and that meeting in words; None when no
-    meeting is marked."""
+class LastMeeting(NamedTuple):
+    """What the pack says about the latest marked meeting."""
+
+    changes: pd.DataFrame
+    """The changed KPI results in words (`changes_table`)."""
+    meeting: str
+    """The meeting in words: `Stuurgroep oktober, 12-10-2026`."""
+    actions: pd.DataFrame
+    """The actions whose status moved since then (ACTION_CHANGE_COLUMNS)."""
+
+
+def last_meeting_changes(engine, role: str, language: str = "nl") -> LastMeeting | None:
+    """Changes since the latest marked meeting (as `role` may see them); None when no meeting is marked."""
     from kpi.metrics.meetings import changes_since, meeting_list
 
     meetings = meeting_list(engine)
@@ -254,14 +265,25 @@ def last_meeting_changes(engine, role: str, language: str = "nl") -> tuple[pd.Da
     latest = meetings.iloc[0]
     held = pd.Timestamp(latest["held_on"]).strftime("%d-%m-%Y")
     changes = changes_since(engine, int(latest["id"]), role)
-    return changes_table(changes.kpis, language), f"{latest['name']}, {held}"
+    return LastMeeting(changes_table(changes.kpis, language), f"{latest['name']}, {held}", changes.actions)
 
 
-def actions_frame(register: list, language: str = "nl") -> pd.DataFrame:
-    """The action register for the pack: action, status and deadline in words, KPIs by their labels."""
+def _moved(move: dict, language: str) -> str:
+    """`gepland → loopt`."""
+    return " → ".join(word(f"action_status.{move[k]}", language) for k in ("status_before", "status_after"))
+
+
+def actions_frame(register: list, language: str = "nl", moved: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The action register for the pack: action, status and deadline in words, KPIs by their labels, and
+    for the actions in `moved` (since the last meeting) their status then and now."""
     from kpi.views.actions import actions_table
 
     table = actions_table(register, language)
+    if moved is not None and len(moved):
+        then = {m["action"]: m for m in moved.to_dict("records")}
+        table[word("actions.column_since", language)] = [
+            _moved(then[a.id], language) if a.id in then else "" for a in register
+        ]
     kpis = [", ".join(REGISTRY[k].label(language) for k in a.kpis if k in REGISTRY) for a in register]
     table[table.columns[5]] = [k or word("actions.milestone", language) for k in kpis]
     table[table.columns[3]] = [school_year(a.due_year) if a.due_year else "" for a in register]

@@ -195,14 +195,24 @@ def _frame_table(pack: Pack, title: str, frame: pd.DataFrame | None, empty: str)
 
 
 def _widths(frame: pd.DataFrame) -> list[float]:
-    """Column widths: every column fits its longest word (about 2 mm a character at 9 pt); the width left over
-    goes to the columns with long texts, so a list of partners never becomes a tower."""
+    """Column widths: every column fits its longest word, measured in the font it is set in (headers bold); the
+    width left over goes to the columns with long texts, so a list of partners never becomes a tower. A table
+    whose words cannot all fit gives up width from its widest columns first."""
+    regular, bold = _fonts()
+    padding = 12 + 2  # reportlab's 6 pt cell padding on each side, and a little air
+
+    def longest(texts: list[str], font: str) -> float:
+        return max(pdfmetrics.stringWidth(w, font, 9) for text in texts for w in (text.split() or [""]))
+
     columns = [[str(c), *frame[c].astype(str)] for c in frame.columns]
-    base = [
-        min(max(len(w) for text in texts for w in text.split() or [""]) * 2 * mm + 4 * mm, 45 * mm) for texts in columns
-    ]
+    base = [min(max(longest([t[0]], bold), longest(t[1:] or [""], regular)) + padding, 45 * mm) for t in columns]
+    if sum(base) > WIDTH:  # narrow the widest columns only, to one common width, so short words stay whole
+        cap = max(base)
+        while sum(min(b, cap) for b in base) > WIDTH:
+            cap -= 1
+        return [min(b, cap) for b in base]
     extra = [max(sum(len(t) for t in texts[1:]) / max(len(texts) - 1, 1) - 12, 0) for texts in columns]
-    left = max(WIDTH - sum(base), 0)
+    left = WIDTH - sum(base)
     return [b + left * e / (sum(extra) or 1) for b, e in zip(base, extra, strict=True)]
 
 
@@ -234,8 +244,9 @@ def pack_pdf(pack: Pack) -> bytes:
         story += _kpi_page(pack, page, chart)
     if pack.changes is not None:
         story += _frame_table(pack, pack.changes_title, pack.changes, pack.word("meet.changes_empty"))
-    if pack.actions is not None:
-        story += _frame_table(pack, pack.word("meet.actions_title"), pack.actions, "")
+    if pack.actions is not None:  # partners make the A4 table too wide: they are on the dashboard and in Excel
+        actions = pack.actions.drop(columns=[pack.word("actions.column_partners")], errors="ignore")
+        story += _frame_table(pack, pack.word("meet.actions_title"), actions, "")
     if isinstance(story[-1], PageBreak):
         story.pop()
     buffer = io.BytesIO()
