@@ -18,7 +18,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def _kpis(args: argparse.Namespace) -> int:
     from kpi.delivery.storage import engine_for
-    from kpi.metrics.compute import kpi_values
+    from kpi.metrics.benchmark import all_kpi_values, load_open_data
     from kpi.metrics.facts import Filters, load_facts
     from kpi.metrics.targets import TargetsError, load_targets
     from kpi.views.report import results_csv, results_json, results_table
@@ -29,7 +29,8 @@ def _kpis(args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         return 1
     filters = Filters(tuple(args.school), (args.route,) if args.route else (), tuple(args.level))
-    results = kpi_values(load_facts(engine_for()), targets, filters, args.year, args.lang)
+    engine = engine_for()
+    results = all_kpi_values(load_facts(engine), load_open_data(engine), targets, filters, args.year, args.lang)
     if args.format == "json":
         print(results_json(results))
     elif args.format == "csv":

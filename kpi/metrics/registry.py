@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Unit = Literal["count", "share"]
+Source = Literal["leveringen", "duo"]
+"""Where a KPI's facts come from: the schools' deliveries, or DUO's open data (region and the Netherlands)."""
 ACTION_LINES = {
     "Kiezen": ("Kiezen voor techniek", "Choosing technology"),
     "Leren": ("Leren in techniek", "Learning in technology"),
@@ -45,6 +47,7 @@ class Kpi:
     responsible: str = ""
     plan: str = ""
     """What the action plan says, in its own words."""
+    source: Source = "leveringen"
 
     @property
     def population(self) -> Measure:
@@ -55,7 +58,7 @@ class Kpi:
 
     @property
     def per_school(self) -> bool:
-        return self.numerator.sheet == "leerlingen"
+        return self.source == "leveringen" and self.numerator.sheet == "leerlingen"
 
     def label(self, language: str = "nl") -> str:
         return self.label_nl if language == "nl" else self.label_en
@@ -66,6 +69,8 @@ class Kpi:
 
 _VMBO_INSTROOM = {"indicator": ("instroom",), "onderwijssoort": VMBO_BKG, "leerjaar": (3,)}
 _VAKMANSCHAP = {"route": ("Vakmanschapsroute",)}
+_VMBO_EXAMS = {"onderwijstype": ("VMBO",)}
+_VMBO_EXAMS_TECHNIEK = {**_VMBO_EXAMS, "sector": ("techniek",)}
 
 KPIS: tuple[Kpi, ...] = (
     Kpi(
@@ -101,6 +106,27 @@ KPIS: tuple[Kpi, ...] = (
         "count", Measure("organisaties", {"soort": ("bedrijf",), "vrienden_van_techniek": (True,)}, value=None),
         responsible="Regionale bedrijven in metaal, automotive, installatie, bouw en ICT",
         plan="Dertig bedrijven verenigd in Vrienden van techniek bieden beroepskeuzeactiviteiten",
+    ),
+    Kpi(
+        "vmbo_examen_techniek", "VMBO-examenkandidaten in de sector techniek", "VMBO exam candidates in the technology sector",
+        "Kiezen",
+        "Examenkandidaten VMBO (alle leerwegen: B, K, G, T en het leerwerktraject) in de sector techniek, volgens DUO's open data per vestiging; de regio tegenover heel Nederland.",
+        "VMBO exam candidates (all tracks: B, K, G, T and the learning-work track) in the technology sector, from DUO's open data per school location; the region against the whole Netherlands.",
+        "count", Measure("duo-examens", _VMBO_EXAMS_TECHNIEK, value="kandidaten"),
+        responsible="VO-scholen met VMBO in de regio (bron: DUO)",
+        plan="Belangstelling voor een opleiding en baan in metaal, elektra en installatie is in G&V de helft van de rest van Nederland",
+        source="duo",
+    ),
+    Kpi(
+        "vmbo_examen_techniek_aandeel", "Aandeel VMBO-examenkandidaten in techniek",
+        "Share of VMBO exam candidates in technology", "Kiezen",
+        "Examenkandidaten VMBO in de sector techniek als deel van alle VMBO-examenkandidaten (DUO open data), met het landelijke aandeel ernaast.",
+        "VMBO exam candidates in the technology sector as a share of all VMBO exam candidates (DUO open data), with the national share beside it.",
+        "share", Measure("duo-examens", _VMBO_EXAMS_TECHNIEK, value="kandidaten"),
+        Measure("duo-examens", _VMBO_EXAMS, value="kandidaten"), subset=True,
+        responsible="VO-scholen met VMBO in de regio (bron: DUO)",
+        plan="Belangstelling voor een opleiding en baan in metaal, elektra en installatie is in G&V de helft van de rest van Nederland",
+        source="duo",
     ),
     Kpi(
         "mavo_mbo4_techniek", "Doorstroom MAVO naar MBO-4 techniek/ICT", "MAVO to MBO-4 technology/ICT transfer",

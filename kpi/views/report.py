@@ -7,6 +7,7 @@ import math
 
 import pandas as pd
 
+from kpi.metrics.benchmark import BENCHMARK_FIELDS
 from kpi.metrics.compute import JSON_FIELDS
 from kpi.views.export import csv_bytes
 
@@ -24,7 +25,8 @@ def _plain(value: object) -> object:
 
 def results_json(results: pd.DataFrame) -> str:
     """One JSON array; each element one KPI in one year, with exactly the fields of interfaces.md."""
-    records = [{name: _plain(row[name]) for name in JSON_FIELDS} for _, row in results.iterrows()]
+    fields = (*JSON_FIELDS, *BENCHMARK_FIELDS)  # nl_* null and source `leveringen` where a frame lacks them
+    records = [{name: _plain(row.get(name)) for name in fields} for _, row in results.iterrows()]
     for record in records:
         if record["year"] is not None:
             record["year"] = int(record["year"])
@@ -32,11 +34,13 @@ def results_json(results: pd.DataFrame) -> str:
             if record[name] is not None:
                 record[name] = int(record[name])
         record["exact"] = bool(record["exact"])
+        record["source"] = record["source"] or "leveringen"
     return json.dumps(records, ensure_ascii=False, indent=1)
 
 
 def results_csv(results: pd.DataFrame) -> bytes:
-    return csv_bytes(results[[*JSON_FIELDS, "reason_text"]])
+    extra = [c for c in BENCHMARK_FIELDS if c in results.columns]
+    return csv_bytes(results[[*JSON_FIELDS, *extra, "reason_text"]])
 
 
 def _shown(value: object, unit: str) -> str:
