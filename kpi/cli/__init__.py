@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kpi.cli import delivery, metrics, settings, sources
+from kpi.cli import delivery, metrics, opendata, settings, sources
 
-STAGES = (delivery, metrics, sources, settings)
+STAGES = (delivery, metrics, sources, opendata, settings)
 
 
 def parser() -> argparse.ArgumentParser:

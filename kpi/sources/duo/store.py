@@ -19,7 +19,16 @@ from kpi import paths
 from kpi.db import metadata
 from kpi.settings.audit import record
 from kpi.sources.duo import ADAPTERS
-from kpi.sources.duo.base import SUPPRESSED_SUFFIX, YEAR, Adapter, content_digest, long_counts, read_duo_file
+from kpi.sources.duo.base import (
+    SUPPRESSED_SUFFIX,
+    YEAR,
+    Adapter,
+    DuoFileError,
+    Problem,
+    content_digest,
+    long_counts,
+    read_duo_file,
+)
 
 open_data_loads = sa.Table(
     "open_data_loads",
@@ -52,6 +61,8 @@ def _count_table(adapter: Adapter) -> sa.Table:
     )
 
 
+PARTIAL = 0.5
+"""A file with fewer than half the rows that count now for its years is a cut-out, not a newer edition."""
 COUNT_TABLES: dict[str, sa.Table] = {name: _count_table(adapter) for name, adapter in ADAPTERS.items()}
 
 
@@ -108,6 +119,11 @@ def load_open_data(engine: Engine, dataset: str, data: bytes, file_name: str, by
             conn.execute(sa.text("LOCK TABLE open_data_loads IN SHARE ROW EXCLUSIVE MODE"))
         if _is_current(conn, dataset, file.sha256, content, years):
             return LoadResult(None, len(frame), years, unchanged=True)
+        counting = conn.execute(
+            sa.select(sa.func.count()).select_from(table).where(table.c.current, table.c[YEAR].in_(years))
+        ).scalar_one()
+        if len(frame) < counting * PARTIAL:  # a cut-out of the national file would silently shrink the nation
+            raise DuoFileError(file_name, [Problem("partial", value=str(len(frame)), column=str(counting))])
         load_id = conn.execute(
             open_data_loads.insert().values(
                 dataset=dataset, file_name=file_name, sha256=file.sha256, content_sha256=content, rows=len(frame),
