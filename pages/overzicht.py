@@ -6,6 +6,7 @@ from kpi.metrics.registry import ACTION_LINES, REGISTRY
 from kpi.metrics.targets import TargetsError
 from kpi.views.pack import meeting_pack_html, meeting_pack_xlsx
 from ui import data, session
+from ui.actions import actions_summary
 from ui.i18n import language, t
 from ui.widgets import STATUS_ORDER, empty_state, kpi_card, status_badge
 
@@ -30,6 +31,7 @@ for column, status in zip(summary, STATUS_ORDER, strict=True):
     column.markdown(
         f"{status_badge(status)} &nbsp; **{int((chosen['status'] == status).sum())}**", unsafe_allow_html=True
     )
+actions_summary(data.actions())
 for line, (dutch, english) in ACTION_LINES.items():
     rows = chosen[chosen["action_line"] == line]
     st.header(dutch if lang == "nl" else english)

@@ -5,6 +5,7 @@ import streamlit as st
 from kpi.metrics.registry import KPIS
 from kpi.metrics.targets import TargetsError
 from ui import data, session
+from ui.actions import partner_filter, render_actions
 from ui.i18n import language, t
 from ui.widgets import empty_state, kpi_detail
 
@@ -23,9 +24,18 @@ def render(lines: tuple[str, ...], title_key: str) -> None:
     year = st.selectbox(
         t("year"), years, index=len(years) - 1, key="jaar", bind="query-params", format_func=lambda y: f"{y}-{y + 1}"
     )
+    register = data.actions()
+    partner = partner_filter(register)
+    followed = {k for a in register if partner in a.partners for k in a.kpis} if partner else None
+    if partner:
+        st.caption(t("actions.partner_caption", partner=partner))
+    chosen = everything[everything["year"] == year]
     for line in lines:
         if line == "Context":
             st.header(t("context_title"))
-        for kpi in (k for k in KPIS if k.action_line == line):
+        else:
+            render_actions(line, register, chosen, partner)
+            st.divider()
+        for kpi in (k for k in KPIS if k.action_line == line and (followed is None or k.id in followed)):
             kpi_detail(kpi, everything[everything["id"] == kpi.id], year)
             st.divider()

@@ -12,6 +12,7 @@ from kpi.metrics.facts import Facts, Filters, load_facts
 from kpi.metrics.privacy import protected_results
 from kpi.metrics.registry import REGISTRY
 from kpi.metrics.targets import Target, load_targets
+from kpi.settings.actions import Action, action_register
 from kpi.settings.reference import techniek_lookup, techniek_table, unknown_programs
 from kpi.sources.demo import demo_wanted, holds_demo, load_demo
 from kpi.views.explorer import Selection, explorer_options, explorer_pivot, explorer_rows, school_names
@@ -86,3 +87,8 @@ def unclassified(data: tuple[int, int]) -> pd.DataFrame:
 
 def history() -> pd.DataFrame:
     return delivery_history(engine())
+
+
+def actions() -> list[Action]:
+    """The action register, read fresh: it is small, and an update must show at once."""
+    return action_register(engine())

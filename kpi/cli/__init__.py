@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kpi.cli import delivery, metrics, opendata, settings, sources
+from kpi.cli import actions, delivery, metrics, opendata, settings, sources
 
-STAGES = (delivery, metrics, sources, opendata, settings)
+STAGES = (delivery, metrics, sources, opendata, settings, actions)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -12,7 +12,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     user = commands.add_parser("user", help="add or replace an account (password asked, or read from stdin)")
     user.add_argument("action", choices=["add"])
     user.add_argument("name")
-    user.add_argument("--role", choices=["viewer", "school", "analyst", "admin"], required=True)
+    user.add_argument("--role", choices=["viewer", "stuurgroep", "school", "analyst", "admin"], required=True)
     user.add_argument("--brin", action="append", default=[], help="for role school: a BRIN it may deliver for")
     user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     user.set_defaults(handler=_user)

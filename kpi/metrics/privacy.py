@@ -6,7 +6,7 @@ from typing import Literal
 
 import pandas as pd
 
-Role = Literal["viewer", "school", "analyst", "admin"]
+Role = Literal["viewer", "stuurgroep", "school", "analyst", "admin"]
 SEES_SMALL_NUMBERS: frozenset[str] = frozenset({"analyst", "admin"})
 SMALL = "<5"
 HIDDEN = "verborgen"

@@ -15,7 +15,7 @@ from kpi import paths
 from kpi.metrics.privacy import Role
 
 USERS_FILE = paths.DATA_DIR / "users.toml"
-ROLES: tuple[Role, ...] = ("viewer", "school", "analyst", "admin")
+ROLES: tuple[Role, ...] = ("viewer", "stuurgroep", "school", "analyst", "admin")
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 

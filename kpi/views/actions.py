@@ -1,0 +1,36 @@
+"""The action register as people read it: status colours and one table for the pack and downloads."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kpi.catalogue import word
+from kpi.settings.actions import Action
+
+ACTION_STATUS_COLOURS = {
+    "gepland": "#6B6B6B",
+    "loopt": "#0072B2",
+    "gerealiseerd": "#009E73",
+    "vertraagd": "#B35900",
+    "gestopt": "#A01E1E",
+}
+"""Colour-blind-safe and dark enough for white text; a badge always carries its word too."""
+
+
+def actions_table(register: list[Action], language: str = "nl") -> pd.DataFrame:
+    """One row per action with headers and statuses in words, for the meeting pack and downloads."""
+    columns = ("actielijn", "actie", "status", "deadline", "toelichting", "kpis", "partners")
+    rows = [
+        (
+            a.action_line,
+            a.title,
+            word(f"action_status.{a.status}", language),
+            a.due_year,
+            a.note,
+            ", ".join(a.kpis) or word("actions.milestone", language),
+            ", ".join(a.partners),
+        )
+        for a in register
+    ]
+    frame = pd.DataFrame(rows, columns=[word(f"actions.column_{c}", language) for c in columns])
+    return frame.astype({frame.columns[3]: "Int64"})
