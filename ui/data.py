@@ -7,7 +7,8 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from kpi.delivery.storage import data_version, delivery_history, engine_for, is_empty
-from kpi.metrics.compute import kpi_values, school_breakdown
+from kpi.metrics import benchmark
+from kpi.metrics.compute import school_breakdown
 from kpi.metrics.facts import Facts, Filters, load_facts
 from kpi.metrics.privacy import protected_results
 from kpi.metrics.registry import REGISTRY
@@ -15,26 +16,36 @@ from kpi.metrics.targets import Target, load_targets
 from kpi.settings.actions import Action, action_register
 from kpi.settings.reference import techniek_lookup, techniek_table, unknown_programs
 from kpi.sources.demo import demo_wanted, holds_demo, load_demo
+from kpi.sources.duo.store import load_shipped
 from kpi.views.explorer import Selection, explorer_options, explorer_pivot, explorer_rows, school_names
 from kpi.views.flows import doorstroom_matrix
 
 
 @st.cache_resource
 def engine() -> Engine:
-    """One engine (and connection pool) per server process; the demo set fills an empty database."""
+    """One engine (and connection pool) per server process; the demo set fills an empty database, and the
+    shipped open data (real DUO figures) a database that never had any, with or without the demo."""
     database = engine_for()
     if demo_wanted() and is_empty(database):
         load_demo(database)
+    load_shipped(database)
     return database
 
 
-def version() -> tuple[int, int]:
-    """The data version: cached results are keyed by it, so a delivery shows at once."""
-    return data_version(engine())
+def version() -> tuple:
+    """The data version: cached results are keyed by it, so a delivery, an open-data load or a change of the
+    region shows at once."""
+    return (*data_version(engine()), *benchmark.version(engine()))
 
 
 @st.cache_resource(max_entries=2, ttl=3600)
-def facts(data: tuple[int, int]) -> Facts:
+def open_data(data: tuple) -> benchmark.OpenData:
+    """The open-data rows and the region, loaded once per data version and shared by every session (read-only)."""
+    return benchmark.load_open_data(engine())
+
+
+@st.cache_resource(max_entries=2, ttl=3600)
+def facts(data: tuple) -> Facts:
     """All current facts, loaded once per data version and shared by every session (read-only)."""
     return load_facts(engine())
 
@@ -45,43 +56,45 @@ def targets() -> dict[str, list[Target]]:
 
 
 @st.cache_data(ttl=3600, max_entries=256)
-def results(data: tuple[int, int], filters: Filters, year: int | None, language: str, role: str) -> pd.DataFrame:
+def results(data: tuple, filters: Filters, year: int | None, language: str, role: str) -> pd.DataFrame:
     """KPI results, protected for the role."""
-    return protected_results(kpi_values(facts(data), targets(), filters, year, language), role)
+    values = benchmark.all_kpi_values(facts(data), open_data(data), targets(), filters, year, language)
+    return benchmark.protected_comparisons(protected_results(values, role))
 
 
 @st.cache_data(ttl=3600, max_entries=128)
-def breakdown(data: tuple[int, int], kpi_id: str, year: int, filters: Filters) -> pd.DataFrame:
+def breakdown(data: tuple, kpi_id: str, year: int, filters: Filters) -> pd.DataFrame:
     return school_breakdown(facts(data), REGISTRY[kpi_id], targets(), year, filters)
 
 
 @st.cache_data(ttl=3600, max_entries=64)
-def flows(data: tuple[int, int], year: int, filters: Filters, min_count: float) -> pd.DataFrame:
+def flows(data: tuple, year: int, filters: Filters, min_count: float) -> pd.DataFrame:
     return doorstroom_matrix(facts(data), year, filters, min_count)
 
 
 @st.cache_data(ttl=3600, max_entries=64)
-def pivot(data: tuple[int, int], selection: Selection, by: str | None) -> pd.DataFrame:
+def pivot(data: tuple, selection: Selection, by: str | None) -> pd.DataFrame:
     return explorer_pivot(explorer_rows(facts(data), selection), by)
 
 
 @st.cache_data(ttl=3600, max_entries=8)
-def options(data: tuple[int, int]) -> dict[str, list]:
+def options(data: tuple) -> dict[str, list]:
     return explorer_options(facts(data))
 
 
 @st.cache_data(ttl=3600, max_entries=8)
-def names(data: tuple[int, int]) -> dict[str, str]:
-    return school_names(facts(data))
+def names(data: tuple) -> dict[str, str]:
+    """Schools to filter on: those with deliveries, and the region's locations in the open data."""
+    return {**open_data(data).schools(), **school_names(facts(data))}
 
 
 @st.cache_data(ttl=3600, max_entries=8)
-def demo_shown(data: tuple[int, int]) -> bool:
+def demo_shown(data: tuple) -> bool:
     return holds_demo(engine())
 
 
 @st.cache_data(ttl=3600, max_entries=8)
-def unclassified(data: tuple[int, int]) -> pd.DataFrame:
+def unclassified(data: tuple) -> pd.DataFrame:
     return unknown_programs(facts(data).leerlingen, techniek_lookup(techniek_table()))
 
 

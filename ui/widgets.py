@@ -14,7 +14,7 @@ from kpi.views.charts import STATUS_COLOURS, kpi_chart
 from kpi.views.export import csv_bytes, xlsx_bytes
 from kpi.views.formatting import kpi_value, number, school_year
 from kpi.views.pack import status_word
-from ui import data, session
+from ui import data, opendata, session
 from ui.i18n import language, t
 
 RULE_WORDS = {
@@ -26,10 +26,12 @@ RULE_WORDS = {
 STATUS_ORDER = ("gehaald", "op_koers", "achter", "niet_gehaald", "onvoldoende_data")
 
 
-def status_badge(status: object) -> str:
-    """Coloured badge that always carries its word (never colour alone)."""
+def status_badge(status: object, no_target: bool = False) -> str:
+    """Coloured badge that always carries its word (never colour alone); `no_target`: a context KPI."""
     key = status if isinstance(status, str) else "onvoldoende_data"
     word = status_word(status, language()) if isinstance(status, str) else t("before_baseline")
+    if no_target and not isinstance(status, str):
+        word = t("opendata.no_target")
     colour = STATUS_COLOURS[key]
     return f'<span class="tp-badge" style="background:{colour}">{html.escape(word)}</span>'
 
@@ -61,7 +63,11 @@ def kpi_card(kpi: Kpi, row: dict, history: pd.DataFrame) -> None:
             chart_type="line",
             help=kpi.definition(lang),
         )
-        st.markdown(status_badge(row.get("status")), unsafe_allow_html=True)
+        if kpi.source == "duo":
+            opendata.card_lines(row, kpi.unit)
+        st.markdown(
+            status_badge(row.get("status"), no_target=not isinstance(row.get("rule"), str)), unsafe_allow_html=True
+        )
         if row.get("reason_text"):
             st.caption(row["reason_text"])
         if isinstance(row.get("rule"), str):
@@ -94,6 +100,9 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
 
 def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
     """One KPI on its action line's page: chart, words, per-school breakdown, data and download."""
+    if kpi.source == "duo":  # region against the Netherlands, from open data
+        opendata.detail(kpi, rows, year)
+        return
     lang = language()
     st.subheader(kpi.label(lang))
     if rows["value"].isna().all() and rows["masked"].isna().all():

@@ -225,3 +225,15 @@ def all_kpi_values(
         frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
     position = {kpi_id: i for i, kpi_id in enumerate(REGISTRY)}
     return frame.sort_values("id", key=lambda ids: ids.map(position), kind="stable").reset_index(drop=True)
+
+
+def protected_comparisons(results: pd.DataFrame) -> pd.DataFrame:
+    """After the small-number rule: a masked value takes its ratio to the nation along (it would give it away)."""
+    if "masked" not in results.columns or "ratio" not in results.columns:
+        return results
+    masked = results["masked"].notna()
+    if not masked.any():
+        return results
+    protected = results.copy()
+    protected.loc[masked, ["ratio", "ratio_low", "ratio_high"]] = None
+    return protected
