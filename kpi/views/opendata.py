@@ -76,7 +76,7 @@ def benchmark_chart(rows: pd.DataFrame, language: str = "nl", selection: str | N
     layout = _layout(unit, language)
     layout["hovermode"] = "x unified"
     if nl_axis:
-        layout["yaxis2"] = {"overlaying": "y", "side": "right", "tickformat": ",.0f", "rangemode": "tozero",
+        layout["yaxis2"] = {"overlaying": "y", "side": "right", "tickformat": ",.0f", "rangemode": "tozero", "tickmode": "auto",
                             "showgrid": False, "automargin": True}  # fmt: skip
         layout["margin"] = {**layout["margin"], "r": 70}
     layout["annotations"] = [
