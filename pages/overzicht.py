@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from kpi.metrics.benchmark import default_year
 from kpi.metrics.registry import ACTION_LINES, REGISTRY
 from kpi.metrics.targets import TargetsError
 from kpi.views.pack import meeting_pack_html, meeting_pack_xlsx
@@ -22,7 +23,12 @@ if not years:
     empty_state()
     st.stop()
 year = st.selectbox(
-    t("year"), years, index=len(years) - 1, key="jaar", bind="query-params", format_func=lambda y: f"{y}-{y + 1}"
+    t("year"),
+    years,
+    index=years.index(default_year(everything)),
+    key="jaar",
+    bind="query-params",
+    format_func=lambda y: f"{y}-{y + 1}",
 )
 st.caption(t("overview_caption", year=f"{year}-{year + 1}"))
 chosen = data.results(data.version(), session.filters(), year, lang, session.role())

@@ -58,12 +58,12 @@ def test_page_runs_on_demo_data(app_env, page):
 
 def test_overview_shows_every_kpi_with_status_word_and_dutch_numbers(app_env):
     app = _app().run()
-    assert len(app.metric) == 12
+    assert len(app.metric) == 14  # 12 from deliveries (demo), 2 from the shipped open data
     values = [m.value for m in app.metric]
     assert any("," in v and v.endswith("%") for v in values)  # 32,3%, not 32.3%
     badges = " ".join(m.value for m in app.markdown if "tp-badge" in m.value)
     assert "gehaald" in badges and "niet gehaald" in badges
-    assert app.selectbox(key="jaar").value == 2019  # the latest year with data
+    assert app.selectbox(key="jaar").value == 2019  # the latest year with delivered data (open data runs to 2023)
     app.selectbox(key="jaar").set_value(2016).run()
     assert app.metric[0].label == "Waarde 2016-2017"
 
@@ -211,3 +211,30 @@ def test_upload_over_the_size_limit_is_refused_in_dutch(app_env, monkeypatch):
         "de grens is 0 MB" in _table(app, "verwacht")["verwacht"].iloc[0]
         or "MB" in _table(app, "verwacht")["verwacht"].iloc[0]
     )
+
+
+def test_a_fresh_install_without_demo_shows_real_open_data(app_env, monkeypatch):
+    monkeypatch.setenv("TECHNIEKPACT_DEMO", "0")
+    app = _app().run()
+    assert not app.exception and not any("demogegevens" in i.value for i in app.info)
+    assert app.selectbox(key="jaar").value == 2023  # no deliveries: the latest open-data year
+    shown = {m.help.split(" (")[0][:40]: m.value for m in app.metric if m.value != "-"}
+    assert len(shown) == 2 and any(v.startswith("20,2%") for v in shown.values())  # region share 2023-2024
+    captions = " ".join(c.value for c in app.caption)
+    assert "Nederland 2023-2024: 18,5%" in captions and "Regio ÷ Nederland: 1,09" in captions
+    app = _visit(app, "pages/kiezen.py")
+    assert len(app.get("plotly_chart")) == 2
+    assert "Bron: DUO open data" in " ".join(c.value for c in app.caption)
+    assert "geen doel" in " ".join(m.value for m in app.markdown if "tp-badge" in m.value)
+
+
+def test_a_school_filter_shows_that_school_against_region_and_country(app_env, monkeypatch):
+    monkeypatch.setenv("TECHNIEKPACT_DEMO", "0")
+    app = _app().run()
+    options = app.multiselect(key="school").options
+    assert any("24TG00" in o for o in options) and len(options) == 17  # the region's locations, Weesp included
+    app.multiselect(key="school").set_value(["24TG04"]).run()
+    app = _visit(app, "pages/kiezen.py")
+    lines = " ".join(m.value for m in app.markdown)
+    assert "Selectie (Casparus College) 2023-2024" in lines and "**Regio 2023-2024:**" in lines
+    assert "Nederland 2023-2024" in lines

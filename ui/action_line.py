@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from kpi.metrics.benchmark import default_year
 from kpi.metrics.registry import KPIS
 from kpi.metrics.targets import TargetsError
 from ui import data, session
@@ -22,7 +23,12 @@ def render(lines: tuple[str, ...], title_key: str) -> None:
         empty_state()
         return
     year = st.selectbox(
-        t("year"), years, index=len(years) - 1, key="jaar", bind="query-params", format_func=lambda y: f"{y}-{y + 1}"
+        t("year"),
+        years,
+        index=years.index(default_year(everything)),
+        key="jaar",
+        bind="query-params",
+        format_func=lambda y: f"{y}-{y + 1}",
     )
     register = data.actions()
     partner = partner_filter(register)

@@ -237,3 +237,17 @@ def protected_comparisons(results: pd.DataFrame) -> pd.DataFrame:
     protected = results.copy()
     protected.loc[masked, ["ratio", "ratio_low", "ratio_high"]] = None
     return protected
+
+
+def default_year(results: pd.DataFrame) -> int | None:
+    """The school year a page opens on: the latest in which a delivered KPI has data, else the latest with any.
+
+    Open data may run years ahead of (or behind) the deliveries; the steering group follows the deliveries.
+    """
+    shown = results["value"].notna()
+    if "masked" in results.columns:  # a masked value is still a year with data
+        shown |= results["masked"].notna()
+    measured = results[shown & results["year"].notna()]
+    delivered = measured[measured["source"] != "duo"] if "source" in measured.columns else measured
+    years = delivered["year"] if len(delivered) else results["year"].dropna()
+    return int(years.max()) if len(years) else None
