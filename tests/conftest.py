@@ -35,6 +35,14 @@ def workbook_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def _reading_in_process(request, monkeypatch):
+    """Read in-process (one Python start less per file); tests marked `isolated` use the child as the app does."""
+    from kpi.delivery import reading
+
+    monkeypatch.setattr(reading, "ISOLATED", request.node.get_closest_marker("isolated") is not None)
+
+
 @pytest.fixture
 def engine(tmp_path):
     """An empty SQLite database file of its own."""
@@ -75,15 +83,19 @@ def any_engine(request, tmp_path):
     url = _postgres_url()
     if url is None:
         pytest.skip("no PostgreSQL server at TECHNIEKPACT_TEST_PG (.ci/run starts one; see README)")
+    empty_postgres(url)  # a scratch database of the tests only
+    engine = engine_for(url)
+    yield engine
+    engine.dispose()
+    empty_postgres(url)
+
+
+def empty_postgres(url: str) -> None:
+    """Drop every table in the test database, the migration record included."""
     import sqlalchemy as sa
 
-    from kpi.delivery.storage import metadata
-
-    engine = engine_for(url)
-    metadata.drop_all(engine)  # a scratch database of the tests only
-    metadata.create_all(engine)
-    yield engine
-    with engine.begin() as conn:
-        conn.execute(sa.text("SELECT 1"))
-    metadata.drop_all(engine)
+    engine = sa.create_engine(url)
+    existing = sa.MetaData()
+    existing.reflect(engine)
+    existing.drop_all(engine)
     engine.dispose()

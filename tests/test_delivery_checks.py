@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from kpi.delivery.ingest import checked_file
-from kpi.delivery.messages import report_lines
+from kpi.delivery.problem_list import report_lines
 from tests.conftest import FIXTURES, GOOD_ROWS, HEADER, workbook_bytes
 
 GOOD = GOOD_ROWS[0]

@@ -6,7 +6,7 @@ import csv
 
 from kpi.__main__ import main
 from kpi.delivery.ingest import checked_file
-from kpi.delivery.messages import report_lines
+from kpi.delivery.problem_list import report_lines
 from kpi.sources.duo import duo_exam_rows, read_duo_exams
 from tests.conftest import FIXTURES
 

@@ -343,3 +343,23 @@ def test_a_2020_target_is_added_by_editing_the_file():
 )
 def test_progress_toward_the_target(row, expected):
     assert progress_to_target(row) == (pytest.approx(expected) if expected is not None else None)
+
+
+def test_computing_never_changes_the_shared_facts():
+    """The UI caches one Facts for every session: a computation reads it and keeps its own memo."""
+    import dataclasses
+
+    facts = facts_of(
+        [leerling(2014, "instroom", 12), leerling(2015, "instroom", 7, brin="20AB00", route="Vakmanschapsroute")]
+    )
+    before = {sheet: dict(arrays) for sheet, arrays in facts.arrays.items()}
+    frames = {sheet: frame.copy() for sheet, frame in facts.sheets.items()}
+    for filters in (REGION, Filters(schools=("14SM",)), Filters(routes=("Vakmanschapsroute",))):
+        kpi_values(facts, load_targets(), filters)
+        school_breakdown(facts, REGISTRY["vmbo_keuze_techniek"], load_targets(), 2015)
+    assert {s: dict(a) for s, a in facts.arrays.items()} == before  # no key added, none replaced
+    assert all(not array.flags.writeable for arrays in facts.arrays.values() for array in arrays.values())
+    for sheet, frame in frames.items():
+        pd.testing.assert_frame_equal(facts.sheets[sheet], frame)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        facts.arrays = {}

@@ -306,3 +306,16 @@ def test_the_chart_shows_region_and_netherlands_with_bands_and_names_duo(db, cap
     assert "DUO" in figure.layout.annotations[0].text
     count = benchmark_chart(results[results["id"] == "vmbo_examen_techniek"], "en")
     assert count.data[-1].yaxis == "y2" and "Netherlands" in count.data[-1].name  # counts: NL on its own axis
+
+
+def test_migration_0005_adds_the_open_data_tables_and_seeds_the_region(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = engine_for(url)
+    with engine.begin() as conn:  # back to a database of revision 0004
+        for table in ("duo_exam_counts", "open_data_loads", "region_members"):
+            conn.execute(sa.text(f"DROP TABLE {table}"))
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0004'"))
+    engine.dispose()
+    upgraded = engine_for(url)
+    assert region(upgraded) == Region(frozenset(MUNICIPALITIES), frozenset(WEESP))
+    assert load_file(upgraded, "duo-examens", SHIPPED.read_bytes(), SHIPPED.name, "test").rows > 50_000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -105,7 +106,21 @@ def _logged_in(app: AppTest, name: str, password: str) -> AppTest:
     return app.run()
 
 
-def test_upload_good_file_is_previewed_and_stored(app_env):
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _upload(app: AppTest, name: str, content: bytes) -> AppTest:
+    app.file_uploader[0].set_value((name, content, XLSX))
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def _buttons(app: AppTest) -> set[str]:
+    return {b.key for b in app.button}
+
+
+def test_upload_good_file_is_previewed_stored_and_the_page_resets(app_env):
     add_user("debrink", "geheim-wachtwoord", "school", ("14SM05",))
     app = _app().run()
     _visit(app, "pages/aanleveren.py")
@@ -114,62 +129,122 @@ def test_upload_good_file_is_previewed_and_stored(app_env):
     app = _app().run()
     _logged_in(app, "debrink", "geheim-wachtwoord")
     _visit(app, "pages/aanleveren.py")
-    app.file_uploader[0].set_value(
-        (
-            "levering.xlsx",
-            workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]}),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    )
-    app.run()
-    assert not app.exception
+    _upload(app, "levering.xlsx", workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]}))
     preview = _table(app, "regels nu")
-    assert preview[["blad", "jaar", "regels na opslaan"]].values.tolist() == [
+    assert preview[["blad", "Schooljaar", "regels na opslaan"]].values.tolist() == [
         ["leerlingen", 2015, 2],
         ["leerlingen", 2016, 1],
     ]
     app.button(key="store").click().run()
-    assert any("Opgeslagen als levering" in s.value for s in app.success)
-    history = _table(app, "bestand")
-    assert "levering.xlsx" in history["bestand"].tolist()
+    assert not app.exception
+    assert [s.value for s in app.success] == ["Opgeslagen als levering 11: 3 regels; 95 eerdere regels vervangen."]
+    # reset: an empty uploader, no stale preview, no second Opslaan
+    assert app.file_uploader[0].value is None
+    assert "store" not in _buttons(app) and not [d for d in app.dataframe if "regels nu" in d.value.columns]
+    history = _table(app, "Bestand")
+    newest = history.iloc[0]
+    assert (newest["Bestand"], newest["School"], newest["Status"], newest["Soort"]) == (
+        "levering.xlsx", "College De Brink (14SM05)", "telt mee", "aanlevering",
+    )  # fmt: skip
+    assert "sha256" not in history.columns
+    assert history["School"].str.endswith("(14SM05)").all() and len(history) == 2  # its own: the demo's and this
+    app.run()  # the success message is shown once
+    assert not app.success
 
 
-def test_upload_bad_file_shows_every_problem_and_stores_nothing(app_env):
+def test_the_same_file_again_says_already_delivered_before_any_button(app_env):
     add_user("debrink", "geheim-wachtwoord", "school", ("14SM05",))
+    content = workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]})
     app = _app().run()
     _logged_in(app, "debrink", "geheim-wachtwoord")
     _visit(app, "pages/aanleveren.py")
-    before = _table(app, "bestand")
-    bad = workbook_bytes(
-        {"leerlingen": [HEADER, [*GOOD_ROWS[0][:7], -3], [*GOOD_ROWS[1][:1], "03FO01", *GOOD_ROWS[1][2:]]]}
-    )
-    app.file_uploader[0].set_value(
-        ("fout.xlsx", bad, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    )
-    app.run()
-    assert any("niet opgeslagen" in e.value for e in app.error)
+    _upload(app, "levering.xlsx", content)
+    app.button(key="store").click().run()
+    _upload(app, "kopie.xlsx", content)
+    assert any("al aangeleverd als levering 11" in i.value and "debrink" in i.value for i in app.info)
+    assert "store" not in _buttons(app)
+
+
+def test_upload_shows_one_grouped_line_per_distinct_problem(app_env):
+    """A school outside the register: 95 rows with the same problem are one line, with the rows as a range."""
+    add_user("beheer", "nog-geheimer-wachtwoord", "admin")
+    rows = [[2015, "25LJ07", "MBO College", "MBO-4", 1, f"Opleiding {i}", "instroom", 5] for i in range(95)]
+    rows[10][7] = -3  # and one real error among them
+    app = _app().run()
+    _logged_in(app, "beheer", "nog-geheimer-wachtwoord")
+    _visit(app, "pages/aanleveren.py")
+    before = _table(app, "Bestand")
+    _upload(app, "mbo.xlsx", workbook_bytes({"leerlingen": [HEADER, *rows]}))
+    assert [e.value for e in app.error] == [
+        "Dit bestand wordt niet opgeslagen: 2 verschillende fouten in 95 rijen. Herstel ze en lever opnieuw aan; "
+        "er is niets veranderd."
+    ]
     problems = _table(app, "verwacht")
-    assert set(problems["verwacht"].str.slice(0, 20)) >= {"Een aantal van 0 of ", "Alleen gegevens van "}
-    assert problems["rij"].tolist() == [2, 3]
-    assert not [b for b in app.button if b.key == "store"]
-    assert _table(app, "bestand").equals(before)
+    assert problems[["rijen", "kolom", "gevonden"]].values.tolist() == [
+        ["rijen 2–96 (95 rijen)", "brin", "25LJ07"],
+        ["rij 12", "aantal", "-3"],
+    ]
+    assert "store" not in _buttons(app)
+    assert _table(app, "Bestand").equals(before)
 
 
-def test_restore_is_for_the_administrator_only(app_env):
+def test_a_school_uploading_another_schools_file_gets_one_line_per_foreign_brin(app_env):
+    add_user("debrink", "geheim-wachtwoord", "school", ("14SM05",))
+    foreign = [
+        [2015, brin, "x", "VMBO-KB", 3, f"P{i}", "instroom", 5] for i in range(55) for brin in ("03FO01", "00UM00")
+    ]
+    app = _app().run()
+    _logged_in(app, "debrink", "geheim-wachtwoord")
+    _visit(app, "pages/aanleveren.py")
+    _upload(app, "ander.xlsx", workbook_bytes({"leerlingen": [HEADER, *foreign]}))
+    problems = _table(app, "verwacht")
+    assert problems["gevonden"].tolist() == ["03FO01", "00UM00"]
+    assert problems["rijen"].str.endswith("(55 rijen)").all()
+
+
+def test_a_corrupt_file_is_refused_in_one_dutch_sentence(app_env):
+    add_user("beheer", "nog-geheimer-wachtwoord", "admin")
+    app = _app().run()
+    _logged_in(app, "beheer", "nog-geheimer-wachtwoord")
+    _visit(app, "pages/aanleveren.py")
+    _upload(app, "kapot.xlsx", b"PK\x03\x04" + b"\x00" * 300)
+    messages = [e.value for e in app.error]
+    assert messages[1] == (
+        "Dit bestand kan niet worden gelezen: het is geen Excel-, ODS- of CSV-bestand, of het is beschadigd. "
+        "Sla het op als .xlsx of .csv en lever het opnieuw aan."
+    )
+    assert not [d for d in app.dataframe if "verwacht" in d.value.columns]  # a sentence, not a table cell
+
+
+def test_restore_shows_what_changes_and_asks_for_confirmation(app_env):
     add_user("debrink", "geheim-wachtwoord", "school", ("14SM05",))
     add_user("beheer", "nog-geheimer-wachtwoord", "admin")
     app = _app().run()
     _logged_in(app, "debrink", "geheim-wachtwoord")
     _visit(app, "pages/aanleveren.py")
-    assert not [b for b in app.button if b.key == "restore_button"]
+    assert "restore_button" not in _buttons(app)  # schools do not restore
+    _upload(app, "eerste.xlsx", workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]}))
+    app.button(key="store").click().run()
+    _upload(app, "correctie.xlsx", workbook_bytes({"leerlingen": [HEADER, GOOD_ROWS[0]]}))
+    app.button(key="store").click().run()
     app = _app().run()
     _logged_in(app, "beheer", "nog-geheimer-wachtwoord")
     _visit(app, "pages/aanleveren.py")
-    app.selectbox(key="restore_id").set_value(1)
+    history = _table(app, "Bestand")
+    assert history.set_index("Bestand")["Status"].to_dict()["eerste.xlsx"] == "deels vervangen"
+    app.selectbox(key="restore_id").set_value(11).run()
     app.button(key="restore_button").click().run()
-    assert any("weer actueel" in s.value for s in app.success)
-    newest = _table(app, "bestand").iloc[0]
-    assert (newest["soort"], newest["hersteld_van"], newest["door"]) == ("restore", 1, "beheer")
+    assert any("Levering 11 (eerste.xlsx" in w.value and "weer actueel maken?" in w.value for w in app.warning)
+    change = _table(app, "regels na terugzetten")
+    assert change[["Schooljaar", "regels nu", "regels na terugzetten"]].values.tolist() == [[2015, 1, 2], [2016, 1, 1]]
+    app.button(key="restore_cancel").click().run()  # cancelled: nothing happens
+    assert len(_table(app, "Bestand")) == len(history) and "restore_confirm" not in _buttons(app)
+    app.button(key="restore_button").click().run()
+    app.button(key="restore_confirm").click().run()
+    assert not app.exception
+    assert any("Levering 11 is weer actueel (als levering 13)" in s.value for s in app.success)
+    newest = _table(app, "Bestand").iloc[0]
+    assert (newest["Soort"], newest["Teruggezet van levering"], newest["Door"]) == ("teruggezet", 11, "beheer")
 
 
 def test_small_numbers_hidden_for_viewers_shown_to_analysts(app_env):
@@ -207,9 +282,20 @@ def test_upload_over_the_size_limit_is_refused_in_dutch(app_env, monkeypatch):
     app.file_uploader[0].set_value(("groot.csv", b"x;" * 800_000, "text/csv"))  # 1.5 MB
     app.run()
     assert any("niet opgeslagen" in e.value for e in app.error)
-    assert (
-        "de grens is 0 MB" in _table(app, "verwacht")["verwacht"].iloc[0]
-        or "MB" in _table(app, "verwacht")["verwacht"].iloc[0]
+    assert any("Het bestand is 1,5 MB; de grens is 1 MB." in e.value for e in app.error)
+    # the uploader and its help name the same limit, and the server's cap never exceeds it
+    assert app.file_uploader[0].proto.max_upload_size_mb == 1 and app.file_uploader[0].help.startswith("Hoogstens 1 MB")
+
+
+def test_the_uploader_and_its_help_name_the_configured_limit(app_env):
+    add_user("beheer", "nog-geheimer-wachtwoord", "admin")
+    app = _app().run()
+    _logged_in(app, "beheer", "nog-geheimer-wachtwoord")
+    _visit(app, "pages/aanleveren.py")
+    config = tomllib.loads((DASHBOARD.parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == 50
+    assert app.file_uploader[0].proto.max_upload_size_mb == 50 and app.file_uploader[0].help.startswith(
+        "Hoogstens 50 MB"
     )
 
 

@@ -151,3 +151,18 @@ def test_preview_shows_rows_now_and_after(engine):
     preview = storage.current_rows_by_year(engine, checked.frames)
     assert preview.to_dict("records") == [{"blad": "leerlingen", "jaar": 2016, "nu": 1, "na": 2}]
     assert isinstance(preview, pd.DataFrame)
+
+
+def test_what_counts_now_has_one_source_and_the_copies_agree(any_engine):
+    """current_scopes is the record; the rows' current flags and the snapshots agree with it after every step."""
+    first = _deliver(any_engine, GOOD_ROWS)
+    assert storage.disagreements(any_engine) == []
+    _deliver(any_engine, [GOOD_ROWS[2], [*GOOD_ROWS[2][:5], "PIE", "instroom", 3]], name="b.xlsx")
+    assert storage.disagreements(any_engine) == []
+    restore(any_engine, first.delivery_id, "beheer")
+    assert storage.disagreements(any_engine) == []
+    assert storage.retire(any_engine, "restore", "beheer") == 3
+    assert storage.disagreements(any_engine) == [] and current_facts(any_engine, "leerlingen").empty
+    with any_engine.begin() as conn:  # a copy that drifts is caught
+        conn.execute(FACT_TABLES["leerlingen"].update().values(current=True))
+    assert storage.disagreements(any_engine) == ["leerlingen: 8 rows whose current flag disagrees with current_scopes"]

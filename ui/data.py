@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from kpi.delivery.storage import data_version, delivery_history, engine_for, is_empty
+from kpi.delivery.storage import data_version, engine_for, is_empty
 from kpi.metrics import benchmark
 from kpi.metrics.compute import school_breakdown
 from kpi.metrics.facts import Facts, Filters, load_facts
@@ -96,10 +96,6 @@ def demo_shown(data: tuple) -> bool:
 @st.cache_data(ttl=3600, max_entries=8)
 def unclassified(data: tuple) -> pd.DataFrame:
     return unknown_programs(facts(data).leerlingen, techniek_lookup(techniek_table()))
-
-
-def history() -> pd.DataFrame:
-    return delivery_history(engine())
 
 
 def actions() -> list[Action]:

@@ -35,11 +35,17 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from kpi.delivery.ingest import checked_file
-    from kpi.delivery.messages import report_lines
-    from kpi.delivery.storage import DeliveryMeta, engine_for, store_many
+    from kpi.catalogue import word
+    from kpi.delivery.brin import is_brin, normalised_brin
+    from kpi.delivery.ingest import checked_file, conflict_problems
+    from kpi.delivery.problem_list import problem_summary, report_lines
+    from kpi.delivery.storage import DeliveryMeta, LevelConflictError, engine_for, store_many
 
+    if args.as_school is not None and not is_brin(normalised_brin(args.as_school)):  # never "no restriction"
+        print(word("deliver.cli_as_invalid", args.lang, value=args.as_school), file=sys.stderr)
+        return 2
     by = actor(args)
+    engine = engine_for()
     checked, refused = [], False
     for path in args.files:
         try:
@@ -48,19 +54,22 @@ def _import(args: argparse.Namespace) -> int:
             print(f"{path}: {error.strerror}", file=sys.stderr)
             refused = True
             continue
-        result = checked_file(data, path.name, args.as_school)
+        result = checked_file(data, path.name, args.as_school, engine=engine)
         checked.append(result)
-        lines = report_lines(result.problems, args.lang)
+        lines = report_lines(result.problems, args.lang)  # one line per distinct problem, rows as ranges
         if lines:
             stream = sys.stderr if result.errors else sys.stdout
-            print(f"== {path}", *lines, sep="\n", file=stream)
+            print(f"== {path}: {problem_summary(result.problems, args.lang)}", *lines, sep="\n", file=stream)
         refused |= not result.ok
     if refused:
-        print(
-            "geweigerd: er is niets opgeslagen" if args.lang == "nl" else "refused: nothing was stored", file=sys.stderr
-        )
+        print(word("deliver.cli_refused", args.lang), file=sys.stderr)
         return 1
-    results = store_many(engine_for(), [(c.frames, DeliveryMeta(c.file_name, c.sha256, by)) for c in checked])
+    try:
+        results = store_many(engine, [(c.frames, DeliveryMeta(c.file_name, c.sha256, by)) for c in checked])
+    except LevelConflictError as error:  # another delivery came in between check and store
+        print(*report_lines(conflict_problems(error.conflicts), args.lang), sep="\n", file=sys.stderr)
+        print(word("deliver.cli_refused", args.lang), file=sys.stderr)
+        return 1
     for c, result in zip(checked, results, strict=True):
         if result.unchanged:
             print(f"{c.file_name}: ongewijzigd (dit bestand is al aangeleverd) / unchanged (already delivered)")
@@ -110,12 +119,17 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from kpi.delivery.storage import engine_for, restore
+    from kpi.delivery.ingest import conflict_problems
+    from kpi.delivery.problem_list import report_lines
+    from kpi.delivery.storage import LevelConflictError, engine_for, restore
 
     try:
         result = restore(engine_for(), args.id, actor(args))
     except KeyError:
         print(f"onbekende levering / unknown delivery: {args.id}", file=sys.stderr)
+        return 1
+    except LevelConflictError as error:
+        print(*report_lines(conflict_problems(error.conflicts), args.lang), sep="\n", file=sys.stderr)
         return 1
     print(f"levering {args.id} hersteld als levering {result.delivery_id}")
     return 0

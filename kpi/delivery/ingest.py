@@ -10,8 +10,19 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from kpi.delivery.messages import Problem
+from kpi.delivery.problem_list import spans_text
 from kpi.delivery.reading import RefusedFile, raw_sheets
-from kpi.delivery.storage import DeliveryMeta, StoreResult, current_rows_by_year, store
+from kpi.delivery.storage import (
+    DeliveryMeta,
+    EarlierDelivery,
+    LevelConflict,
+    StoreResult,
+    content_digest,
+    current_copy,
+    current_rows_by_year,
+    level_conflicts,
+    store,
+)
 from kpi.delivery.validation import validated
 from kpi.settings.reference import known_schools
 
@@ -26,6 +37,8 @@ class CheckedFile:
     sha256: str
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    content_sha256: str = ""
+    """What the clean rows hold, so a re-saved copy of a delivered file is recognised before storing."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -37,9 +50,16 @@ class CheckedFile:
 
 
 def checked_file(
-    data: bytes, file_name: str, as_school: str | None = None, progress: Progress | None = None
+    data: bytes,
+    file_name: str,
+    as_school: str | None = None,
+    progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> CheckedFile:
-    """Read and check a delivery without storing anything."""
+    """Read and check a delivery without storing anything; with `engine`, also against what counts now.
+
+    `as_school` (None: no restriction) limits the file to one school; an empty or malformed code allows nothing.
+    """
     report = progress or (lambda step: None)
     checked = CheckedFile(file_name, hashlib.sha256(data).hexdigest())
     report("reading")
@@ -51,12 +71,47 @@ def checked_file(
     report("checking")
     checked.frames, problems = validated(sheets, known_schools(), as_school)
     checked.problems = notes + problems
+    if checked.ok:
+        checked.content_sha256 = content_digest(checked.frames)
+    if checked.ok and engine is not None:
+        with engine.connect() as conn:
+            checked.problems += conflict_problems(level_conflicts(conn, checked.frames))
     return checked
 
 
-def replacement_preview(engine: Engine, checked: CheckedFile) -> pd.DataFrame:
-    """Per sheet and year: rows that count now in the delivery's scope, and rows after storing it."""
-    return current_rows_by_year(engine, checked.frames)
+def conflict_problems(conflicts: list[LevelConflict]) -> list[Problem]:
+    """Level conflicts as problems: one per sheet, school code and delivery that holds the other level."""
+    return [
+        Problem(
+            "brin_level_held",
+            c.sheet,
+            column="brin",
+            value=c.school,
+            params={
+                "years": spans_text(c.years),
+                "delivery": c.holder.delivery_id,
+                "file": c.holder.file_name,
+                "date": f"{c.holder.created_at:%d-%m-%Y}",
+                "by": c.holder.submitted_by,
+                "others": ", ".join(c.others),
+            },
+        )
+        for c in conflicts
+    ]
+
+
+@dataclass
+class DeliveryPreview:
+    """What storing a checked file would do: rows per sheet and year now and after, or that it is stored already."""
+
+    rows: pd.DataFrame
+    copy_of: EarlierDelivery | None
+
+
+def delivery_preview(engine: Engine, checked: CheckedFile) -> DeliveryPreview:
+    """Per sheet and year the rows that count now in the delivery's scope and after storing; or its earlier copy."""
+    copy_of = current_copy(engine, checked.sha256, checked.content_sha256)
+    return DeliveryPreview(current_rows_by_year(engine, checked.frames), copy_of)
 
 
 def stored_file(engine: Engine, checked: CheckedFile, by: str, progress: Progress | None = None) -> StoreResult:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Literal
+
+from kpi.catalogue import word
 
 Language = Literal["nl", "en"]
 Severity = Literal["error", "warning"]
@@ -15,10 +17,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Het bestand is {size_mb} MB; de grens is {limit_mb} MB. Splits het bestand of lever per schooljaar aan.",
         "The file is {size_mb} MB; the limit is {limit_mb} MB. Split it or deliver one school year at a time.",
     ),
-    "file_unreadable": (
-        "Dit bestand is geen leesbaar Excel-, ODS- of CSV-bestand ({detail}). Sla het op als .xlsx of .csv en probeer opnieuw.",
-        "This is not a readable Excel, ODS or CSV file ({detail}). Save it as .xlsx or .csv and try again.",
-    ),
     "file_encrypted": (
         "Het bestand is beveiligd met een wachtwoord. Sla het op zonder wachtwoord en lever het opnieuw aan.",
         "The file is password-protected. Save it without a password and deliver it again.",
@@ -27,6 +25,58 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Het bestand zou uitgepakt meer dan {limit_mb} MB zijn; zo'n bestand wordt niet gelezen.",
         "Unpacked, the file would be more than {limit_mb} MB; such a file is not read.",
     ),
+    # --- reading limits ---
+    "file_too_many_cells": (
+        "Het blad reikt tot cel {cell} ({rows} rijen × {columns} kolommen); de grens is {limit} cellen. "
+        "Verwijder lege rijen en kolommen onder en naast de gegevens (ook opmaak) en lever opnieuw aan.",
+        "The sheet reaches cell {cell} ({rows} rows × {columns} columns); the limit is {limit} cells. "
+        "Delete empty rows and columns below and beside the data (formatting too) and deliver again.",
+    ),
+    "file_read_memory": (
+        "Het lezen van dit bestand ging over de geheugengrens van {limit_mb} MB en is gestopt; er is niets "
+        "opgeslagen. Verwijder lege rijen en kolommen of splits het bestand.",
+        "Reading this file went over the memory limit of {limit_mb} MB and was stopped; nothing was stored. "
+        "Delete empty rows and columns or split the file.",
+    ),
+    "file_read_timeout": (
+        "Het lezen van dit bestand duurde langer dan {seconds} seconden en is gestopt; splits het bestand.",
+        "Reading this file took longer than {seconds} seconds and was stopped; split the file.",
+    ),
+    "file_nul": (
+        "Het bestand bevat een NUL-teken (een onzichtbaar teken dat in tekst niet hoort); sla het opnieuw op als CSV.",
+        "The file contains a NUL character (an invisible character that does not belong in text); save it as CSV again.",
+    ),
+    "file_mixed_encoding": (
+        "Het bestand mengt twee tekencoderingen (UTF-8 en een andere) vanaf deze regel; letters als é zouden "
+        "verminkt raken. Sla het op als 'CSV UTF-8'.",
+        "The file mixes two character encodings (UTF-8 and another) from this line on; letters such as é would be "
+        "garbled. Save it as 'CSV UTF-8'.",
+    ),
+    "csv_too_many_lines": (
+        "Het bestand heeft meer dan {limit} regels (ook lege regels tellen); splits het bestand.",
+        "The file has more than {limit} lines (empty lines count too); split the file.",
+    ),
+    "csv_line_too_long": (
+        "Deze regel is langer dan {limit} tekens; zo'n regel komt in een export niet voor.",
+        "This line is longer than {limit} characters; an export has no such line.",
+    ),
+    "csv_too_many_fields": (
+        "Deze regel heeft meer dan {limit} velden; controleer het scheidingsteken.",
+        "This line has more than {limit} fields; check the separator.",
+    ),
+    "count_thousands": (
+        "'{value}' heeft een punt of komma als scheiding van duizendtallen; schrijf het aantal zonder (1000).",
+        "'{value}' has a point or comma as thousands separator; write the count without it (1000).",
+    ),
+    "text_control": (
+        "Tekst met een onzichtbaar stuurteken (zoals NUL of een escape-teken); verwijder het.",
+        "Text with an invisible control character (such as NUL or escape); remove it.",
+    ),
+    "text_too_long": (
+        "Tekst van meer dan {limit} tekens; zo lang is geen naam of omschrijving.",
+        "Text of more than {limit} characters; no name or description is that long.",
+    ),
+    # --- end reading limits ---
     "file_kind_mismatch": (
         "De naam eindigt op {extension}, maar de inhoud is {detected}; het bestand is gelezen als {detected}.",
         "The name ends in {extension}, but the content is {detected}; the file was read as {detected}.",
@@ -122,8 +172,18 @@ class Problem:
     value: str | None = None
     severity: Severity = "error"
     params: dict[str, object] = field(default_factory=dict, compare=False)
+    rows: tuple[int, ...] = ()
+    """Every Excel row with this problem, ascending; `row` is the first. One problem, many rows: grouped."""
+
+    def __post_init__(self) -> None:
+        if not self.rows and self.row is not None:
+            object.__setattr__(self, "rows", (self.row,))
+        elif self.rows and self.row is None:
+            object.__setattr__(self, "row", self.rows[0])
 
     def message(self, language: Language = "nl") -> str:
+        if self.code not in MESSAGES:
+            return word(f"problem.{self.code}", language, value=self.value, **self.params)
         nl, en = MESSAGES[self.code]
         template = nl if language == "nl" else en
         params = {
@@ -131,43 +191,3 @@ class Problem:
             for k, v in self.params.items()
         }
         return template.format(value=self.value, **params)
-
-    def as_row(self, language: Language = "nl") -> dict[str, object]:
-        """The problem as one line of the report, headed in the user's language."""
-        heads = REPORT_HEADERS[language]
-        values = (
-            SEVERITY_WORDS[language][self.severity],
-            self.sheet or "",
-            self.row,
-            self.column or "",
-            self.value or "",
-            self.message(language),
-        )
-        return dict(zip(heads, values, strict=True))
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-
-REPORT_HEADERS: dict[Language, tuple[str, ...]] = {
-    "nl": ("soort", "blad", "rij", "kolom", "gevonden", "verwacht"),
-    "en": ("severity", "sheet", "row", "column", "found", "expected"),
-}
-SEVERITY_WORDS: dict[Language, dict[Severity, str]] = {
-    "nl": {"error": "fout", "warning": "waarschuwing"},
-    "en": {"error": "error", "warning": "warning"},
-}
-
-
-def report_lines(problems: list[Problem], language: Language = "nl") -> list[str]:
-    """Problems as printable lines: sheet, Excel row, column, value found, what was expected."""
-    words = {"nl": ("blad", "rij", "kolom", "gevonden"), "en": ("sheet", "row", "column", "found")}[language]
-    lines = []
-    for p in problems:
-        where = [f"{words[0]} {p.sheet}" if p.sheet else "", f"{words[1]} {p.row}" if p.row else ""]
-        where.append(f"{words[2]} {p.column}" if p.column else "")
-        where.append(f"{words[3]} '{p.value}'" if p.value not in (None, "") else "")
-        head = SEVERITY_WORDS[language][p.severity].upper()
-        location = ", ".join(w for w in where if w)
-        lines.append(f"{head}: {location} — {p.message(language)}" if location else f"{head}: {p.message(language)}")
-    return lines

@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import csv
 import io
+import logging
 import os
 import zipfile
 from dataclasses import dataclass
 
-import fastexcel
 import pandas as pd
+import pyarrow as pa
 
+from kpi.delivery.isolated import isolated_tables, read_tables
+from kpi.delivery.limits import RefusedFile, current_limits, max_upload_bytes
 from kpi.delivery.messages import Problem
 from kpi.delivery.schema import SHEETS, Sheet, normalise_key
 
+LOG = logging.getLogger(__name__)
 HEADER_SEARCH_ROWS = 30
-DEFAULT_MAX_UPLOAD_MB = 50
-UNPACKED_FACTOR = 20
-"""An xlsx may unpack to at most this many times the upload limit; real exports stay far below."""
-
-
-class RefusedFile(Exception):
-    """The file as a whole cannot be read; carries the problem to report."""
-
-    def __init__(self, problem: Problem):
-        super().__init__(problem.code)
-        self.problem = problem
+ISOLATED = True
+"""Read in a child process under a memory limit (tests may read in-process to compare)."""
 
 
 @dataclass
@@ -39,11 +33,6 @@ class RawSheet:
     """Data rows below the header, all cells as text (missing as NA), columns positional."""
     excel_rows: pd.Series
     header_row: int | None = None
-
-
-def max_upload_bytes() -> int:
-    """The upload limit, configurable with TECHNIEKPACT_MAX_UPLOAD_MB."""
-    return int(float(os.environ.get("TECHNIEKPACT_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)) * 1024 * 1024)
 
 
 def detected_kind(data: bytes) -> str:
@@ -66,46 +55,11 @@ def detected_kind(data: bytes) -> str:
     return "text" if printable >= 0.95 * len(head) else "unknown"
 
 
-def _guard_unpacked_size(data: bytes, limit: int) -> None:
-    """Refuse a zip whose content would unpack beyond `limit`, reading it in bounded chunks."""
-    problem = Problem("file_bomb", params={"limit_mb": limit // (1024 * 1024)})
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    if sum(info.file_size for info in archive.infolist()) > limit:
-        raise RefusedFile(problem)
-    unpacked = 0
-    for info in archive.infolist():  # declared sizes can lie: count what really comes out
-        with archive.open(info) as member:
-            while chunk := member.read(1 << 20):
-                unpacked += len(chunk)
-                if unpacked > limit:
-                    raise RefusedFile(problem)
-
-
-def _decoded(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
-
-
-def _csv_frame(data: bytes) -> pd.DataFrame:
-    text = _decoded(data)
-    sample = text[:20000]
-    delimiter = max((";", ",", "\t"), key=sample.count)
-    records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    width = max((len(r) for r in records), default=0)
-    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in records], dtype="string")
-    return frame.replace(r"^\s*$", pd.NA, regex=True)
-
-
-def _workbook_frames(data: bytes) -> list[tuple[str, pd.DataFrame]]:
-    reader = fastexcel.read_excel(data)
+def _frames(tables: list[tuple[str, pa.Table]]) -> list[tuple[str, pd.DataFrame]]:
+    """Arrow tables of text to frames with categorical columns, named by position."""
     frames = []
-    for name in reader.sheet_names:
-        sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-        frame = sheet.to_pandas().astype("string")
+    for name, table in tables:
+        frame = table.to_pandas()
         frame.columns = range(frame.shape[1])
         frames.append((name, frame))
     return frames
@@ -144,7 +98,8 @@ def _located(name: str, frame: pd.DataFrame) -> RawSheet:
 
 def raw_sheets(data: bytes, filename: str = "") -> tuple[list[RawSheet], list[Problem]]:
     """Read every sheet of a delivery; raises RefusedFile when the file as a whole cannot be read."""
-    limit = max_upload_bytes()
+    limits = current_limits()
+    limit = limits.upload_bytes
     if not data:
         raise RefusedFile(Problem("file_empty"))
     if len(data) > limit:
@@ -157,21 +112,21 @@ def raw_sheets(data: bytes, filename: str = "") -> tuple[list[RawSheet], list[Pr
     if kind == "encrypted":
         raise RefusedFile(Problem("file_encrypted"))
     if kind == "unknown":
-        raise RefusedFile(Problem("file_unreadable", params={"detail": "onbekende inhoud / unknown content"}))
+        raise RefusedFile(Problem("file_unreadable"))
     if extension in expected and expected[extension] != kind:
         detected = "CSV" if kind == "text" else kind
         params = {"extension": extension, "detected": detected}
         notes.append(Problem("file_kind_mismatch", value=filename, severity="warning", params=params))
+    where = os.path.splitext(os.path.basename(filename))[0] or "csv"
+    read = isolated_tables if ISOLATED else read_tables
     try:
-        if kind == "text":
-            stem = os.path.splitext(os.path.basename(filename))[0] or "csv"
-            frames = [(stem, _csv_frame(data))]
-        else:
-            if kind in ("xlsx", "ods"):
-                _guard_unpacked_size(data, limit * UNPACKED_FACTOR)
-            frames = _workbook_frames(data)
+        frames = _frames(read(data, kind, where, limits))
     except RefusedFile:
         raise
     except Exception as error:  # the readers raise many kinds; all mean "not readable"
-        raise RefusedFile(Problem("file_unreadable", params={"detail": type(error).__name__})) from error
+        LOG.info("unreadable %r: %s: %s", filename, type(error).__name__, error)  # the detail is for operators
+        raise RefusedFile(Problem("file_unreadable")) from error
     return [_located(name, frame) for name, frame in frames], notes
+
+
+__all__ = ["RawSheet", "RefusedFile", "detected_kind", "max_upload_bytes", "raw_sheets"]

@@ -65,7 +65,11 @@ current_scopes = sa.Table(
     sa.Column("year", sa.Integer, primary_key=True),
     sa.Column("delivery_id", sa.ForeignKey("deliveries.id"), nullable=False, index=True),
 )
-"""Which delivery counts for each sheet, school ('' for regional sheets) and year."""
+"""Which delivery counts for each sheet, school ('' for regional sheets) and year: THE record of what counts now.
+
+The fact rows' `current` flag is a copy of it (kept for the history's row counts) and each delivery's
+snapshot holds its rows; `disagreements` checks that both agree with this table.
+"""
 
 ARROW_TYPES = {"year": pa.int64(), "int": pa.int64(), "count": pa.int64(), "bool": pa.bool_()}
 
@@ -105,7 +109,7 @@ def _sqlite_pragmas(connection, _record) -> None:
 
 
 def engine_for(url: str | None = None) -> Engine:
-    """An engine on `url` (default: TECHNIEKPACT_DB, else the SQLite file under data/), schema created."""
+    """An engine on `url` (default: TECHNIEKPACT_DB, else the SQLite file under data/), schema upgraded to head."""
     url = url or database_url()
     engine = sa.create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
@@ -113,12 +117,9 @@ def engine_for(url: str | None = None) -> Engine:
         database = engine.url.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-    import kpi.tables  # noqa: F401  (every stage's tables in the metadata)
+    from kpi import migrate
 
-    metadata.create_all(engine)  # creates what is missing; never drops
-    with engine.begin() as conn:
-        if conn.execute(sa.select(current_scopes.c.year).limit(1)).first() is None:
-            rebuild_current_scopes(conn)
+    migrate.upgrade(engine)  # creates or upgrades; never drops
     return engine
 
 
@@ -209,11 +210,86 @@ def content_digest(frames: dict[str, pd.DataFrame]) -> str:
     return digest.hexdigest()
 
 
-def _is_current_copy(conn: sa.Connection, sha256: str, content: str) -> bool:
-    """True when this file (or the same content) is stored and every row of it is still current."""
+@dataclass(frozen=True)
+class EarlierDelivery:
+    """A stored delivery as a person recognises it: number, when, by whom, which file."""
+
+    delivery_id: int
+    created_at: dt.datetime
+    submitted_by: str
+    file_name: str
+
+
+def _earlier(record: sa.RowMapping) -> EarlierDelivery:
+    return EarlierDelivery(record["id"], record["created_at"], record["submitted_by"], record["file_name"])
+
+
+def _current_copy(conn: sa.Connection, sha256: str, content: str) -> EarlierDelivery | None:
+    """The delivery that holds this file (or the same content) with every row of it still current, if any."""
     same = sa.or_(deliveries.c.sha256 == sha256, deliveries.c.content_sha256 == content)
-    ids = conn.execute(sa.select(deliveries.c.id).where(same)).scalars().all()
-    return bool(ids) and any(rows > 0 and rows == current for rows, current in _row_counts(conn, ids).values())
+    records = {r["id"]: r for r in conn.execute(sa.select(deliveries).where(same)).mappings()}
+    counts = _row_counts(conn, list(records)) if records else {}
+    current = [i for i, (rows, still) in counts.items() if rows > 0 and rows == still]
+    return _earlier(records[max(current)]) if current else None
+
+
+def current_copy(engine: Engine, sha256: str, content: str) -> EarlierDelivery | None:
+    """The delivery that already holds this file and still counts in full: storing it again changes nothing."""
+    with engine.connect() as conn:
+        return _current_copy(conn, sha256, content)
+
+
+@dataclass(frozen=True)
+class LevelConflict:
+    """Storing would count an institution as a whole next to its locations (or the reverse) for a sheet and years."""
+
+    sheet: str
+    school: str
+    """The code in the new delivery."""
+    others: tuple[str, ...]
+    """The codes of the other level that count now."""
+    years: tuple[int, ...]
+    holder: EarlierDelivery
+
+
+class LevelConflictError(ValueError):
+    """Refused: an institution delivers per sheet and year either as a whole or per location, never both."""
+
+    def __init__(self, conflicts: list[LevelConflict]):
+        super().__init__(f"{len(conflicts)} level conflict(s)")
+        self.conflicts = conflicts
+
+
+def level_conflicts(conn: sa.Connection, frames: dict[str, pd.DataFrame]) -> list[LevelConflict]:
+    """Where storing these frames would mix an institution (14SM) with its locations (14SM05) for the same years."""
+    found: dict[tuple[str, str, int], dict] = {}
+    for name, frame in frames.items():
+        sheet = SHEETS[name]
+        scope = _scope(sheet, frame) if sheet.school else {}
+        if not scope:
+            continue
+        query = (
+            sa.select(current_scopes.c.school, current_scopes.c.year, deliveries)
+            .join(deliveries, deliveries.c.id == current_scopes.c.delivery_id)
+            .where(
+                current_scopes.c.sheet == name,
+                sa.func.substr(current_scopes.c.school, 1, 4).in_(sorted({s[:4] for s in scope})),
+            )
+        )
+        for held in conn.execute(query).mappings():
+            for school, years in scope.items():
+                other = held["school"]
+                if other[:4] != school[:4] or len(other) == len(school) or held["year"] not in years:
+                    continue
+                entry = found.setdefault(
+                    (name, school, held["id"]), {"holder": _earlier(held), "others": set(), "years": set()}
+                )
+                entry["others"].add(other)
+                entry["years"].add(held["year"])
+    return [
+        LevelConflict(sheet, school, tuple(sorted(e["others"])), tuple(sorted(e["years"])), e["holder"])
+        for (sheet, school, _), e in sorted(found.items())
+    ]
 
 
 def store(engine: Engine, frames: dict[str, pd.DataFrame], meta: DeliveryMeta) -> StoreResult:
@@ -231,8 +307,10 @@ def store_many(engine: Engine, items: list[tuple[dict[str, pd.DataFrame], Delive
 
 def _store(conn: sa.Connection, frames: dict[str, pd.DataFrame], meta: DeliveryMeta) -> StoreResult:
     content = content_digest(frames)
-    if meta.kind == "import" and _is_current_copy(conn, meta.sha256, content):
+    if meta.kind == "import" and _current_copy(conn, meta.sha256, content):
         return StoreResult(None, unchanged=True)
+    if conflicts := level_conflicts(conn, frames):
+        raise LevelConflictError(conflicts)
     schools = sorted({s for name, f in frames.items() for s in _scope(SHEETS[name], f) if s})
     counts = {name: len(f) for name, f in frames.items()}
     delivery_id = conn.execute(
@@ -383,12 +461,29 @@ def delivery_frames(engine: Engine, delivery_id: int) -> dict[str, pd.DataFrame]
     return frames
 
 
-def restore(engine: Engine, delivery_id: int, by: str) -> StoreResult:
-    """Make an earlier delivery current again, as a new delivery in the history; KeyError if unknown."""
+def _delivery_record(engine: Engine, delivery_id: int) -> sa.RowMapping:
     with engine.connect() as conn:
         original = conn.execute(sa.select(deliveries).where(deliveries.c.id == delivery_id)).mappings().first()
     if original is None:
         raise KeyError(delivery_id)
+    return original
+
+
+def describe_delivery(engine: Engine, delivery_id: int) -> EarlierDelivery:
+    """Number, time, who and file of a delivery; KeyError if unknown."""
+    return _earlier(_delivery_record(engine, delivery_id))
+
+
+def delivery_row_counts(engine: Engine, delivery_id: int) -> tuple[int, int]:
+    """How many rows a delivery brought, and how many of them count now."""
+    with engine.connect() as conn:
+        return _row_counts(conn, [delivery_id]).get(delivery_id, (0, 0))
+
+
+def restore(engine: Engine, delivery_id: int, by: str) -> StoreResult:
+    """Make an earlier delivery current again, as a new delivery in the history; KeyError if unknown,
+    LevelConflictError if it would count an institution next to its locations."""
+    original = _delivery_record(engine, delivery_id)
     meta = DeliveryMeta(original["file_name"], original["sha256"], by, kind="restore", restored_from=delivery_id)
     return store(engine, delivery_frames(engine, delivery_id), meta)
 
@@ -433,17 +528,6 @@ def _current_part(table: pa.Table, sheet: Sheet, wanted: set[tuple[str, int]]) -
     return table.filter(pa.array(keys.isin(list(wanted))))
 
 
-def rebuild_current_scopes(conn: sa.Connection) -> None:
-    """Derive which delivery counts where from the fact rows (for databases made before that table existed)."""
-    for name, table in FACT_TABLES.items():
-        sheet = SHEETS[name]
-        school = table.c[sheet.school] if sheet.school else sa.literal("")
-        pairs = sa.select(school, table.c[sheet.year], sa.func.max(table.c.delivery_id)).where(table.c.current)
-        for school_value, year, delivery_id in conn.execute(pairs.group_by(school, table.c[sheet.year])).all():
-            row = {"sheet": name, "school": school_value or "", "year": year, "delivery_id": delivery_id}
-            conn.execute(current_scopes.insert().values(**row))
-
-
 def _typed_facts(frame: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
     """The same types whichever driver read them: text as object (or category), counts Int64, flags bool."""
     for column in sheet.columns:
@@ -457,6 +541,38 @@ def _typed_facts(frame: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
     for count in sheet.counts:
         frame[count + SUPPRESSED_SUFFIX] = frame[count + SUPPRESSED_SUFFIX].astype(bool)
     return frame
+
+
+def disagreements(engine: Engine) -> list[str]:
+    """Where the derived records of what counts differ from `current_scopes` (empty when all agree)."""
+    problems = []
+    with engine.connect() as conn:
+        for name, table in FACT_TABLES.items():
+            sheet = SHEETS[name]
+            school = sa.func.coalesce(table.c[sheet.school], "") if sheet.school else sa.literal("")
+            counted = (
+                sa.select(current_scopes.c.delivery_id)
+                .where(
+                    current_scopes.c.sheet == name,
+                    current_scopes.c.school == school,
+                    current_scopes.c.year == table.c[sheet.year],
+                    current_scopes.c.delivery_id == table.c.delivery_id,
+                )
+                .exists()
+            )
+            wrong = sa.select(sa.func.count()).where(table.c.current != counted)
+            if n := conn.execute(wrong).scalar_one():
+                problems.append(f"{name}: {n} rows whose current flag disagrees with current_scopes")
+        has_snapshot = sa.and_(
+            snapshots.c.delivery_id == current_scopes.c.delivery_id, snapshots.c.sheet == current_scopes.c.sheet
+        )
+        missing = sa.select(current_scopes.c.sheet, current_scopes.c.delivery_id).where(
+            ~sa.exists().where(has_snapshot)
+        )
+        problems += [
+            f"{sheet}: delivery {d} counts but has no snapshot" for sheet, d in conn.execute(missing.distinct())
+        ]
+    return problems
 
 
 def counts_any(engine: Engine, kind: str) -> bool:

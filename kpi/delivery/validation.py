@@ -8,6 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from kpi.delivery.brin import BRIN_PATTERN, covers, lookalikes, normalised_brin
 from kpi.delivery.messages import Problem
 from kpi.delivery.reading import RawSheet
 from kpi.delivery.schema import FIRST_YEAR, SUPPRESSED_SUFFIX, Column, Sheet, normalise_key
@@ -50,10 +51,11 @@ def parse_year(text: pd.Series, column: Column) -> Parsed:
 
 
 def parse_brin(text: pd.Series, column: Column) -> Parsed:
-    """Upper-cased, spaces removed: 2 digits, 2 letters, optionally a 2-digit location."""
-    brin = text.str.upper().str.replace(r"\s+", "", regex=True)
+    """Upper-cased, spaces removed: 2 digits, 2 letters, optionally a 2-digit location, all ASCII."""
+    brin = text.str.replace(r"\s+", "", regex=True).str.upper()
     codes = _codes(text.index)
-    codes[~brin.str.fullmatch(r"\d{2}[A-Z]{2}(\d{2})?").astype(bool)] = "brin_format"
+    codes[~brin.str.fullmatch(BRIN_PATTERN).fillna(False).astype(bool)] = "brin_format"
+    codes[~brin.str.isascii().fillna(True).astype(bool)] = "brin_lookalike"
     return brin, codes
 
 
@@ -124,25 +126,52 @@ CODE_PARAMS: dict[str, Callable[[Column], dict[str, object]]] = {
 }
 
 
+VALUE_PARAMS: dict[str, Callable[[str], dict[str, object]]] = {
+    "brin_lookalike": lambda value: {"characters": ", ".join(lookalikes(value))},
+}
+"""Message parameters that depend on the value found (so each distinct value is its own problem anyway)."""
+
+
 def _spread(per_value: pd.Series, row_codes: np.ndarray, missing: object, index: pd.Index) -> pd.Series:
     """Per-distinct-value results back onto the rows; code -1 (an empty cell) gets `missing`."""
     table = np.append(per_value.to_numpy(dtype=object), np.array([missing], dtype=object))
     return pd.Series(table[row_codes], index=index)
 
 
+def _rows_per_value(rows: np.ndarray, values: pd.Series) -> list[tuple[str | None, np.ndarray]]:
+    """Group Excel rows by the value found (vectorised): one entry per distinct value, rows ascending."""
+    keys, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    order = np.argsort(keys, kind="stable")
+    bounds = np.flatnonzero(np.diff(keys[order])) + 1
+    groups = []
+    for chunk in np.split(order, bounds):
+        key = keys[chunk[0]]
+        groups.append((None if key < 0 else str(uniques[key]), rows[chunk]))
+    return sorted(groups, key=lambda group: int(group[1][0]))
+
+
 def _problems_at(
-    mask: pd.Series, raw: RawSheet, sheet: Sheet, column: str, code: str, extra: dict[str, object] | None = None
+    mask: pd.Series,
+    raw: RawSheet,
+    sheet: Sheet,
+    column: str,
+    code: str,
+    extra: dict[str, object] | None = None,
+    found: pd.Series | None = None,
 ) -> list[Problem]:
-    if not mask.any():
+    """One problem per distinct value found where `mask` holds, carrying all its rows (not one per row)."""
+    picked = mask.to_numpy(dtype=bool)
+    if not picked.any():
         return []
-    rows = raw.excel_rows[mask[mask].index]
-    position = raw_positions(raw, sheet).get(column)
-    found = None if position is None else raw.rows.loc[mask, position]
-    values = [None] * len(rows) if found is None else [None if pd.isna(v) else str(v) for v in found]
+    rows = raw.excel_rows.to_numpy()[picked]
+    if found is None:
+        position = raw_positions(raw, sheet).get(column)
+        found = raw.rows[position] if position is not None else pd.Series(pd.NA, index=mask.index, dtype="string")
     params = CODE_PARAMS.get(code, lambda c: {})(sheet.column(column)) | (extra or {})
+    per_value = VALUE_PARAMS.get(code, lambda value: {})
     return [
-        Problem(code, sheet.name, int(row), column, value, params=params)
-        for row, value in zip(rows, values, strict=True)
+        Problem(code, sheet.name, None, column, value, params=params | per_value(value or ""), rows=tuple(r.tolist()))
+        for value, r in _rows_per_value(rows, found[picked])
     ]
 
 
@@ -233,12 +262,11 @@ def clean_sheet(
         if column.kind == "text":
             formula = _spread(distinct.str.startswith(FORMULA_STARTS).fillna(False), row_codes, False, clean.index)
             for p in _problems_at(formula.astype(bool), raw, sheet, column.name, "text_formula"):
-                problems.append(
-                    Problem(p.code, p.sheet, p.row, p.column, p.value, "warning", {"first": (p.value or " ")[0]})
-                )
+                first = {"first": (p.value or " ")[0]}
+                problems.append(Problem(p.code, p.sheet, None, p.column, p.value, "warning", first, p.rows))
     if sheet.school:
         problems += _school_problems(clean, raw, sheet, known_schools, as_school)
-    elif as_school:
+    elif as_school is not None:
         problems.append(Problem("sheet_not_yours", sheet.name))
     problems += _duplicate_problems(clean, raw, sheet)
     return clean.reset_index(drop=True), problems
@@ -247,16 +275,46 @@ def clean_sheet(
 def _school_problems(
     clean: pd.DataFrame, raw: RawSheet, sheet: Sheet, known: set[str] | None, as_school: str | None
 ) -> list[Problem]:
-    institution = clean[sheet.school].str[:4]
-    well_formed = clean[sheet.school].str.fullmatch(r"\d{2}[A-Z]{2}(\d{2})?").fillna(False).astype(bool)
+    """Schools outside the register, outside the account's own school, and both levels of one institution."""
+    codes = clean[sheet.school]
+    well_formed = codes.str.fullmatch(BRIN_PATTERN).fillna(False).astype(bool)
+    foreign = pd.Series(False, index=clean.index)
     problems: list[Problem] = []
-    if known is not None:
-        problems += _problems_at(well_formed & ~institution.isin(known), raw, sheet, sheet.school, "brin_unknown")
-    if as_school:  # "14SM" covers every location of the institution, "14SM05" that location only
-        code = as_school.upper().replace(" ", "")
-        foreign = well_formed & ~clean[sheet.school].str.startswith(code).fillna(False).astype(bool)
-        problems += _problems_at(foreign, raw, sheet, sheet.school, "brin_not_yours", {"school": as_school.upper()})
-    return problems
+    if as_school is not None:  # "14SM" covers every location of the institution, "14SM05" that location only;
+        account = normalised_brin(as_school)  # an empty or malformed account code covers nothing
+        mine = codes.map(lambda code: covers(account, code), na_action="ignore").fillna(False).astype(bool)
+        foreign = well_formed & ~mine
+        problems += _problems_at(foreign, raw, sheet, sheet.school, "brin_not_yours", {"school": account}, codes)
+    if known is not None:  # a foreign school is refused as foreign; whether it is registered does not matter
+        unknown = well_formed & ~foreign & ~codes.str[:4].isin(known)
+        problems += _problems_at(unknown, raw, sheet, sheet.school, "brin_unknown", found=codes)
+    return problems + _mixed_level_problems(clean, raw, sheet, well_formed)
+
+
+def _mixed_level_problems(clean: pd.DataFrame, raw: RawSheet, sheet: Sheet, well_formed: pd.Series) -> list[Problem]:
+    """Rows for a whole institution (14SM) in a year for which the same file also holds its locations (14SM05)."""
+    codes = clean[sheet.school].where(well_formed)
+    institution = codes.str[:4]
+    whole = (codes.str.len() == 4).fillna(False).astype(bool)
+    by = [institution.fillna(""), clean[sheet.year].fillna(-1)]
+    mixed = whole.groupby(by).transform("any") & (~whole & well_formed).groupby(by).transform("any")
+    clash = mixed & whole
+    if not clash.any():
+        return []
+    locations = codes[mixed & ~whole].groupby(institution[mixed & ~whole]).agg(lambda c: ", ".join(sorted(set(c))))
+    return [
+        p
+        for code, listed in locations.items()
+        for p in _problems_at(
+            clash & (codes == code).fillna(False),
+            raw,
+            sheet,
+            sheet.school,
+            "brin_level_mixed",
+            {"locations": listed},
+            codes,
+        )
+    ]
 
 
 def _duplicate_problems(clean: pd.DataFrame, raw: RawSheet, sheet: Sheet) -> list[Problem]:
@@ -270,8 +328,8 @@ def _duplicate_problems(clean: pd.DataFrame, raw: RawSheet, sheet: Sheet) -> lis
     )
     later = first_row[rows[duplicated] != first_row]
     return [
-        Problem("duplicate", sheet.name, int(rows[i]), None, None, params={"other": int(first_row[i])})
-        for i in later.index
+        Problem("duplicate", sheet.name, params={"other": int(other)}, rows=tuple(r.tolist()))
+        for other, r in _rows_per_value(rows[later.index].to_numpy(), later.astype("string"))
     ]
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from kpi.delivery.schema import SHEETS, SUPPRESSED_SUFFIX
-from kpi.metrics.facts import REGION, Facts, Filters, filter_mask
+from kpi.metrics.facts import REGION, Facts, Filters, filter_mask, isin_array
 from kpi.metrics.registry import KPIS, Kpi, Measure
 from kpi.metrics.targets import Target, target_for
 from kpi.views.formatting import number, school_year
@@ -49,10 +49,16 @@ def reason_text(code: str | None, language: str = "nl", **values: object) -> str
 class Columns:
     """Numpy arrays of one frame's columns, made once and shared by every KPI of a computation."""
 
-    def __init__(self, frame: pd.DataFrame, parent: Columns | None = None, rows: np.ndarray | None = None):
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        parent: Columns | None = None,
+        rows: np.ndarray | None = None,
+        made: Mapping[tuple, np.ndarray] | None = None,
+    ):
         self.frame = frame
         self._parent, self._rows = parent, rows
-        self._memo: dict[tuple, np.ndarray] = {}
+        self._memo: dict[tuple, np.ndarray] = dict(made or {})  # this computation's own; `made` is only read
 
     def __len__(self) -> int:
         return len(self.frame) if self._rows is None else len(self._rows)
@@ -67,16 +73,7 @@ class Columns:
         return self._memo[key]
 
     def isin(self, column: str, allowed: tuple[object, ...]) -> np.ndarray:
-        def make(root: Columns) -> np.ndarray:
-            values = root.frame[column]
-            if isinstance(values.dtype, pd.CategoricalDtype):  # decided per category, looked up by code
-                hit = np.append(values.cat.categories.isin(allowed), False)  # code -1 (missing) -> False
-                return hit[values.cat.codes.to_numpy()]
-            if values.dtype.kind in "iuf":
-                return np.isin(values.to_numpy(dtype="float64", na_value=np.nan), np.asarray(allowed, dtype="float64"))
-            return values.isin(allowed).to_numpy(dtype=bool)
-
-        return self._memoised(("isin", column, allowed), make)
+        return self._memoised(("isin", column, allowed), lambda root: isin_array(root.frame[column], allowed))
 
     def flag(self, column: str) -> np.ndarray:
         return self._memoised(("flag", column), lambda root: root.frame[column].to_numpy(dtype=bool, na_value=False))
@@ -111,11 +108,8 @@ class Columns:
 
 
 def facts_columns(facts: Facts, sheet: str) -> Columns:
-    """The array views of a sheet's facts, made once per loaded set of facts and shared by later computations."""
-    cached = facts.derived.get(sheet)
-    if cached is None:
-        cached = facts.derived[sheet] = Columns(facts.sheets[sheet])
-    return cached
+    """A computation's array views of a sheet, starting from the arrays made when the facts were loaded."""
+    return Columns(facts.sheets[sheet], made=facts.arrays.get(sheet))
 
 
 def measure_mask(columns: Columns, measure: Measure, with_techniek: bool = True) -> np.ndarray:

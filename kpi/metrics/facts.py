@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
 from kpi.delivery.schema import LEERLINGEN, SHEETS
 from kpi.delivery.storage import current_facts
+from kpi.metrics.registry import KPIS
 from kpi.settings.reference import techniek_flags, techniek_lookup, techniek_table, unknown_programs
 
 REGULAR_ROUTE = "regulier"
@@ -32,13 +35,16 @@ class Filters:
         return not (self.schools or self.routes or self.levels or self.programs)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Facts:
-    """Current rows of every sheet; leerlingen carries `techniek` and `naar_techniek` (NA: unclassified)."""
+    """Current rows of every sheet; leerlingen carries `techniek` and `naar_techniek` (NA: unclassified).
+
+    Shared by every session (the UI caches it), so nothing changes it after it is made.
+    """
 
     sheets: dict[str, pd.DataFrame] = field(default_factory=dict)
-    derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
-    """Arrays derived from the sheets by the computation, kept for the next one (the sheets never change)."""
+    arrays: Mapping[str, Mapping[tuple, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
+    """Per sheet, the numpy views the computation asks for most, made once here and read-only."""
 
     @property
     def leerlingen(self) -> pd.DataFrame:
@@ -72,7 +78,40 @@ def facts_from_frames(frames: dict[str, pd.DataFrame], lookup: dict[str, bool] |
             frame[count + "_onderdrukt"] = frame[count + "_onderdrukt"].fillna(False).astype(bool)
         frame[sheet.year] = pd.to_numeric(frame[sheet.year]).astype("int64")
         sheets[name] = prepared_leerlingen(frame, lookup) if name == LEERLINGEN.name else frame
-    return Facts(sheets)
+    return Facts(sheets, {name: sheet_arrays(frame, SHEETS[name].year) for name, frame in sheets.items()})
+
+
+def sheet_arrays(frame: pd.DataFrame, year: str) -> dict[tuple, np.ndarray]:
+    """Flags, numbers, gaps, years and the registry's row selections as read-only arrays, keyed as
+    `compute.Columns` asks for them."""
+    arrays: dict[tuple, np.ndarray] = {("years", year): frame[year].to_numpy(dtype="int64")}
+    for name, values in frame.items():
+        if pd.api.types.is_bool_dtype(values.dtype):
+            arrays["flag", name] = values.to_numpy(dtype=bool, na_value=False)
+        elif pd.api.types.is_numeric_dtype(values.dtype):
+            arrays["numbers", name] = values.to_numpy(dtype="float64", na_value=0.0)
+            arrays["missing", name] = values.isna().to_numpy()
+    for column, allowed in _registry_conditions(frame):
+        arrays["isin", column, allowed] = isin_array(frame[column], allowed)
+    for array in arrays.values():
+        array.flags.writeable = False
+    return arrays
+
+
+def _registry_conditions(frame: pd.DataFrame) -> set[tuple[str, tuple]]:
+    """Every (column, allowed values) a KPI of the registry selects rows by, for the columns this frame has."""
+    measures = [m for kpi in KPIS for m in (kpi.numerator, kpi.denominator) if m is not None]
+    return {(c, allowed) for m in measures for c, allowed in m.where.items() if c in frame.columns}
+
+
+def isin_array(values: pd.Series, allowed: tuple[object, ...]) -> np.ndarray:
+    """Which rows hold one of the allowed values (decided per category for categoricals)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        hit = np.append(values.cat.categories.isin(allowed), False)  # code -1 (missing) -> False
+        return hit[values.cat.codes.to_numpy()]
+    if values.dtype.kind in "iuf":
+        return np.isin(values.to_numpy(dtype="float64", na_value=np.nan), np.asarray(allowed, dtype="float64"))
+    return values.isin(allowed).to_numpy(dtype=bool)
 
 
 def load_facts(engine: Engine, lookup: dict[str, bool] | None = None) -> Facts:
