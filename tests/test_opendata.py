@@ -27,6 +27,7 @@ from kpi.settings.audit import audit_entries
 from kpi.settings.region import Region, add_member, region
 from kpi.sources.duo.base import DuoFileError, parse_count, read_duo_file, year_columns
 from kpi.sources.duo.store import COUNT_TABLES, open_data_history
+from kpi.sources.duo.store import load_open_data as load_file
 from kpi.views.opendata import benchmark_chart
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "open" / "duo_examen_raw_all.csv"
