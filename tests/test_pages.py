@@ -324,3 +324,34 @@ def test_a_school_filter_shows_that_school_against_region_and_country(app_env, m
     lines = " ".join(m.value for m in app.markdown)
     assert "Selectie (Casparus College) 2023-2024" in lines and "**Regio 2023-2024:**" in lines
     assert "Nederland 2023-2024" in lines
+
+
+def _beheer_opendata() -> None:
+    from ui.beheer_opendata import render
+
+    render()
+
+
+def test_beheer_open_data_tab_loads_files_and_keeps_the_region(app_env, monkeypatch, tmp_path):
+    """The tab's body (ui/beheer_opendata.py) until the Beheer page takes it as a tab."""
+    from kpi.settings.users import User
+
+    monkeypatch.setenv("TECHNIEKPACT_DEMO", "0")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    app = AppTest.from_function(_beheer_opendata, default_timeout=60).run()
+    assert "Alleen beheerders" in app.info[0].value  # a viewer sees no controls
+    app.session_state["user"] = User("beheer", "admin")
+    app.run()
+    assert not app.exception
+    loads = app.dataframe[0].value
+    assert list(loads["soort"]) == ["open_data"] and loads["bestand"][0] == "duo_examen_raw_all.csv"
+    app.text_input(key="regio_code").input("   ")
+    app.button[-1].click().run()  # the form's submit button
+    assert "leeg of te lang" in app.error[0].value
+    app.button(key="regio_remove_vestiging_24TG04").click().run()
+    assert not any("24TG04" in m.value for m in app.markdown)
+    from kpi.settings.audit import audit_entries
+    from ui import data
+
+    assert audit_entries(data.engine())[0]["action"] == "region.remove"
