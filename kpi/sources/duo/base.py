@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 SUPPRESSED = "<5"
@@ -130,60 +131,81 @@ def _header_problems(file: DuoFile, adapter: Adapter) -> list[Problem]:
     return problems
 
 
+BAD = (0, False)
+"""What a cell that is no count stands in for while every problem of the file is collected."""
+
+
+def _mapped(values: pd.Series, convert) -> pd.Series:
+    """`convert` applied once per distinct value (DUO's columns repeat a few hundred values over thousands of rows)."""
+    distinct = pd.unique(values)
+    return values.map(dict(zip(distinct, map(convert, distinct), strict=True)))
+
+
 def long_counts(file: DuoFile, adapter: Adapter) -> pd.DataFrame:
     """The wide rows as one row per location key and school year: the key and derived columns, `jaar`, and per
     measure its count and flag. A year in which every measure is 0 is left out (nothing to count there).
 
-    Raises DuoFileError listing every problem (missing columns, short rows, cells that are no count).
+    Raises DuoFileError listing every problem (missing columns, short rows, codes and cells that are wrong).
     """
     problems = _header_problems(file, adapter)
     if problems:
         raise DuoFileError(file.name, problems)
-    keys = {name: file.header.index(column) for name, column in adapter.keys.items()}
-    measures = {name: year_columns(file.header, prefix) for name, prefix in adapter.measures.items()}
-    years = sorted(set().union(*(set(m) for m in measures.values())))
-    out: dict[str, list] = {c: [] for c in (*adapter.text_columns, YEAR)}
-    for name in adapter.measures:
-        out[name], out[name + SUPPRESSED_SUFFIX] = [], []
-    problems, width = [], len(file.header)
-    for line, row in enumerate(file.rows, start=2):
-        if len(row) != width:
-            problems.append(Problem("row_width", line=line, value=str(len(row))))
-            continue
-        key = {name: row[i].strip() for name, i in keys.items()}
-        for name, pattern in adapter.patterns.items():
-            if not pattern.fullmatch(key[name]):
-                problems.append(Problem("bad_code", line=line, column=adapter.keys[name], value=key[name]))
-        derived = {name: make(key) for name, make in adapter.derived.items()}
-        for year in years:
-            cells = {}
-            for name, positions in measures.items():
-                text = row[positions[year]] if year in positions else "0"
-                parsed = parse_count(text)
-                if parsed is None:
-                    column = file.header[positions[year]]
-                    problems.append(Problem("bad_count", line=line, column=column, value=text))
-                    parsed = (0, False)
-                cells[name] = parsed
-            if all(value == 0 for value, suppressed in cells.values()):
-                continue
-            for name, value in (*key.items(), *derived.items()):
-                out[name].append(value)
-            out[YEAR].append(year)
-            for name, (value, suppressed) in cells.items():
-                out[name].append(value)
-                out[name + SUPPRESSED_SUFFIX].append(suppressed)
+    width = len(file.header)
+    problems = [Problem("row_width", line=n, value=str(len(r))) for n, r in enumerate(file.rows, 2) if len(r) != width]
     if not file.rows:
         problems.append(Problem("empty"))
     if problems:
         raise DuoFileError(file.name, problems[:MAX_PROBLEMS], max(0, len(problems) - MAX_PROBLEMS))
-    frame = pd.DataFrame(out)
-    for name in adapter.measures:
-        frame[name] = frame[name].astype("Int64")
+    columns = list(zip(*file.rows, strict=True))
+    lines = pd.RangeIndex(2, len(file.rows) + 2)  # the line numbers a text editor shows
+    keys = pd.DataFrame(
+        {
+            name: _mapped(pd.Series(columns[file.header.index(c)], index=lines), str.strip)
+            for name, c in adapter.keys.items()
+        }
+    )
+    for name, pattern in adapter.patterns.items():
+        wrong = ~_mapped(keys[name], lambda v, p=pattern: bool(p.fullmatch(v))).astype(bool)
+        problems += [
+            Problem("bad_code", line=int(n), column=adapter.keys[name], value=v) for n, v in keys[name][wrong].items()
+        ]
+    records = keys.to_dict("records")
+    for name, make in adapter.derived.items():
+        keys[name] = [make(r) for r in records]
+    measures = {name: year_columns(file.header, prefix) for name, prefix in adapter.measures.items()}
+    years = sorted(set().union(*(set(m) for m in measures.values())))
+    parts = []
+    for year in years:
+        part = keys.copy()
+        part[YEAR] = year
+        empty = pd.Series(True, index=lines)
+        for name, positions in measures.items():
+            if year not in positions:
+                part[name], part[name + SUPPRESSED_SUFFIX] = pd.array([0] * len(part), dtype="Int64"), False
+                continue
+            cells = columns[positions[year]]
+            known = {value: parse_count(value) or BAD for value in set(cells)}
+            parsed = [known[value] for value in cells]
+            for line, value, cell in zip(lines, cells, parsed, strict=True):
+                if cell is BAD:
+                    problems.append(Problem("bad_count", line=line, column=file.header[positions[year]], value=value))
+            counts = pd.array([c[0] for c in parsed], dtype="Int64")
+            suppressed = np.fromiter((c[1] for c in parsed), dtype=bool, count=len(parsed))
+            part[name], part[name + SUPPRESSED_SUFFIX] = counts, suppressed
+            empty &= (counts.fillna(0) == 0) & ~suppressed
+        parts.append(part[~empty.to_numpy()])
+    if problems:
+        problems.sort(key=lambda p: p.line or 0)
+        raise DuoFileError(file.name, problems[:MAX_PROBLEMS], max(0, len(problems) - MAX_PROBLEMS))
+    frame = pd.concat(parts, ignore_index=True)
+    columns = [*adapter.text_columns, YEAR, *adapter.measures, *(m + SUPPRESSED_SUFFIX for m in adapter.measures)]
+    frame = frame[columns]
+    for name in adapter.text_columns:
+        frame[name] = frame[name].astype(object)
     return frame
 
 
 def content_digest(frame: pd.DataFrame) -> str:
-    """SHA-256 of the rows themselves: a re-saved copy of the same figures is recognised as the same."""
-    ordered = frame.sort_values(list(frame.columns)).reset_index(drop=True) if len(frame) else frame
-    return hashlib.sha256(ordered.to_csv(index=False).encode()).hexdigest()
+    """SHA-256 of the rows themselves, in any order: a re-saved or re-sorted copy of the same figures is the same."""
+    rows = np.sort(pd.util.hash_pandas_object(frame, index=False).to_numpy())
+    return hashlib.sha256(",".join(map(str, frame.columns)).encode() + rows.tobytes()).hexdigest()

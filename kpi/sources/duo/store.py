@@ -92,24 +92,26 @@ def _insert(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, load_id: 
     conn.exec_driver_sql(f"INSERT INTO {target} VALUES ({', '.join([marker] * len(names))})", rows)
 
 
-def _is_current(conn: sa.Connection, dataset: str, sha256: str, content: str, years: list[int]) -> bool:
-    """True when this file (or the same figures) is loaded and still counts for every year it covers."""
-    same = sa.or_(open_data_loads.c.sha256 == sha256, open_data_loads.c.content_sha256 == content)
-    ids = conn.execute(sa.select(open_data_loads.c.id).where(open_data_loads.c.dataset == dataset, same)).scalars()
+def _current_copy(conn: sa.Connection, dataset: str, same: sa.ColumnElement[bool]) -> LoadResult | None:
+    """The earlier load matching `same` (file or figures) that still counts for every year it covers, if any."""
     table = COUNT_TABLES[dataset]
-    for load_id in ids.all():
+    query = sa.select(open_data_loads).where(open_data_loads.c.dataset == dataset, same)
+    for load in conn.execute(query).mappings().all():
         counting = conn.execute(
-            sa.select(table.c[YEAR]).distinct().where(table.c.load_id == load_id, table.c.current)
+            sa.select(table.c[YEAR]).distinct().where(table.c.load_id == load["id"], table.c.current)
         ).scalars()
-        if sorted(counting.all()) == years:
-            return True
-    return False
+        if sorted(counting.all()) == sorted(load["years"]):
+            return LoadResult(None, load["rows"], sorted(load["years"]), unchanged=True)
+    return None
 
 
 def load_open_data(engine: Engine, dataset: str, data: bytes, file_name: str, by: str) -> LoadResult:
     """Read, check and store one open-data file in one transaction; DuoFileError (nothing stored) when unusable."""
     adapter = ADAPTERS[dataset]
     file = read_duo_file(data, file_name)
+    with engine.connect() as conn:  # the same file again: known by its SHA-256 before any parsing
+        if found := _current_copy(conn, dataset, open_data_loads.c.sha256 == file.sha256):
+            return found
     frame = long_counts(file, adapter)
     years = sorted(int(y) for y in frame[YEAR].unique())
     content = content_digest(frame)
@@ -117,8 +119,9 @@ def load_open_data(engine: Engine, dataset: str, data: bytes, file_name: str, by
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":  # one load at a time across app servers
             conn.execute(sa.text("LOCK TABLE open_data_loads IN SHARE ROW EXCLUSIVE MODE"))
-        if _is_current(conn, dataset, file.sha256, content, years):
-            return LoadResult(None, len(frame), years, unchanged=True)
+        same = sa.or_(open_data_loads.c.sha256 == file.sha256, open_data_loads.c.content_sha256 == content)
+        if found := _current_copy(conn, dataset, same):
+            return found
         counting = conn.execute(
             sa.select(sa.func.count()).select_from(table).where(table.c.current, table.c[YEAR].in_(years))
         ).scalar_one()
