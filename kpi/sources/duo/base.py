@@ -169,7 +169,8 @@ def long_counts(file: DuoFile, adapter: Adapter) -> pd.DataFrame:
         problems += [
             Problem("bad_code", line=int(n), column=adapter.keys[name], value=v) for n, v in keys[name][wrong].items()
         ]
-    records = keys.to_dict("records")
+    names = list(keys.columns)
+    records = [dict(zip(names, values, strict=True)) for values in zip(*(keys[n].tolist() for n in names), strict=True)]
     for name, make in adapter.derived.items():
         keys[name] = [make(r) for r in records]
     measures = {name: year_columns(file.header, prefix) for name, prefix in adapter.measures.items()}
