@@ -18,6 +18,7 @@ def render(lines: tuple[str, ...], title_key: str) -> None:
     except TargetsError as error:
         st.error(t("targets_broken", error=error))
         return
+    everything = everything[everything["action_line"].isin(lines)]  # this page's years only
     years = sorted({int(y) for y in everything["year"].dropna()})
     if not years:
         empty_state()
