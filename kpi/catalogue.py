@@ -27,6 +27,20 @@ def _entries(table: dict, prefix: str = ""):
             yield from _entries(value, f"{prefix}{key}.")
 
 
+class WordedError(ValueError):
+    """An error whose message is a catalogue entry: raised with a key and values, worded at the edge."""
+
+    def __init__(self, key: str, **values: object):
+        super().__init__(key)
+        self.key, self.values = key, values
+
+    def text(self, language: str = DEFAULT_LANGUAGE) -> str:
+        return word(self.key, language, **self.values)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
 def word(key: str, language: str = DEFAULT_LANGUAGE, **values: object) -> str:
     """The text for `key` in `language` (Dutch when that language lacks it), placeholders filled."""
     entry = catalogue()[key]

@@ -3,19 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from kpi.metrics.registry import ACTION_LINES, KPIS
-from kpi.metrics.targets import TargetsError
+from kpi.metrics.registry import KPIS
 from kpi.settings.reference import techniek_table
 from ui import data
 from ui.i18n import language, t
+from ui.widgets import or_stop
 
 st.title(t("page_targets"))
 lang = language()
-try:
-    targets = data.targets()
-except TargetsError as error:
-    st.error(t("targets_broken", error=error))
-    st.stop()
+targets = or_stop(data.targets)
 lines = []
 for kpi in KPIS:
     for target in targets.get(kpi.id, []) or [None]:
@@ -23,7 +19,7 @@ for kpi in KPIS:
             {
                 "id": kpi.id,
                 "KPI": kpi.label(lang),
-                t("section_lines"): ACTION_LINES[kpi.action_line][0 if lang == "nl" else 1],
+                t("section_lines"): t(f"action_line.{kpi.action_line}"),
                 t("definition"): kpi.definition(lang),
                 t("rule"): target.rule if target else "",
                 t("baseline"): target.baseline_year if target else "",

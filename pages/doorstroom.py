@@ -5,25 +5,23 @@ import streamlit as st
 
 from kpi.metrics.privacy import sees_small_numbers
 from kpi.views.charts import sankey
-from kpi.views.formatting import number
+from kpi.views.formatting import number, school_year
 from ui import data, session
 from ui.i18n import language, t
-from ui.widgets import downloads, empty_state
+from ui.widgets import downloads, empty_state, year_select
 
 st.title(t("page_doorstroom"))
 years = data.options(data.version())["years"]
 if not years:
     empty_state()
     st.stop()
-year = st.selectbox(
-    t("year"), years, index=len(years) - 1, key="jaar", bind="query-params", format_func=lambda y: f"{y}-{y + 1}"
-)
+year = year_select(years)
 protect = not sees_small_numbers(session.role())
 flows = data.flows(data.version(), year, session.filters(), 5 if protect else 0)
 if flows.empty:
     empty_state(year)
     st.stop()
-st.caption(t("doorstroom_caption", year=f"{year}-{year + 1}"))
+st.caption(t("doorstroom_caption", year=school_year(year)))
 st.plotly_chart(sankey(flows, language()), key="sankey", config={"displaylogo": False}, theme=None)
 if protect:
     st.caption(t("small_left_out"))

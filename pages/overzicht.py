@@ -2,45 +2,35 @@
 
 import streamlit as st
 
+from kpi.codes import STATUSES
 from kpi.metrics.benchmark import default_year
 from kpi.metrics.registry import ACTION_LINES, REGISTRY
-from kpi.metrics.targets import TargetsError
+from kpi.views.formatting import school_year
 from kpi.views.pack import meeting_pack_html, meeting_pack_xlsx
 from ui import data, session
 from ui.actions import actions_summary
 from ui.i18n import language, t
-from ui.widgets import STATUS_ORDER, empty_state, kpi_card, status_badge
+from ui.widgets import empty_state, kpi_card, or_stop, status_badge, year_select
 
 st.title(t("app_title"))
 lang = language()
-try:
-    everything = data.results(data.version(), session.filters(), None, lang, session.role())
-except TargetsError as error:
-    st.error(t("targets_broken", error=error))
-    st.stop()
+everything = or_stop(lambda: data.results(data.version(), session.filters(), None, session.role()))
 years = sorted({int(y) for y in everything["year"].dropna()})
 if not years:
     empty_state()
     st.stop()
-year = st.selectbox(
-    t("year"),
-    years,
-    index=years.index(default_year(everything)),
-    key="jaar",
-    bind="query-params",
-    format_func=lambda y: f"{y}-{y + 1}",
-)
-st.caption(t("overview_caption", year=f"{year}-{year + 1}"))
-chosen = data.results(data.version(), session.filters(), year, lang, session.role())
-summary = st.columns(len(STATUS_ORDER))
-for column, status in zip(summary, STATUS_ORDER, strict=True):
+year = year_select(years, default_year(everything))
+st.caption(t("overview_caption", year=school_year(year)))
+chosen = data.results(data.version(), session.filters(), year, session.role())
+summary = st.columns(len(STATUSES))
+for column, status in zip(summary, STATUSES, strict=True):
     column.markdown(
         f"{status_badge(status)} &nbsp; **{int((chosen['status'] == status).sum())}**", unsafe_allow_html=True
     )
 actions_summary(data.actions())
-for line, (dutch, english) in ACTION_LINES.items():
+for line in ACTION_LINES:
     rows = chosen[chosen["action_line"] == line]
-    st.header(dutch if lang == "nl" else english)
+    st.header(t(f"action_line.{line}"))
     cards = st.columns(3)
     for index, row in enumerate(rows.to_dict("records")):
         with cards[index % 3]:
@@ -49,7 +39,7 @@ for line, (dutch, english) in ACTION_LINES.items():
 st.divider()
 st.subheader(t("meeting_pack"))
 left, right = st.columns(2)
-title = f"{t('app_title')} — {year}-{year + 1}"
+title = f"{t('app_title')} — {school_year(year)}"
 # Built on click only: twelve charts are too much work for every rerun.
 left.download_button(
     t("download_html"),

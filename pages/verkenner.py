@@ -6,7 +6,7 @@ from kpi.metrics.facts import Filters
 from kpi.metrics.privacy import protected_table
 from kpi.views.charts import explorer_chart
 from kpi.views.explorer import DIMENSIONS, Selection
-from kpi.views.formatting import number
+from kpi.views.formatting import cell, school_year
 from ui import data, session
 from ui.i18n import language, t
 from ui.widgets import downloads, empty_state
@@ -48,8 +48,8 @@ st.plotly_chart(explorer_chart(pivot, language()), key="explorer_chart", config=
 st.subheader(t("pivot"))
 table = pivot.reset_index()
 protected = protected_table(table, [c for c in table.columns if c != "schooljaar"], session.role())
-shown = protected.assign(schooljaar=[f"{y}-{y + 1}" for y in protected["schooljaar"]])
+shown = protected.assign(schooljaar=[school_year(y) for y in protected["schooljaar"]])
 for column in shown.columns[1:]:
-    shown[column] = [v if isinstance(v, str) else number(v, "count", language()) for v in shown[column]]
+    shown[column] = [cell(v, "count", language()) for v in shown[column]]
 st.dataframe(shown, hide_index=True, key="pivot_table")
 downloads(protected, "verkenner", key="explorer")

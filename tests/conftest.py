@@ -44,6 +44,22 @@ def _reading_in_process(request, monkeypatch):
 
 
 @pytest.fixture
+def db(tmp_path, monkeypatch):
+    """A folder of its own whose SQLite database the commands use (TECHNIEKPACT_DB)."""
+    monkeypatch.setenv("TECHNIEKPACT_DB", f"sqlite:///{tmp_path / 'cli.db'}")
+    return tmp_path
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """`python -m kpi ARGV` in this process: exit status, standard output, standard error."""
+    from kpi.__main__ import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
 def engine(tmp_path):
     """An empty SQLite database file of its own."""
     engine = engine_for(f"sqlite:///{tmp_path / 'test.db'}")
@@ -86,6 +102,7 @@ def any_engine(request, tmp_path):
     empty_postgres(url)  # a scratch database of the tests only
     engine = engine_for(url)
     yield engine
+    assert engine.pool.checkedout() == 0, "the test left a database connection checked out"
     engine.dispose()
     empty_postgres(url)
 

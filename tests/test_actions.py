@@ -8,7 +8,6 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from kpi.__main__ import main
 from kpi.metrics.registry import KPIS
 from kpi.settings.actions import (
     ACTION_STATUSES,
@@ -22,22 +21,11 @@ from kpi.settings.actions import (
 from kpi.settings.audit import audit_entries
 from kpi.settings.users import User
 from kpi.views.actions import actions_table
+from tests.conftest import run_cli as run
 from tests.test_pages import DASHBOARD
 
 MILESTONES_ONLY = {"pps-duurzaamheid", "pps-ict", "media-en-zorg"}
 CONTEXT_SOURCES = {"Context"}
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    monkeypatch.setenv("TECHNIEKPACT_DB", f"sqlite:///{tmp_path / 'acties.db'}")
-    return tmp_path
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_list_json_holds_the_twelve_actions_of_the_plan(db, capsys):

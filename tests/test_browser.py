@@ -67,10 +67,24 @@ def server(tmp_path_factory):
         "TECHNIEKPACT_USERS": str(folder / "users.toml"),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -94,9 +108,16 @@ def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )  # fmt: skip
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield chromium
         chromium.close()
 
@@ -123,8 +144,19 @@ def test_filters_live_in_the_url(server, browser):
     page.close()
 
 
-def test_school_logs_in_and_can_upload(server, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+def _upload(page, path: Path, shows: str) -> None:
+    """Upload a file and wait until the page shows the outcome of its check."""
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
+    page.get_by_text(shows).first.wait_for(timeout=60_000)
+    _settle(page, "[data-testid='stFileUploader']")
+
+
+def test_school_logs_in_sees_grouped_problems_then_stores_and_the_page_resets(server, browser, tmp_path):
+    from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
+
+    page = browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    page.goto(server, wait_until="domcontentloaded")  # a cold server's first deep link shows the bare page
+    _settle(page, "[data-testid='stMetric']")
     page.goto(f"{server}/aanleveren", wait_until="domcontentloaded")
     _settle(page, "[data-testid='stDownloadButton']")
     assert page.locator("[data-testid='stFileUploader']").count() == 0
@@ -134,5 +166,41 @@ def test_school_logs_in_and_can_upload(server, browser):
     page.get_by_role("button", name="Inloggen").click()
     _settle(page, "[data-testid='stFileUploader']")
     assert "Ingelogd als" in page.locator("[data-testid='stSidebar']").inner_text()
+    assert "Hoogstens 50 MB" in page.content() or "50MB" in page.locator("[data-testid='stFileUploader']").inner_text()
     page.screenshot(path=str(SHOTS / "aanleveren_ingelogd.png"), full_page=True)
+
+    # Another school's export with four real errors among 110 foreign rows: three lines, not 114.
+    foreign = [[2015, "03FO01", "Hilfertsheem", "VMBO-KB", 3, f"Opleiding {i}", "instroom", 5] for i in range(110)]
+    own = [[2015, "14SM05", "College De Brink", "VMBO-KB", 3, f"Eigen {i}", "instroom", -1] for i in range(4)]
+    wrong = tmp_path / "export hilfertsheem.xlsx"
+    wrong.write_bytes(workbook_bytes({"leerlingen": [HEADER, *foreign, *own]}))
+    _upload(page, wrong, "2 verschillende fouten in 114 rijen")
+    problems = page.locator("[data-testid='stTable']").inner_text()
+    assert "rijen 2–111 (110 rijen)" in problems and "rijen 112–115 (4 rijen)" in problems
+    page.screenshot(path=str(SHOTS / "aanleveren_problemen.png"), full_page=True)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download de lijst met problemen (CSV)").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("problemen_export_hilfertsheem_")
+    lines = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "soort;blad;rijen;eerste_rij;laatste_rij;aantal_rijen;kolom;gevonden;verwacht"
+    assert [line.split(";")[2:8] for line in lines[1:]] == [
+        ["rijen 2–111 (110 rijen)", "2", "111", "110", "brin", "03FO01"],
+        ["rijen 112–115 (4 rijen)", "112", "115", "4", "aantal", "'-1"],  # text starting with '-' is neutralised
+    ]
+    assert page.get_by_role("button", name="Opslaan").count() == 0
+
+    # A good file: preview, Opslaan, and the page comes back clean.
+    good = tmp_path / "brink.xlsx"
+    good.write_bytes(workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]}))
+    _upload(page, good, "Wat er verandert")
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_text("Opgeslagen als levering").wait_for(timeout=60_000)
+    _settle(page, "[data-testid='stFileUploader']")
+    main = page.locator("[data-testid='stMainBlockContainer']")
+    assert page.get_by_role("button", name="Opslaan").count() == 0
+    assert "brink.xlsx" not in page.locator("[data-testid='stFileUploader']").inner_text()  # empty again
+    assert "Wat er verandert" not in main.inner_text() and "2 verschillende fouten" not in main.inner_text()
+    page.screenshot(path=str(SHOTS / "aanleveren_opgeslagen.png"), full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0
     page.close()

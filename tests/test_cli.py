@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import tomllib
 import unicodedata
 from pathlib import Path
 
@@ -14,22 +15,11 @@ import pytest
 
 from kpi.__main__ import main
 from kpi.metrics.benchmark import BENCHMARK_FIELDS
-from kpi.metrics.compute import JSON_FIELDS
 from kpi.settings.reference import TECHNIEK_TABLE
 from kpi.sources.demo import demo_deliveries
+from kpi.views.report import JSON_FIELDS
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    monkeypatch.setenv("TECHNIEKPACT_DB", f"sqlite:///{tmp_path / 'cli.db'}")
-    return tmp_path
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.conftest import run_cli as run
 
 
 def test_template_fill_import_history_reimport_restore(db, capsys):
@@ -39,9 +29,20 @@ def test_template_fill_import_history_reimport_restore(db, capsys):
     assert workbook.sheetnames == ["Toelichting", "leerlingen", "organisaties", "werkenden", "arbeidsmarkt"]
     sheet = workbook["leerlingen"]
     assert [c.value for c in sheet[1]] == [
-        "schooljaar", "brin", "school", "onderwijssoort", "leerjaar", "opleiding", "crebo", "route", "indicator",
-        "naar_onderwijssoort", "naar_opleiding", "geslacht", "aantal",
-    ]  # fmt: skip
+        "schooljaar",
+        "brin",
+        "school",
+        "onderwijssoort",
+        "leerjaar",
+        "opleiding",
+        "crebo",
+        "route",
+        "indicator",
+        "naar_onderwijssoort",
+        "naar_opleiding",
+        "geslacht",
+        "aantal",
+    ]
     lists = {str(rule.sqref)[0]: rule.formula1 for rule in sheet.data_validations.dataValidation}
     assert "VMBO-BB" in lists["D"] and "doorstroom" in lists["I"]
     # a school fills it in
@@ -162,8 +163,14 @@ def _independent_2016() -> dict[str, float]:
         and r["onderwijssoort"] == "MBO-4"
         and r["opleiding"] in ("ICT-beheer", "Engineering")
     ]
-    to_hbo = [r for r in rows if r["indicator"] == "doorstroom" and r["onderwijssoort"] == "MBO-4" and r["opleiding"] in ("ICT-beheer", "Engineering")
-              and r["naar_onderwijssoort"] in ("HBO-AD", "HBO-BA")]  # fmt: skip
+    to_hbo = [
+        r
+        for r in rows
+        if r["indicator"] == "doorstroom"
+        and r["onderwijssoort"] == "MBO-4"
+        and r["opleiding"] in ("ICT-beheer", "Engineering")
+        and r["naar_onderwijssoort"] in ("HBO-AD", "HBO-BA")
+    ]
     route = [r for r in rows if r["route"] == "Vakmanschapsroute"]
     orgs = [r for r in sheets["organisaties"] if r["jaar"] == 2016]
     work = [r for r in sheets["werkenden"] if r["jaar"] == 2016]
@@ -222,7 +229,9 @@ def test_user_add_reads_the_password_from_stdin(db, capsys, monkeypatch):
     assert run(capsys, "user", "add", "debrink", "--role", "school", "--brin", "14SM05", "--password-stdin")[0] == 0
     assert authenticated("debrink", "een-lang-wachtwoord").schools == ("14SM05",)
     assert authenticated("debrink", "fout") is None
-    assert "password" not in (db / "users.toml").read_text().split("password = ")[1][:20]  # a hash, not the password
+    stored = tomllib.loads((db / "users.toml").read_text())["users"]["debrink"]["password"]
+    assert re.fullmatch(r"scrypt\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{88}", stored)  # salt and digest, base64
+    assert "een-lang-wachtwoord" not in (db / "users.toml").read_text()
     monkeypatch.setattr("sys.stdin", _io.StringIO("kort\n"))
     assert run(capsys, "user", "add", "x", "--role", "admin", "--password-stdin")[0] == 1
     monkeypatch.setattr("sys.stdin", _io.StringIO("een-lang-wachtwoord\n"))
@@ -243,3 +252,44 @@ def test_demo_set_is_retired_before_going_live(db, capsys):
     assert "demo_retired" in history and history.count("vervangen") >= 10  # kept as history, not deleted
     assert not holds_demo(engine_for())  # banner gone
     assert run(capsys, "demo")[1].startswith("database niet leeg")  # and it does not come back
+
+
+def _mbo_file(db: Path, rows: int = 95) -> Path:
+    path = db / "mbo_college.xlsx"
+    body = [[2015, "25LJ07", "MBO College Hilversum", "MBO-4", 1, f"Opleiding {i}", "instroom", 5] for i in range(rows)]
+    path.write_bytes(workbook_bytes({"leerlingen": [HEADER, *body]}))
+    return path
+
+
+def test_import_of_an_unregistered_school_prints_one_grouped_line(db, capsys):
+    code, out, err = run(capsys, "import", str(_mbo_file(db)))
+    assert code == 1 and out == ""
+    problems = [line for line in err.splitlines() if line.startswith("FOUT")]
+    assert len(problems) == 1
+    assert problems[0].startswith("FOUT: blad leerlingen, rijen 2–96 (95 rijen), kolom brin, gevonden '25LJ07' — ")
+    assert f"== {db / 'mbo_college.xlsx'}: 1 fout in 95 rijen" in err and "niets opgeslagen" in err
+
+
+def test_an_empty_as_is_a_usage_error_not_a_lifted_restriction(db, capsys):
+    good = db / "goed.xlsx"
+    good.write_bytes(workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]}))
+    for empty in ("", " "):
+        code, _, err = run(capsys, "import", str(good), "--as", empty)
+        assert code == 2 and "geen BRIN-code" in err
+    assert "(geen leveringen" in run(capsys, "history")[1]
+
+
+def test_import_refuses_a_second_level_for_the_same_years_naming_the_delivery(db, capsys):
+    whole, location = db / "bestuur.xlsx", db / "brink.xlsx"
+    whole.write_bytes(
+        workbook_bytes({"leerlingen": [HEADER, [2014, "14SM", "GSF", "VMBO-KB", 3, "PIE", "instroom", 100]]})
+    )
+    location.write_bytes(
+        workbook_bytes(
+            {"leerlingen": [HEADER, [2014, "14SM05", "College De Brink", "VMBO-KB", 3, "PIE", "instroom", 100]]}
+        )
+    )
+    assert run(capsys, "import", str(whole), "--by", "bestuur")[0] == 0
+    code, _, err = run(capsys, "import", str(location))
+    assert code == 1
+    assert "FOUT: blad leerlingen, kolom brin, gevonden '14SM05' — Voor 2014 telt al levering 1 (bestuur.xlsx" in err

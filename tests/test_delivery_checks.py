@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 
 import pytest
@@ -162,7 +163,13 @@ def test_file_over_the_size_limit(monkeypatch):
     monkeypatch.setenv("TECHNIEKPACT_MAX_UPLOAD_MB", "0.001")
     checked = checked_file(_sheet(GOOD), "x.xlsx")
     assert [p.code for p in checked.errors] == ["file_too_large"]
-    assert "MB" in checked.errors[0].message("nl")
+    size_mb = round(len(_sheet(GOOD)) / 1024 / 1024, 1)
+    assert checked.errors[0].params == {"size_mb": size_mb, "limit_mb": 0}
+    assert (
+        checked.errors[0]
+        .message("nl")
+        .startswith(f"Het bestand is {size_mb:.1f} MB; de grens is 0 MB.".replace(".", ",", 1))
+    )
 
 
 def test_zip_bomb_refused_without_unpacking_it(monkeypatch):
@@ -174,6 +181,39 @@ def test_zip_bomb_refused_without_unpacking_it(monkeypatch):
     assert len(buffer.getvalue()) < 1024 * 1024
     checked = checked_file(buffer.getvalue(), "bom.xlsx")
     assert [p.code for p in checked.errors] == ["file_bomb"]
+
+
+def _lying_zip(real: int, declared: int) -> bytes:
+    """An xlsx whose sheet unpacks to `real` bytes but declares `declared`, in both its headers."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"<a>" + b" " * real + b"</a>")
+    data = bytearray(buffer.getvalue())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
+    struct.pack_into("<I", data, info.header_offset + 22, declared)  # local header: uncompressed size
+    struct.pack_into("<I", data, data.rindex(b"PK\x01\x02") + 24, declared)  # central directory: the same
+    return bytes(data)
+
+
+def test_zip_whose_declared_sizes_lie_is_refused_unread(monkeypatch):
+    """50 MB of XML declared as 1 kB passes the declared-size check. zipfile stops the member at its declared size
+    and checks its CRC, which fails: the file is refused as unreadable, never unpacked whole."""
+    import tracemalloc
+
+    monkeypatch.setenv("TECHNIEKPACT_MAX_UPLOAD_MB", "1")  # unpacked limit: 20 MB
+    data = _lying_zip(50_000_000, 1000)
+    assert sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist()) < 20 * 1024 * 1024
+    tracemalloc.start()
+    try:
+        checked = checked_file(data, "gelogen.xlsx")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [p.code for p in checked.errors] == ["file_unreadable"]
+    assert peak < 20 * 1024 * 1024  # never unpacked whole
+    honest = _lying_zip(50_000_000, 50_000_007)  # the same file declaring its true size: refused as a bomb
+    assert [p.code for p in checked_file(honest, "eerlijk.xlsx").errors] == ["file_bomb"]
 
 
 def _with_formula(data: bytes, cached: str, formula: str) -> bytes:

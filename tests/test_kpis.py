@@ -9,6 +9,7 @@ from kpi.metrics.compute import kpi_values, point_status, progress_to_target, pr
 from kpi.metrics.facts import REGION, Filters, facts_from_frames
 from kpi.metrics.registry import KPIS, REGISTRY
 from kpi.metrics.targets import Target, TargetsError, load_targets, parse_targets
+from kpi.views.formatting import reason_text
 
 LOOKUP = {"pie": True, "bwi": True, "d&p": False, "ictbeheer": True, "engineering": True, "commercie": False}
 
@@ -27,37 +28,32 @@ def leerling(
 ):
     suppressed = aantal == "<5"
     return {
-        "schooljaar": year, "brin": brin, "school": f"School {brin}", "onderwijssoort": level, "leerjaar": grade,
-        "opleiding": program, "crebo": None, "route": route, "indicator": indicator, "naar_onderwijssoort": to_level,
-        "naar_opleiding": to_program, "geslacht": None, "aantal": None if suppressed else aantal, "aantal_onderdrukt": suppressed,
-    }  # fmt: skip
+        "schooljaar": year,
+        "brin": brin,
+        "school": f"School {brin}",
+        "onderwijssoort": level,
+        "leerjaar": grade,
+        "opleiding": program,
+        "crebo": None,
+        "route": route,
+        "indicator": indicator,
+        "naar_onderwijssoort": to_level,
+        "naar_opleiding": to_program,
+        "geslacht": None,
+        "aantal": None if suppressed else aantal,
+        "aantal_onderdrukt": suppressed,
+    }
 
 
 def facts_of(leerlingen=(), organisaties=(), werkenden=(), arbeidsmarkt=()):
-    frames = {}
-    for name, rows in (
-        ("leerlingen", leerlingen),
-        ("organisaties", organisaties),
-        ("werkenden", werkenden),
-        ("arbeidsmarkt", arbeidsmarkt),
-    ):
-        if rows:
-            frame = pd.DataFrame(list(rows))
-            for column in frame.columns:
-                if column.endswith("_onderdrukt"):
-                    frame[column] = frame[column].astype(bool)
-            frames[name] = frame
-    return facts_from_frames(_complete(frames), LOOKUP)
-
-
-def _complete(frames):
-    from kpi.delivery.schema import SHEETS
-
-    for name, frame in frames.items():
-        for column in SHEETS[name].stored_columns:
-            if column not in frame:
-                frame[column] = False if column.endswith("_onderdrukt") else None
-    return frames
+    """Facts from lists of row dicts; columns left out are empty (schema.typed adds them)."""
+    sheets = {
+        "leerlingen": leerlingen,
+        "organisaties": organisaties,
+        "werkenden": werkenden,
+        "arbeidsmarkt": arbeidsmarkt,
+    }
+    return facts_from_frames({name: pd.DataFrame(list(rows)) for name, rows in sheets.items() if rows}, LOOKUP)
 
 
 def org(year, kind, name, wt=None, vvt=None):
@@ -88,46 +84,163 @@ def value_of(facts, kpi_id, year, filters=REGION):
 # Each KPI on a tiny frame, with the expectation worked out by hand in the comment.
 CASES = [
     # 12 PIE + 3 BWI techniek in KB/GL year 3; BB D&P (not techniek), HAVO and year 4 rows do not count: 15
-    ("vmbo_keuze_techniek", dict(leerlingen=[leerling(2016, "instroom", 12), leerling(2016, "instroom", 3, level="VMBO-GL", program="BWI"),
-                                             leerling(2016, "instroom", 20, level="VMBO-BB", program="D&P"), leerling(2016, "instroom", 9, level="HAVO"),
-                                             leerling(2016, "instroom", 7, grade=4)]), 15.0),
+    (
+        "vmbo_keuze_techniek",
+        dict(
+            leerlingen=[
+                leerling(2016, "instroom", 12),
+                leerling(2016, "instroom", 3, level="VMBO-GL", program="BWI"),
+                leerling(2016, "instroom", 20, level="VMBO-BB", program="D&P"),
+                leerling(2016, "instroom", 9, level="HAVO"),
+                leerling(2016, "instroom", 7, grade=4),
+            ]
+        ),
+        15.0,
+    ),
     # 15 techniek of 15 + 20 = 35
-    ("vmbo_keuze_techniek_aandeel", dict(leerlingen=[leerling(2016, "instroom", 12), leerling(2016, "instroom", 3, level="VMBO-GL", program="BWI"),
-                                                     leerling(2016, "instroom", 20, level="VMBO-BB", program="D&P")]), 15 / 35),
-    ("po_wt_scholen", dict(organisaties=[org(2016, "basisschool", "A", wt=True), org(2016, "basisschool", "B", wt=False),
-                                         org(2016, "basisschool", "C", wt=True), org(2016, "bedrijf", "D", wt=True)]), 2.0),
-    ("vrienden_van_techniek", dict(organisaties=[org(2016, "bedrijf", "A", vvt=True), org(2016, "bedrijf", "B", vvt=True),
-                                                 org(2016, "bedrijf", "C", vvt=False), org(2016, "vo", "D", vvt=True)]), 2.0),
+    (
+        "vmbo_keuze_techniek_aandeel",
+        dict(
+            leerlingen=[
+                leerling(2016, "instroom", 12),
+                leerling(2016, "instroom", 3, level="VMBO-GL", program="BWI"),
+                leerling(2016, "instroom", 20, level="VMBO-BB", program="D&P"),
+            ]
+        ),
+        15 / 35,
+    ),
+    (
+        "po_wt_scholen",
+        dict(
+            organisaties=[
+                org(2016, "basisschool", "A", wt=True),
+                org(2016, "basisschool", "B", wt=False),
+                org(2016, "basisschool", "C", wt=True),
+                org(2016, "bedrijf", "D", wt=True),
+            ]
+        ),
+        2.0,
+    ),
+    (
+        "vrienden_van_techniek",
+        dict(
+            organisaties=[
+                org(2016, "bedrijf", "A", vvt=True),
+                org(2016, "bedrijf", "B", vvt=True),
+                org(2016, "bedrijf", "C", vvt=False),
+                org(2016, "vo", "D", vvt=True),
+            ]
+        ),
+        2.0,
+    ),
     # to MBO-4 ICT-beheer 6 + Engineering 4 count; Commercie and the HAVO destination do not: 10
-    ("mavo_mbo4_techniek", dict(leerlingen=[
-        leerling(2016, "doorstroom", 6, level="VMBO-TL", program="Algemeen", to_level="MBO-4", to_program="ICT-beheer"),
-        leerling(2016, "doorstroom", 4, level="VMBO-TL", program="Algemeen", to_level="MBO-4", to_program="Engineering"),
-        leerling(2016, "doorstroom", 30, level="VMBO-TL", program="Algemeen", to_level="MBO-4", to_program="Commercie"),
-        leerling(2016, "doorstroom", 8, level="VMBO-TL", program="Algemeen", to_level="HAVO", to_program="ICT-beheer")]), 10.0),
+    (
+        "mavo_mbo4_techniek",
+        dict(
+            leerlingen=[
+                leerling(
+                    2016,
+                    "doorstroom",
+                    6,
+                    level="VMBO-TL",
+                    program="Algemeen",
+                    to_level="MBO-4",
+                    to_program="ICT-beheer",
+                ),
+                leerling(
+                    2016,
+                    "doorstroom",
+                    4,
+                    level="VMBO-TL",
+                    program="Algemeen",
+                    to_level="MBO-4",
+                    to_program="Engineering",
+                ),
+                leerling(
+                    2016,
+                    "doorstroom",
+                    30,
+                    level="VMBO-TL",
+                    program="Algemeen",
+                    to_level="MBO-4",
+                    to_program="Commercie",
+                ),
+                leerling(
+                    2016, "doorstroom", 8, level="VMBO-TL", program="Algemeen", to_level="HAVO", to_program="ICT-beheer"
+                ),
+            ]
+        ),
+        10.0,
+    ),
     # graduates 30 + 20 = 50; to HBO-AD 12 + HBO-BA 18 = 30 (to MBO-4 elsewhere not): 30 / 50
-    ("mbo4_hbo_doorstroom", dict(leerlingen=[
-        leerling(2016, "gediplomeerd", 30, level="MBO-4", program="ICT-beheer", grade=None),
-        leerling(2016, "gediplomeerd", 20, level="MBO-4", program="Engineering", grade=None),
-        leerling(2016, "gediplomeerd", 99, level="MBO-4", program="Commercie", grade=None),
-        leerling(2016, "doorstroom", 12, level="MBO-4", program="ICT-beheer", grade=None, to_level="HBO-AD"),
-        leerling(2016, "doorstroom", 18, level="MBO-4", program="Engineering", grade=None, to_level="HBO-BA"),
-        leerling(2016, "doorstroom", 5, level="MBO-4", program="Engineering", grade=None, to_level="MBO-4")]), 0.6),
-    ("vakmanschapsroute_instroom", dict(leerlingen=[leerling(2016, "instroom", 7, route="Vakmanschapsroute"),
-                                                    leerling(2016, "instroom", 5, level="MBO-2", route="Vakmanschapsroute"),
-                                                    leerling(2016, "instroom", 40)]), 12.0),
+    (
+        "mbo4_hbo_doorstroom",
+        dict(
+            leerlingen=[
+                leerling(2016, "gediplomeerd", 30, level="MBO-4", program="ICT-beheer", grade=None),
+                leerling(2016, "gediplomeerd", 20, level="MBO-4", program="Engineering", grade=None),
+                leerling(2016, "gediplomeerd", 99, level="MBO-4", program="Commercie", grade=None),
+                leerling(2016, "doorstroom", 12, level="MBO-4", program="ICT-beheer", grade=None, to_level="HBO-AD"),
+                leerling(2016, "doorstroom", 18, level="MBO-4", program="Engineering", grade=None, to_level="HBO-BA"),
+                leerling(2016, "doorstroom", 5, level="MBO-4", program="Engineering", grade=None, to_level="MBO-4"),
+            ]
+        ),
+        0.6,
+    ),
+    (
+        "vakmanschapsroute_instroom",
+        dict(
+            leerlingen=[
+                leerling(2016, "instroom", 7, route="Vakmanschapsroute"),
+                leerling(2016, "instroom", 5, level="MBO-2", route="Vakmanschapsroute"),
+                leerling(2016, "instroom", 40),
+            ]
+        ),
+        12.0,
+    ),
     # uitval 3 of ingeschreven 60 within the route; regular uitval 10 not counted
-    ("vakmanschapsroute_uitval", dict(leerlingen=[leerling(2016, "ingeschreven", 60, route="Vakmanschapsroute"),
-                                                  leerling(2016, "uitval", 3, route="Vakmanschapsroute"), leerling(2016, "uitval", 10)]), 0.05),
-    ("mbo_techniek_instroom", dict(leerlingen=[leerling(2016, "instroom", 25, level="MBO-2", program="PIE"),
-                                               leerling(2016, "instroom", 15, level="MBO-4", program="ICT-beheer"),
-                                               leerling(2016, "instroom", 50, level="MBO-4", program="Commercie"),
-                                               leerling(2016, "instroom", 9, level="VMBO-KB", program="PIE")]), 40.0),
-    ("werkzoekenden_omscholing", dict(werkenden=[work(2016, "omscholing werkzoekenden", 8), work(2016, "omscholing werkzoekenden", 5),
-                                                 work(2016, "opscholing werkenden", 30)]), 13.0),
-    ("opscholing_werkenden", dict(werkenden=[work(2016, "omscholing werkzoekenden", 8), work(2016, "opscholing werkenden", 30)]), 30.0),
+    (
+        "vakmanschapsroute_uitval",
+        dict(
+            leerlingen=[
+                leerling(2016, "ingeschreven", 60, route="Vakmanschapsroute"),
+                leerling(2016, "uitval", 3, route="Vakmanschapsroute"),
+                leerling(2016, "uitval", 10),
+            ]
+        ),
+        0.05,
+    ),
+    (
+        "mbo_techniek_instroom",
+        dict(
+            leerlingen=[
+                leerling(2016, "instroom", 25, level="MBO-2", program="PIE"),
+                leerling(2016, "instroom", 15, level="MBO-4", program="ICT-beheer"),
+                leerling(2016, "instroom", 50, level="MBO-4", program="Commercie"),
+                leerling(2016, "instroom", 9, level="VMBO-KB", program="PIE"),
+            ]
+        ),
+        40.0,
+    ),
+    (
+        "werkzoekenden_omscholing",
+        dict(
+            werkenden=[
+                work(2016, "omscholing werkzoekenden", 8),
+                work(2016, "omscholing werkzoekenden", 5),
+                work(2016, "opscholing werkenden", 30),
+            ]
+        ),
+        13.0,
+    ),
+    (
+        "opscholing_werkenden",
+        dict(werkenden=[work(2016, "omscholing werkzoekenden", 8), work(2016, "opscholing werkenden", 30)]),
+        30.0,
+    ),
     # (40 + 20) / (100 + 50)
     ("dekking_vervangingsvraag", dict(arbeidsmarkt=[market(2016, "bouw", 100, 40), market(2016, "ICT", 50, 20)]), 0.4),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("kpi_id", "data", "expected"), CASES, ids=[c[0] for c in CASES])
@@ -177,8 +290,10 @@ def test_status_over_the_years_from_the_data():
     rows = [leerling(y, "instroom", n) for y, n in ((2014, 100), (2015, 106), (2016, 109))]
     results = kpi_values(facts_of(leerlingen=rows), TARGETS, kpis=[REGISTRY["vmbo_keuze_techniek"]])
     assert results[["year", "status", "baseline_value"]].values.tolist() == [
-        [2014, "op_koers", 100.0], [2015, "op_koers", 100.0], [2016, "niet_gehaald", 100.0]
-    ]  # fmt: skip
+        [2014, "op_koers", 100.0],
+        [2015, "op_koers", 100.0],
+        [2016, "niet_gehaald", 100.0],
+    ]
     assert results["target_value"].iloc[-1] == pytest.approx(110)
     # least squares through (2014, 100), (2015, 106), (2016, 109): slope 4.5, read at 2016 = 109.5 - 0 ... by hand:
     # mean year 2015, mean value 105; slope = ((-1)(-5) + 0 + (1)(4)) / 2 = 4.5; at 2016: 105 + 4.5 = 109.5
@@ -211,8 +326,11 @@ def test_share_range_with_subset_uses_the_tight_bounds():
 def test_share_range_without_subset_lowest_over_highest():
     # uitval <5 over ingeschreven 20 + <5: low = 1 / 24, high = 4 / 21
     route = "Vakmanschapsroute"
-    rows = [leerling(2016, "uitval", "<5", route=route), leerling(2016, "ingeschreven", 20, route=route),
-            leerling(2016, "ingeschreven", "<5", program="BWI", route=route)]  # fmt: skip
+    rows = [
+        leerling(2016, "uitval", "<5", route=route),
+        leerling(2016, "ingeschreven", 20, route=route),
+        leerling(2016, "ingeschreven", "<5", program="BWI", route=route),
+    ]
     result = value_of(facts_of(leerlingen=rows), "vakmanschapsroute_uitval", 2016)
     assert (result["low"], result["high"]) == (pytest.approx(1 / 24), pytest.approx(4 / 21))
 
@@ -225,15 +343,22 @@ def test_range_status_decided_only_when_the_whole_range_agrees():
 
 def test_range_crossing_the_target_gives_onvoldoende_data_with_reason():
     route = "Vakmanschapsroute"
-    rows = [leerling(2014, "ingeschreven", 50, route=route), leerling(2014, "uitval", 5, route=route),
-            leerling(2016, "ingeschreven", 50, route=route), leerling(2016, "uitval", "<5", route=route)]  # fmt: skip
+    rows = [
+        leerling(2014, "ingeschreven", 50, route=route),
+        leerling(2014, "uitval", 5, route=route),
+        leerling(2016, "ingeschreven", 50, route=route),
+        leerling(2016, "uitval", "<5", route=route),
+    ]
     result = value_of(facts_of(leerlingen=rows), "vakmanschapsroute_uitval", 2016)  # 1/50..4/50 vs 5/50
     assert result["status"] == "gehaald"
     rows[-1] = leerling(2016, "uitval", "<5", route=route)
     rows.append(leerling(2016, "uitval", 3, program="BWI", route=route))  # 4/50..7/50 around 5/50
     result = value_of(facts_of(leerlingen=rows), "vakmanschapsroute_uitval", 2016)
     assert (result["status"], result["reason"]) == ("onvoldoende_data", "range_spans")
-    assert "<5" in result["reason_text"]
+    assert reason_text(result, "nl") == (
+        "kleine aantallen (<5): de waarde ligt tussen 8,0% en 14,0%, te onzeker voor een oordeel"
+    )
+    assert "between 8.0% and 14.0%" in reason_text(result, "en")
 
 
 FILTER_ROWS = [
@@ -281,8 +406,12 @@ def test_unclassified_programs_are_counted_not_silently_dropped():
 
 
 def test_per_school_breakdown_shows_who_pulls_up_and_down():
-    rows = [leerling(2014, "instroom", 10, brin="14SM05"), leerling(2016, "instroom", 15, brin="14SM05"),
-            leerling(2014, "instroom", 10, brin="03FO01"), leerling(2016, "instroom", 8, brin="03FO01")]  # fmt: skip
+    rows = [
+        leerling(2014, "instroom", 10, brin="14SM05"),
+        leerling(2016, "instroom", 15, brin="14SM05"),
+        leerling(2014, "instroom", 10, brin="03FO01"),
+        leerling(2016, "instroom", 8, brin="03FO01"),
+    ]
     frame = school_breakdown(facts_of(leerlingen=rows), REGISTRY["vmbo_keuze_techniek"], TARGETS, 2016)
     assert frame[["brin", "value", "baseline_value", "change"]].values.tolist() == [
         ["14SM05", 15, 10, 5],
@@ -293,15 +422,21 @@ def test_per_school_breakdown_shows_who_pulls_up_and_down():
 HEADER = "kpi,baseline_year,target_year,rule,target,source\n"
 BROKEN_TARGETS = [
     ("kpi;jaar\n", "line 1"),
-    (HEADER + "vmbo_keuze_techniek,2014,2016,growth,10%,x\nonbekend,2014,2016,increase,,x\n", "line 3: unknown KPI 'onbekend'"),
+    (
+        HEADER + "vmbo_keuze_techniek,2014,2016,growth,10%,x\nonbekend,2014,2016,increase,,x\n",
+        "line 3: unknown KPI 'onbekend'",
+    ),
     (HEADER + "vmbo_keuze_techniek,2014,2016,meer,,x\n", "line 2: unknown rule 'meer'"),
     (HEADER + "vmbo_keuze_techniek,2014,twintig,growth,10%,x\n", "line 2: years must be whole numbers"),
     (HEADER + "vmbo_keuze_techniek,2016,2014,growth,10%,x\n", "line 2: the baseline year 2016 must come before"),
     (HEADER + "vmbo_keuze_techniek,2014,2016,growth,,x\n", "line 2: rule 'growth' needs a target value"),
     (HEADER + "vmbo_keuze_techniek,2014,2016,at_least,veel,x\n", "line 2: target 'veel' is not a number"),
     (HEADER + "mbo4_hbo_doorstroom,2014,2016,at_least,80,x\n", "line 2: 'mbo4_hbo_doorstroom' is a share"),
-    (HEADER + "po_wt_scholen,2014,2016,at_least,6,x\npo_wt_scholen,2014,2016,at_least,7,x\n", "line 3: 'po_wt_scholen' already has a target for 2016"),
-]  # fmt: skip
+    (
+        HEADER + "po_wt_scholen,2014,2016,at_least,6,x\npo_wt_scholen,2014,2016,at_least,7,x\n",
+        "line 3: 'po_wt_scholen' already has a target for 2016",
+    ),
+]
 
 
 @pytest.mark.parametrize(("text", "message"), BROKEN_TARGETS)

@@ -16,7 +16,6 @@ from kpi.delivery.storage import engine_for
 from kpi.metrics.benchmark import (
     OpenData,
     all_kpi_values,
-    load_open_data,
     open_data_series,
     protected_comparisons,
     school_mask,
@@ -26,8 +25,7 @@ from kpi.metrics.registry import REGISTRY
 from kpi.settings.audit import audit_entries
 from kpi.settings.region import Region, add_member, region
 from kpi.sources.duo.base import DuoFileError, parse_count, read_duo_file, year_columns
-from kpi.sources.duo.store import COUNT_TABLES, open_data_history
-from kpi.sources.duo.store import load_open_data as load_file
+from kpi.sources.duo.store import COUNT_TABLES, load_file, open_data_facts, open_data_history
 from kpi.views.opendata import benchmark_chart
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "open" / "duo_examen_raw_all.csv"
@@ -53,10 +51,13 @@ def _independent(rows: list[dict], keep) -> dict[int, dict[str, float]]:
         t = {name: tech[0] + w * tech[1] for name, w in (("low", 1), ("point", 2.5), ("high", 4))}
         r = {name: rest[0] + w * rest[1] for name, w in (("low", 1), ("point", 2.5), ("high", 4))}
         out[year] = {
-            "count": t["point"], "count_low": t["low"], "count_high": t["high"],
+            "count": t["point"],
+            "count_low": t["low"],
+            "count_high": t["high"],
             "share": t["point"] / (t["point"] + r["point"]),
-            "share_low": t["low"] / (t["low"] + r["high"]), "share_high": t["high"] / (t["high"] + r["low"]),
-        }  # fmt: skip
+            "share_low": t["low"] / (t["low"] + r["high"]),
+            "share_high": t["high"] / (t["high"] + r["low"]),
+        }
     return out
 
 
@@ -96,8 +97,10 @@ def test_national_file_gives_both_kpis_for_the_region_and_the_netherlands(db, ca
         count, share = found["vmbo_examen_techniek", year], found["vmbo_examen_techniek_aandeel", year]
         region_now, nl = in_region[year], national[year]
         assert (count["value"], count["low"], count["high"]) == (
-            region_now["count"], region_now["count_low"], region_now["count_high"]
-        )  # fmt: skip
+            region_now["count"],
+            region_now["count_low"],
+            region_now["count_high"],
+        )
         assert (count["nl_value"], count["nl_low"], count["nl_high"]) == (
             nl["count"],
             nl["count_low"],
@@ -219,7 +222,7 @@ def test_a_school_filter_shows_its_own_share_beside_region_and_country(db, capsy
         assert share["value"] == pytest.approx(own[year]["share"])
         assert share["nl_value"] == pytest.approx(national[year]["share"])
     engine = engine_for()
-    results = all_kpi_values(facts_from_frames({}), load_open_data(engine), {}, Filters(schools=("14SM05",)))
+    results = all_kpi_values(facts_from_frames({}), open_data_facts(engine), {}, Filters(schools=("14SM05",)))
     row = results[(results["id"] == "vmbo_examen_techniek_aandeel") & (results["year"] == 2023)].iloc[0]
     region_2023 = _independent(csv_rows, lambda r: r["GEMEENTENAAM"] in MUNICIPALITIES or r["VESTIGINGSCODE"] in WEESP)
     assert row["region_value"] == pytest.approx(region_2023[2023]["share"])
@@ -236,12 +239,17 @@ def _exam_frame(rows: list[tuple]) -> pd.DataFrame:
     """Stored rows: (location, municipality, sector, year, candidates or '<5')."""
     return pd.DataFrame(
         {
-            "vestiging": [r[0] for r in rows], "gemeente": [r[1] for r in rows], "onderwijstype": "VMBO",
-            "sector": [r[2] for r in rows], "niveau": "VMBO-KB", "naam": "x", "jaar": [r[3] for r in rows],
+            "vestiging": [r[0] for r in rows],
+            "gemeente": [r[1] for r in rows],
+            "onderwijstype": "VMBO",
+            "sector": [r[2] for r in rows],
+            "niveau": "VMBO-KB",
+            "naam": "x",
+            "jaar": [r[3] for r in rows],
             "kandidaten": pd.array([None if r[4] == "<5" else r[4] for r in rows], dtype="Int64"),
             "kandidaten_onderdrukt": [r[4] == "<5" for r in rows],
         }
-    )  # fmt: skip
+    )
 
 
 SERIES_CASES = [  # rows, (value, low, high) of the share in 2020
@@ -261,15 +269,21 @@ def test_share_ranges_on_tiny_frames(rows, expected):
 
 
 def test_school_mask_takes_locations_and_institutions():
-    frame = _exam_frame([("24TG00", "AMSTERDAM", "techniek", 2020, 5), ("24TG04", "AMSTERDAM", "techniek", 2020, 5),
-                         ("14SM05", "LAREN", "techniek", 2020, 5)])  # fmt: skip
+    frame = _exam_frame(
+        [
+            ("24TG00", "AMSTERDAM", "techniek", 2020, 5),
+            ("24TG04", "AMSTERDAM", "techniek", 2020, 5),
+            ("14SM05", "LAREN", "techniek", 2020, 5),
+        ]
+    )
     assert school_mask(frame, ("24TG",)).tolist() == [True, True, False]
     assert school_mask(frame, ("14sm05",)).tolist() == [False, False, True]
 
 
 def test_a_masked_value_takes_its_ratio_along():
-    frame = pd.DataFrame({"masked": [None, "verborgen"], "ratio": [1.1, 0.5], "ratio_low": [1.0, 0.4],
-                          "ratio_high": [1.2, 0.6]})  # fmt: skip
+    frame = pd.DataFrame(
+        {"masked": [None, "verborgen"], "ratio": [1.1, 0.5], "ratio_low": [1.0, 0.4], "ratio_high": [1.2, 0.6]}
+    )
     protected = protected_comparisons(frame)
     assert protected["ratio"].tolist()[0] == 1.1 and protected.loc[1, ["ratio", "ratio_low", "ratio_high"]].isna().all()
 
@@ -282,8 +296,13 @@ def test_duo_count_cells(cell, parsed):
 
 
 def test_year_columns_are_read_from_the_header():
-    header = ["VESTIGINGSCODE", "EXAMENKANDIDATEN SCHOOLJAAR 2019-2020 - TOTAAL", "EXAMENKANDIDATEN SCHOOLJAAR 2019-2020 - MAN",
-              "GESLAAGDEN SCHOOLJAAR 2020-2021 - TOTAAL", "EXAMENKANDIDATEN SCHOOLJAAR 2020-2022 - TOTAAL"]  # fmt: skip
+    header = [
+        "VESTIGINGSCODE",
+        "EXAMENKANDIDATEN SCHOOLJAAR 2019-2020 - TOTAAL",
+        "EXAMENKANDIDATEN SCHOOLJAAR 2019-2020 - MAN",
+        "GESLAAGDEN SCHOOLJAAR 2020-2021 - TOTAAL",
+        "EXAMENKANDIDATEN SCHOOLJAAR 2020-2022 - TOTAAL",
+    ]
     assert year_columns(header, "EXAMENKANDIDATEN") == {2019: 1}
     assert year_columns(header, "GESLAAGDEN") == {2020: 3}
 
@@ -297,7 +316,7 @@ def test_a_huge_file_is_refused_before_reading(monkeypatch):
 
 def test_the_chart_shows_region_and_netherlands_with_bands_and_names_duo(db, capsys):
     assert run(capsys, "open-data", "duo-examens", str(SHIPPED))[0] == 0
-    data: OpenData = load_open_data(engine_for())
+    data: OpenData = open_data_facts(engine_for())
     results = all_kpi_values(facts_from_frames({}), data, {})
     rows = results[results["id"] == "vmbo_examen_techniek_aandeel"]
     figure = benchmark_chart(rows, "nl")

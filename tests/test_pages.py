@@ -13,8 +13,16 @@ from kpi.settings.users import add_user, authenticated
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
 
 DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"
-PAGES = ["pages/overzicht.py", "pages/kiezen.py", "pages/leren.py", "pages/werken.py", "pages/doorstroom.py",
-         "pages/verkenner.py", "pages/doelen.py", "pages/aanleveren.py"]  # fmt: skip
+PAGES = [
+    "pages/overzicht.py",
+    "pages/kiezen.py",
+    "pages/leren.py",
+    "pages/werken.py",
+    "pages/doorstroom.py",
+    "pages/verkenner.py",
+    "pages/doelen.py",
+    "pages/aanleveren.py",
+]
 
 
 @pytest.fixture
@@ -33,7 +41,7 @@ def _app() -> AppTest:
 
 def _table(app: AppTest, column: str):
     """The dataframe shown with this column (st.dataframe keys are not visible to AppTest)."""
-    found = [d.value for d in app.dataframe if column in d.value.columns]
+    found = [d.value for d in [*app.dataframe, *app.table] if column in d.value.columns]
     assert found, f"no table with column {column!r}"
     return found[0]
 
@@ -81,9 +89,13 @@ def test_school_filter_changes_what_is_shown(app_env):
 def test_english_ui(app_env):
     app = _app().run()
     app.segmented_control(key="lang").set_value("EN").run()
-    assert app.title[0].value == "Techniekpact Monitor Gooi & Vechtstreek"
-    assert any(h.value == "Choosing technology" for h in app.header)
+    headers = [h.value for h in app.header]
+    assert "Choosing technology" in headers and "Kiezen voor techniek" not in headers
+    badges = " ".join(m.value for m in app.markdown)
+    assert all(f">{w}</span>" in badges for w in ("met", "on track", "behind", "not met", "insufficient data"))
+    assert ">op koers</span>" not in badges
     assert any(v.endswith("%") and "." in v for v in (m.value for m in app.metric))
+    assert _visit(app, "pages/kiezen.py").title[0].value == "Choosing technology"
 
 
 def test_pages_on_an_empty_database_explain_themselves(app_env, monkeypatch):
@@ -212,7 +224,7 @@ def test_a_corrupt_file_is_refused_in_one_dutch_sentence(app_env):
         "Dit bestand kan niet worden gelezen: het is geen Excel-, ODS- of CSV-bestand, of het is beschadigd. "
         "Sla het op als .xlsx of .csv en lever het opnieuw aan."
     )
-    assert not [d for d in app.dataframe if "verwacht" in d.value.columns]  # a sentence, not a table cell
+    assert not [d for d in [*app.dataframe, *app.table] if "verwacht" in d.value.columns]  # a sentence, not a cell
 
 
 def test_restore_shows_what_changes_and_asks_for_confirmation(app_env):

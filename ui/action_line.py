@@ -4,33 +4,21 @@ import streamlit as st
 
 from kpi.metrics.benchmark import default_year
 from kpi.metrics.registry import KPIS
-from kpi.metrics.targets import TargetsError
 from ui import data, session
 from ui.actions import partner_filter, render_actions
-from ui.i18n import language, t
-from ui.widgets import empty_state, kpi_detail
+from ui.i18n import t
+from ui.widgets import empty_state, kpi_detail, or_stop, year_select
 
 
 def render(lines: tuple[str, ...], title_key: str) -> None:
     st.title(t(title_key))
-    try:
-        everything = data.results(data.version(), session.filters(), None, language(), session.role())
-    except TargetsError as error:
-        st.error(t("targets_broken", error=error))
-        return
+    everything = or_stop(lambda: data.results(data.version(), session.filters(), None, session.role()))
     everything = everything[everything["action_line"].isin(lines)]  # this page's years only
     years = sorted({int(y) for y in everything["year"].dropna()})
     if not years:
         empty_state()
         return
-    year = st.selectbox(
-        t("year"),
-        years,
-        index=years.index(default_year(everything)),
-        key="jaar",
-        bind="query-params",
-        format_func=lambda y: f"{y}-{y + 1}",
-    )
+    year = year_select(years, default_year(everything))
     register = data.actions()
     partner = partner_filter(register)
     followed = {k for a in register if partner in a.partners for k in a.kpis} if partner else None

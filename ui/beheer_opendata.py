@@ -10,8 +10,8 @@ import streamlit as st
 from kpi.settings.region import KINDS, RegionError, add_member, remove_member
 from kpi.sources.duo import EXAMS
 from kpi.sources.duo.base import DuoFileError
-from kpi.sources.duo.store import load_open_data, open_data_history
-from kpi.views.opendata import problem_lines, school_years
+from kpi.sources.duo.store import load_file, open_data_history
+from kpi.views.opendata import school_years
 from ui import data, session
 from ui.i18n import language, t
 
@@ -40,15 +40,21 @@ def _load(by: str) -> None:
     if upload is None or not st.button(t("beheer_opendata.load"), key="opendata_load", type="primary"):
         return
     try:
-        result = load_open_data(data.engine(), EXAMS.dataset, upload.getvalue(), upload.name, by)
+        result = load_file(data.engine(), EXAMS.dataset, upload.getvalue(), upload.name, by)
     except DuoFileError as error:
-        st.error("\n\n".join([*problem_lines(error, language()), t("opendata.refused")]))
+        st.error("\n\n".join([*error.lines(language()), t("opendata.refused")]))
         return
     if result.unchanged:
         message = t("opendata.unchanged", file=upload.name)
     else:
-        message = t("opendata.loaded", file=upload.name, load=result.load_id, rows=result.rows,
-                    years=school_years(result.years), replaced=result.replaced)  # fmt: skip
+        message = t(
+            "opendata.loaded",
+            file=upload.name,
+            load=result.load_id,
+            rows=result.rows,
+            years=school_years(result.years),
+            replaced=result.replaced,
+        )
     st.session_state["opendata_result"] = message
     st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
     st.rerun()

@@ -16,7 +16,7 @@ from kpi.metrics.targets import Target, load_targets
 from kpi.settings.actions import Action, action_register
 from kpi.settings.reference import techniek_lookup, techniek_table, unknown_programs
 from kpi.sources.demo import demo_wanted, holds_demo, load_demo
-from kpi.sources.duo.store import load_shipped
+from kpi.sources.duo.store import load_shipped, open_data_facts, open_data_state
 from kpi.views.explorer import Selection, explorer_options, explorer_pivot, explorer_rows, school_names
 from kpi.views.flows import doorstroom_matrix
 
@@ -35,13 +35,13 @@ def engine() -> Engine:
 def version() -> tuple:
     """The data version: cached results are keyed by it, so a delivery, an open-data load or a change of the
     region shows at once."""
-    return (*data_version(engine()), *benchmark.version(engine()))
+    return (*data_version(engine()), *open_data_state(engine()))
 
 
 @st.cache_resource(max_entries=2, ttl=3600)
 def open_data(data: tuple) -> benchmark.OpenData:
     """The open-data rows and the region, loaded once per data version and shared by every session (read-only)."""
-    return benchmark.load_open_data(engine())
+    return open_data_facts(engine())
 
 
 @st.cache_resource(max_entries=2, ttl=3600)
@@ -56,9 +56,9 @@ def targets() -> dict[str, list[Target]]:
 
 
 @st.cache_data(ttl=3600, max_entries=256)
-def results(data: tuple, filters: Filters, year: int | None, language: str, role: str) -> pd.DataFrame:
-    """KPI results, protected for the role."""
-    values = benchmark.all_kpi_values(facts(data), open_data(data), targets(), filters, year, language)
+def results(data: tuple, filters: Filters, year: int | None, role: str) -> pd.DataFrame:
+    """KPI results (codes and numbers, the same in every language), protected for the role."""
+    values = benchmark.all_kpi_values(facts(data), open_data(data), targets(), filters, year)
     return benchmark.protected_comparisons(protected_results(values, role))
 
 

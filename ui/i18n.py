@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kpi import catalogue
 from kpi.catalogue import word
 
-LANGUAGES = {"NL": "Nederlands", "EN": "English"}
+LANGUAGES = tuple(code.upper() for code in catalogue.LANGUAGES)
+"""The language switch's options, as a link spells them (`?lang=EN`): every language of the catalogue."""
 
 
 def language() -> str:
-    """`nl` or `en`, from the language switch (default Dutch)."""
-    return "en" if st.session_state.get("lang") == "EN" else "nl"
+    """The chosen language's code (`nl`, `en`), from the language switch; Dutch by default."""
+    code = str(st.session_state.get("lang") or "").lower()
+    return code if code in catalogue.LANGUAGES else catalogue.DEFAULT_LANGUAGE
 
 
 def t(key: str, **values: object) -> str:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from kpi.metrics.registry import Kpi
 from kpi.sources.duo import EXAMS
-from kpi.views.formatting import kpi_value, number, school_year
+from kpi.views.formatting import kpi_value, number, reason_text, school_year
 from kpi.views.opendata import benchmark_chart
 from ui import data, session
 from ui.i18n import language, t
@@ -69,7 +69,7 @@ def detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
     lang = language()
     st.subheader(kpi.label(lang))
     if rows["value"].isna().all() and rows["masked"].isna().all():
-        reason = rows["reason_text"].iloc[0]
+        reason = reason_text(rows.iloc[0].to_dict(), lang)
         st.info(reason[:1].upper() + reason[1:] + "." if reason else t("no_data", what=""))
         return
     schools = session.filters().schools
@@ -97,8 +97,8 @@ def detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
         st.markdown(
             status_badge(row.get("status"), no_target=not isinstance(row.get("rule"), str)), unsafe_allow_html=True
         )
-        if row.get("reason_text"):
-            st.caption(row["reason_text"])
+        if reason := reason_text(row, lang):
+            st.caption(reason)
         st.markdown(f"**{t('definition')}.** {kpi.definition(lang)}")
         st.markdown(f"**{t('responsible')}.** {kpi.responsible}")
         st.markdown(f"**{t('plan')}.** *“{kpi.plan}”*")

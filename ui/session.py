@@ -14,7 +14,7 @@ from ui.i18n import LANGUAGES, language, t
 def language_switch() -> str:
     # The options are the codes themselves, so a link says ?lang=EN.
     st.sidebar.segmented_control(
-        t("language"), list(LANGUAGES), default="NL", key="lang", bind="query-params", required=True
+        t("language"), list(LANGUAGES), default=LANGUAGES[0], key="lang", bind="query-params", required=True
     )
     return language()
 
@@ -57,13 +57,23 @@ def sidebar_filters() -> None:
     known = data.names(data.version())
     st.sidebar.subheader(t("filters"))
     st.sidebar.multiselect(
-        t("school"), sorted(known), key="school", bind="query-params", persist_state="session",
-        format_func=lambda brin: f"{known[brin]} ({brin})" if known.get(brin) else brin, placeholder=t("all"),
-    )  # fmt: skip
+        t("school"),
+        sorted(known),
+        key="school",
+        bind="query-params",
+        persist_state="session",
+        format_func=lambda brin: f"{known[brin]} ({brin})" if known.get(brin) else brin,
+        placeholder=t("all"),
+    )
     st.sidebar.multiselect(
-        t("route"), [REGULAR_ROUTE, *ROUTES], key="route", bind="query-params", persist_state="session",
-        format_func=lambda r: t("regulier") if r == REGULAR_ROUTE else r, placeholder=t("all"),
-    )  # fmt: skip
+        t("route"),
+        [REGULAR_ROUTE, *ROUTES],
+        key="route",
+        bind="query-params",
+        persist_state="session",
+        format_func=lambda r: t("regulier") if r == REGULAR_ROUTE else r,
+        placeholder=t("all"),
+    )
     st.sidebar.multiselect(
         t("level"), list(LEVELS), key="niveau", bind="query-params", persist_state="session", placeholder=t("all")
     )

@@ -26,7 +26,7 @@ ROUND = "upload_round"
 RESULT = "upload_result"
 RESTORED = "restore_result"
 PENDING = "restore_pending"
-HISTORY_COLUMNS = ("id", "tijd", "door", "school", "bestand", "rijen", "status", "soort", "hersteld_van")
+HISTORY_COLUMNS = ("id", "tijd", "school", "status", "bestand", "rijen", "door", "soort", "hersteld_van")
 
 
 def upload_limit_mb() -> int:
@@ -95,7 +95,7 @@ def problem_report(result: CheckedFile) -> None:
         (st.error if problem.severity == "error" else st.warning)(problem.message(lang))
     in_sheets = [p for p in result.problems if p.sheet is not None]
     if in_sheets:
-        st.dataframe(problem_table(in_sheets, lang), hide_index=True, key="problems", row_height=56)
+        _problem_lines(problem_table(in_sheets, lang))
     st.download_button(
         t("download_problems"),
         lambda: csv_bytes(problem_csv_table(result.problems, lang)),
@@ -104,6 +104,17 @@ def problem_report(result: CheckedFile) -> None:
         key="problems_csv",
         icon=":material/download:",
     )
+
+
+TABLE_LINES = 100
+"""Up to this many lines the problems are a plain table whose cells wrap; beyond it, a scrolling grid."""
+
+
+def _problem_lines(table: pd.DataFrame) -> None:
+    if len(table) <= TABLE_LINES:
+        st.table(table, hide_index=True)
+    else:
+        st.dataframe(table, hide_index=True, key="problems")
 
 
 def _when(delivery: EarlierDelivery) -> str:
@@ -132,7 +143,7 @@ def store_step(result: CheckedFile, user: User) -> None:
             stored = stored_file(data.engine(), result, user.name)
     except LevelConflictError as refused:  # another delivery came in between check and store
         st.error(t("deliver.refused", summary=problem_summary(conflict_problems(refused.conflicts), language())))
-        st.dataframe(problem_table(conflict_problems(refused.conflicts), language()), hide_index=True)
+        _problem_lines(problem_table(conflict_problems(refused.conflicts), language()))
         return
     replaced = sum(stored.replaced.values())
     message = (
@@ -167,7 +178,10 @@ def history(user: User) -> pd.DataFrame:
         shown.rename(columns={c: t(f"deliver.history_head.{c}") for c in HISTORY_COLUMNS}),
         hide_index=True,
         key="history",
-        column_config={t("deliver.history_head.tijd"): st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm")},
+        column_config={
+            t("deliver.history_head.tijd"): st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm"),
+            t("deliver.history_head.bestand"): st.column_config.TextColumn(width="medium"),
+        },
     )
     return frame
 
@@ -205,7 +219,7 @@ def _confirm_restore(user: User, chosen: int) -> None:
     with st.container(border=True, key="restore_confirmation"):
         if preview.conflicts:
             st.error(t("deliver.restore_refused", **about))
-            st.dataframe(problem_table(preview.conflicts, language()), hide_index=True, key="restore_conflicts")
+            _problem_lines(problem_table(preview.conflicts, language()))
         elif preview.counts_in_full:
             st.info(t("deliver.restore_in_full", **about))
         else:
@@ -222,7 +236,7 @@ def _restore(user: User, chosen: int) -> None:
     try:
         result = restore(data.engine(), chosen, user.name)
     except LevelConflictError as refused:  # another delivery came in since the preview
-        st.dataframe(problem_table(conflict_problems(refused.conflicts), language()), hide_index=True)
+        _problem_lines(problem_table(conflict_problems(refused.conflicts), language()))
         return
     st.session_state[RESTORED] = t("restored", old=chosen, new=result.delivery_id)
     st.session_state.pop(PENDING, None)

@@ -3,51 +3,56 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
+from kpi.codes import NO_DATA
 from kpi.metrics.compute import progress_to_target
 from kpi.metrics.privacy import protected_table
 from kpi.metrics.registry import Kpi
+from kpi.metrics.targets import TargetsError
 from kpi.views.charts import STATUS_COLOURS, kpi_chart
 from kpi.views.export import csv_bytes, xlsx_bytes
-from kpi.views.formatting import kpi_value, number, school_year
-from kpi.views.pack import status_word
+from kpi.views.formatting import cell, kpi_value, number, reason_text, school_year, status_word
+from kpi.views.formatting import rule_text as rule_words
 from ui import data, opendata, session
 from ui.i18n import language, t
 
-RULE_WORDS = {
-    "nl": {"growth": "groei van {p} t.o.v. {b}", "at_least": "minstens {n}", "at_most": "hoogstens {n}", "increase": "meer dan in {b}", "decrease": "minder dan in {b}"},
-    "en": {"growth": "growth of {p} over {b}", "at_least": "at least {n}", "at_most": "at most {n}", "increase": "more than in {b}", "decrease": "less than in {b}"},
-}  # fmt: skip
-
-
-STATUS_ORDER = ("gehaald", "op_koers", "achter", "niet_gehaald", "onvoldoende_data")
+T = TypeVar("T")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def status_badge(status: object, no_target: bool = False) -> str:
-    """Coloured badge that always carries its word (never colour alone); `no_target`: a context KPI."""
-    key = status if isinstance(status, str) else "onvoldoende_data"
-    word = status_word(status, language()) if isinstance(status, str) else t("before_baseline")
-    if no_target and not isinstance(status, str):
-        word = t("opendata.no_target")
-    colour = STATUS_COLOURS[key]
-    return f'<span class="tp-badge" style="background:{colour}">{html.escape(word)}</span>'
+    """Coloured badge that always carries its word (never colour alone); `no_target`: a context KPI (geen doel)."""
+    colour = STATUS_COLOURS[status if isinstance(status, str) else NO_DATA]
+    shown = t("opendata.no_target") if no_target and not isinstance(status, str) else status_word(status, language())
+    return f'<span class="tp-badge" style="background:{colour}">{html.escape(shown)}</span>'
 
 
 def rule_text(row: dict, unit: str) -> str:
+    """The target's rule of a result in words, with the amount the targets file gives for its target year."""
     target = data.targets().get(row["id"], [])
-    rule = row.get("rule")
-    if not isinstance(rule, str):
-        return ""
     amount = next((x.amount for x in target if x.target_year == row.get("target_year")), None)
-    words = RULE_WORDS[language()][rule]
-    return words.format(
-        p=number(amount, "share", language(), 0) if amount is not None else "",
-        n=number(amount, unit, language()),
-        b=row.get("baseline_year"),
-    )
+    return rule_words(row.get("rule"), amount, unit, row.get("baseline_year"), language())
+
+
+def year_select(years: list[int], default: int | None = None) -> int:
+    """The school year a page shows (`default`, else the latest), kept in the URL as `?jaar=`."""
+    index = years.index(default) if default in years else len(years) - 1
+    return st.selectbox(t("year"), years, index=index, key="jaar", bind="query-params", format_func=school_year)
+
+
+def or_stop(make: Callable[[], T]) -> T:
+    """What `make` returns; when the targets file is broken, its problem in words and the page stops."""
+    try:
+        return make()
+    except TargetsError as error:
+        st.error(t("targets_broken", error=error))
+        st.stop()
+        raise  # st.stop() raises; this line only tells type checkers so
 
 
 def kpi_card(kpi: Kpi, row: dict, history: pd.DataFrame) -> None:
@@ -65,11 +70,10 @@ def kpi_card(kpi: Kpi, row: dict, history: pd.DataFrame) -> None:
         )
         if kpi.source == "duo":
             opendata.card_lines(row, kpi.unit)
-        st.markdown(
-            status_badge(row.get("status"), no_target=not isinstance(row.get("rule"), str)), unsafe_allow_html=True
-        )
-        if row.get("reason_text"):
-            st.caption(row["reason_text"])
+        no_target = not isinstance(row.get("rule"), str)
+        st.markdown(status_badge(row.get("status"), no_target), unsafe_allow_html=True)
+        if reason := reason_text(row, lang):
+            st.caption(reason)
         if isinstance(row.get("rule"), str):
             target_line = f"{t('target')} {row['target_year']}: {number(row.get('target_value'), kpi.unit, lang)} ({rule_text(row, kpi.unit)})"
             st.caption(target_line)
@@ -94,19 +98,20 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     """CSV and Excel downloads of a table, safe to open (formulas neutralised)."""
     left, right = st.columns(2)
     left.download_button(t("download_csv"), lambda: csv_bytes(frame), f"{name}.csv", "text/csv", key=f"{key}_csv")
-    right.download_button(t("download_excel"), lambda: xlsx_bytes({name[:31]: frame}), f"{name}.xlsx", key=f"{key}_xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    right.download_button(
+        t("download_excel"), lambda: xlsx_bytes({name[:31]: frame}), f"{name}.xlsx", key=f"{key}_xlsx", mime=XLSX_MIME
+    )
 
 
 def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
     """One KPI on its action line's page: chart, words, per-school breakdown, data and download."""
-    if kpi.source == "duo":  # region against the Netherlands, from open data
+    if kpi.source == "duo":  # the region against the Netherlands, from open data
         opendata.detail(kpi, rows, year)
         return
     lang = language()
     st.subheader(kpi.label(lang))
     if rows["value"].isna().all() and rows["masked"].isna().all():
-        reason = rows["reason_text"].iloc[0]
+        reason = reason_text(rows.iloc[0].to_dict(), lang)
         st.info(reason[:1].upper() + reason[1:] + "." if reason else t("no_data", what=""))
         return
     left, right = st.columns([2, 1])
@@ -117,8 +122,8 @@ def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
         row = current.iloc[0].to_dict() if len(current) else rows.iloc[-1].to_dict()
         st.markdown(f"**{t('value')} {school_year(row['year'])}:** {kpi_value(row, lang)}")
         st.markdown(status_badge(row.get("status")), unsafe_allow_html=True)
-        if row.get("reason_text"):
-            st.caption(row["reason_text"])
+        if reason := reason_text(row, lang):
+            st.caption(reason)
         st.markdown(f"**{t('definition')}.** {kpi.definition(lang)}")
         if isinstance(row.get("rule"), str):
             st.markdown(f"**{t('rule')}.** {rule_text(row, kpi.unit)} ({row['target_year']})")
@@ -164,10 +169,8 @@ def _breakdown_table(frame: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("school"): [f"{s or ''} ({b})" for s, b in zip(protected["school"], protected["brin"], strict=True)],
-            t("value"): [v if isinstance(v, str) else number(v, kpi.unit, lang) for v in protected["value"]],
-            t("baseline"): [
-                v if isinstance(v, str) else number(v, kpi.unit, lang) for v in protected["baseline_value"]
-            ],
+            t("value"): [cell(v, kpi.unit, lang) for v in protected["value"]],
+            t("baseline"): [cell(v, kpi.unit, lang) for v in protected["baseline_value"]],
             t("change"): [
                 "" if isinstance(v, str) or isinstance(b, str) else number(c, kpi.unit, lang)
                 for c, v, b in zip(protected["change"], protected["value"], protected["baseline_value"], strict=True)

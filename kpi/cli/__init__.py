@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from kpi.catalogue import DEFAULT_LANGUAGE, LANGUAGES
 from kpi.cli import actions, delivery, metrics, opendata, settings, sources
 
 STAGES = (delivery, metrics, sources, opendata, settings, actions)
@@ -16,7 +17,7 @@ STAGES = (delivery, metrics, sources, opendata, settings, actions)
 def parser() -> argparse.ArgumentParser:
     """The argument parser with every stage's commands."""
     root = argparse.ArgumentParser(prog="python -m kpi", description="Techniekpact Monitor: data and KPIs.")
-    root.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of messages (default nl)")
+    root.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of messages (default nl)")
     commands = root.add_subparsers(dest="command", required=True)
     for stage in STAGES:
         stage.register(commands)

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from kpi.catalogue import WordedError, word
 from kpi.cli.common import actor, add_filters
 
 
@@ -35,7 +36,6 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from kpi.catalogue import word
     from kpi.delivery.brin import is_brin, normalised_brin
     from kpi.delivery.ingest import checked_file, conflict_problems
     from kpi.delivery.problem_list import problem_summary, report_lines
@@ -65,18 +65,21 @@ def _import(args: argparse.Namespace) -> int:
         print(word("deliver.cli_refused", args.lang), file=sys.stderr)
         return 1
     try:
-        results = store_many(engine, [(c.frames, DeliveryMeta(c.file_name, c.sha256, by)) for c in checked])
+        metas = [DeliveryMeta(c.file_name, c.sha256, by, content_sha256=c.content_sha256) for c in checked]
+        results = store_many(engine, [(c.frames, meta) for c, meta in zip(checked, metas, strict=True)])
     except LevelConflictError as error:  # another delivery came in between check and store
         print(*report_lines(conflict_problems(error.conflicts), args.lang), sep="\n", file=sys.stderr)
         print(word("deliver.cli_refused", args.lang), file=sys.stderr)
         return 1
     for c, result in zip(checked, results, strict=True):
         if result.unchanged:
-            print(f"{c.file_name}: ongewijzigd (dit bestand is al aangeleverd) / unchanged (already delivered)")
+            print(word("cli.unchanged", args.lang, file=c.file_name))
         else:
             stored = ", ".join(f"{k} {v}" for k, v in result.stored.items())
             replaced = sum(result.replaced.values())
-            print(f"{c.file_name}: opgeslagen als levering {result.delivery_id} ({stored}; {replaced} rijen vervangen)")
+            print(
+                word("cli.stored", args.lang, file=c.file_name, id=result.delivery_id, rows=stored, replaced=replaced)
+            )
     return 0
 
 
@@ -87,10 +90,10 @@ def _export(args: argparse.Namespace) -> int:
 
     try:
         write_export(args.out, facts.filtered_sheets(engine_for(), args.year, args.school, args.route, args.level))
-    except ValueError as error:
-        print(str(error), file=sys.stderr)
+    except WordedError as error:
+        print(error.text(args.lang), file=sys.stderr)
         return 2
-    print(f"export: {args.out}")
+    print(word("cli.written", args.lang, what="export", path=args.out))
     return 0
 
 
@@ -98,7 +101,7 @@ def _template(args: argparse.Namespace) -> int:
     from kpi.delivery.template import template_bytes
 
     args.out.write_bytes(template_bytes())
-    print(f"template: {args.out}")
+    print(word("cli.written", args.lang, what="template", path=args.out))
     return 0
 
 
@@ -109,8 +112,7 @@ def _history(args: argparse.Namespace) -> int:
 
     history = delivery_history(engine_for())
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
-        print(history.to_string(index=False) if not history.empty else "(geen leveringen / no deliveries)")
-    from kpi.catalogue import word
+        print(history.to_string(index=False) if not history.empty else word("cli.no_deliveries", args.lang))
     from kpi.cli.opendata import print_loads
 
     print("\n" + word("opendata.history_title", args.lang))  # open data is no delivery: its own list, below
@@ -126,10 +128,10 @@ def _restore(args: argparse.Namespace) -> int:
     try:
         result = restore(engine_for(), args.id, actor(args))
     except KeyError:
-        print(f"onbekende levering / unknown delivery: {args.id}", file=sys.stderr)
+        print(word("cli.unknown_delivery", args.lang, id=args.id), file=sys.stderr)
         return 1
     except LevelConflictError as error:
         print(*report_lines(conflict_problems(error.conflicts), args.lang), sep="\n", file=sys.stderr)
         return 1
-    print(f"levering {args.id} hersteld als levering {result.delivery_id}")
+    print(word("cli.restored", args.lang, old=args.id, new=result.delivery_id))
     return 0

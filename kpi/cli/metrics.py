@@ -18,9 +18,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def _kpis(args: argparse.Namespace) -> int:
     from kpi.delivery.storage import engine_for
-    from kpi.metrics.benchmark import all_kpi_values, load_open_data
+    from kpi.metrics.benchmark import all_kpi_values
     from kpi.metrics.facts import Filters, load_facts
     from kpi.metrics.targets import TargetsError, load_targets
+    from kpi.sources.duo.store import open_data_facts
     from kpi.views.report import results_csv, results_json, results_table
 
     try:
@@ -30,11 +31,11 @@ def _kpis(args: argparse.Namespace) -> int:
         return 1
     filters = Filters(tuple(args.school), (args.route,) if args.route else (), tuple(args.level))
     engine = engine_for()
-    results = all_kpi_values(load_facts(engine), load_open_data(engine), targets, filters, args.year, args.lang)
+    results = all_kpi_values(load_facts(engine), open_data_facts(engine), targets, filters, args.year)
     if args.format == "json":
-        print(results_json(results))
+        print(results_json(results, args.lang))
     elif args.format == "csv":
-        sys.stdout.write(results_csv(results).decode("utf-8-sig"))
+        sys.stdout.write(results_csv(results, args.lang).decode("utf-8-sig"))
     else:
-        print(results_table(results))
+        print(results_table(results, args.lang))
     return 0

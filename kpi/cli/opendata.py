@@ -35,8 +35,8 @@ def _load(args: argparse.Namespace) -> int:
     from kpi.catalogue import word
     from kpi.delivery.storage import engine_for
     from kpi.sources.duo.base import DuoFileError
-    from kpi.sources.duo.store import load_open_data
-    from kpi.views.opendata import problem_lines, school_years
+    from kpi.sources.duo.store import load_file
+    from kpi.views.opendata import school_years
 
     try:
         data = args.file.read_bytes()
@@ -44,17 +44,24 @@ def _load(args: argparse.Namespace) -> int:
         print(word("opendata.unreadable", args.lang, file=args.file, error=error.strerror), file=sys.stderr)
         return 1
     try:
-        result = load_open_data(engine_for(), args.dataset, data, args.file.name, actor(args))
+        result = load_file(engine_for(), args.dataset, data, args.file.name, actor(args))
     except DuoFileError as error:
-        print(*problem_lines(error, args.lang), word("opendata.refused", args.lang), sep="\n", file=sys.stderr)
+        print(*error.lines(args.lang), word("opendata.refused", args.lang), sep="\n", file=sys.stderr)
         return 1
     if result.unchanged:
         print(word("opendata.unchanged", args.lang, file=args.file.name))
     else:
         print(
-            word("opendata.loaded", args.lang, file=args.file.name, load=result.load_id, rows=result.rows,
-                 years=school_years(result.years), replaced=result.replaced)
-        )  # fmt: skip
+            word(
+                "opendata.loaded",
+                args.lang,
+                file=args.file.name,
+                load=result.load_id,
+                rows=result.rows,
+                years=school_years(result.years),
+                replaced=result.replaced,
+            )
+        )
     return 0
 
 
@@ -79,10 +86,10 @@ def _list(args: argparse.Namespace) -> int:
 def _regio_list(args: argparse.Namespace) -> int:
     from kpi.catalogue import word
     from kpi.delivery.storage import engine_for
-    from kpi.metrics.benchmark import load_open_data
+    from kpi.sources.duo.store import open_data_facts
 
     engine = engine_for()
-    data = load_open_data(engine)
+    data = open_data_facts(engine)
     members, names = data.region.members(), data.schools()
     for kind, code in members:
         print(f"{kind}\t{code}\t{names.get(code, '')}".rstrip())

@@ -6,13 +6,18 @@ import argparse
 import getpass
 import sys
 
+from kpi.catalogue import word
+from kpi.codes import ROLES
+
+MIN_PASSWORD = 10
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add this stage's commands."""
     user = commands.add_parser("user", help="add or replace an account (password asked, or read from stdin)")
     user.add_argument("action", choices=["add"])
     user.add_argument("name")
-    user.add_argument("--role", choices=["viewer", "stuurgroep", "school", "analyst", "admin"], required=True)
+    user.add_argument("--role", choices=ROLES, required=True)
     user.add_argument("--brin", action="append", default=[], help="for role school: a BRIN it may deliver for")
     user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     user.set_defaults(handler=_user)
@@ -26,22 +31,23 @@ def register(commands: argparse._SubParsersAction) -> None:
 def _user(args: argparse.Namespace) -> int:
     from kpi.settings.users import add_user, users_file
 
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("wachtwoord / password: ")
-    if len(password) < 10:
-        print(
-            "kies een wachtwoord van minstens 10 tekens / choose a password of at least 10 characters", file=sys.stderr
-        )
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(word("cli.password_prompt", args.lang))
+    if len(password) < MIN_PASSWORD:
+        print(word("cli.password_short", args.lang, length=MIN_PASSWORD), file=sys.stderr)
         return 1
     try:
         add_user(args.name, password, args.role, tuple(args.brin))
     except ValueError as error:
         print(str(error), file=sys.stderr)
         return 1
-    print(f"account {args.name} ({args.role}) opgeslagen in {users_file()}")
+    print(word("cli.account_saved", args.lang, name=args.name, role=args.role, path=users_file()))
     return 0
 
 
-def _reference(args: argparse.Namespace) -> int:
+def _reference(_args: argparse.Namespace) -> int:
     from kpi.delivery.storage import engine_for
     from kpi.metrics import facts
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kpi.catalogue import word
 from kpi.cli.common import actor
 
 
@@ -21,9 +22,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     duo.add_argument("source", type=Path)
     duo.add_argument("out", type=Path)
     duo.add_argument(
-        "--gemeente", action="append", default=[],
+        "--gemeente",
+        action="append",
+        default=[],
         help="keep these municipalities only (e.g. HILVERSUM); default: the region definition (see: regio list)",
-    )  # fmt: skip
+    )
     duo.set_defaults(handler=_duo_exams)
 
 
@@ -33,12 +36,10 @@ def _demo(args: argparse.Namespace) -> int:
 
     if args.retire:
         rows = retire_demo(engine_for(), actor(args))
-        print(f"demogegevens telt niet meer mee ({rows} regels) / demo data retired ({rows} rows)")
+        print(word("cli.demo_retired", args.lang, rows=rows))
         return 0
     loaded = load_demo(engine_for())
-    print(
-        "demo geladen / demo loaded" if loaded else "database niet leeg: demo niet geladen / not empty: demo not loaded"
-    )
+    print(word("cli.demo_loaded" if loaded else "cli.demo_not_loaded", args.lang))
     return 0
 
 
@@ -57,7 +58,5 @@ def _duo_exams(args: argparse.Namespace) -> int:
     rows = duo_exam_rows(read_duo_exams(args.source), municipalities, locations)
     with pd.ExcelWriter(args.out, engine="openpyxl") as writer:
         rows.to_excel(writer, sheet_name="leerlingen", index=False)
-    print(
-        f"{args.out}: {len(rows)} regels / rows (leerlingen, gediplomeerd); lever aan met: python -m kpi import {args.out}"
-    )
+    print(word("cli.duo_written", args.lang, path=args.out, rows=len(rows)))
     return 0

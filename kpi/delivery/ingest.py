@@ -119,4 +119,8 @@ def stored_file(engine: Engine, checked: CheckedFile, by: str, progress: Progres
     if not checked.ok:
         raise ValueError("a delivery with errors is never stored")
     (progress or (lambda step: None))("storing")
-    return store(engine, checked.frames, DeliveryMeta(checked.file_name, checked.sha256, by))
+    return store(
+        engine,
+        checked.frames,
+        DeliveryMeta(checked.file_name, checked.sha256, by, content_sha256=checked.content_sha256),
+    )

@@ -7,13 +7,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+import pandas as pd
+
 Kind = Literal["year", "brin", "kvk", "crebo", "text", "enum", "int", "count", "bool"]
 
 SUPPRESSED_SUFFIX = "_onderdrukt"
 """Count column `x` is stored with a boolean `x_onderdrukt`: the school wrote `<5` or `*`."""
-
-EXCEL_ROW = "excel_rij"
-"""The row number as Excel shows it, carried from reading to the problem report."""
 
 
 def normalise_key(text: object) -> str:
@@ -86,9 +85,9 @@ BOOL_SPELLINGS = {
 }
 
 LEVELS = (
-    "PO", "VMBO-BB", "VMBO-KB", "VMBO-GL", "VMBO-TL", "HAVO", "VWO",
-    "MBO-1", "MBO-2", "MBO-3", "MBO-4", "HBO-AD", "HBO-BA", "WO",
-)  # fmt: skip
+    *("PO", "VMBO-BB", "VMBO-KB", "VMBO-GL", "VMBO-TL", "HAVO", "VWO"),
+    *("MBO-1", "MBO-2", "MBO-3", "MBO-4", "HBO-AD", "HBO-BA", "WO"),
+)
 LEVEL_ALIASES = {"MAVO": "VMBO-TL", "VMBO-GT": "VMBO-TL", "AD": "HBO-AD", "HBO": "HBO-BA"}
 LEVEL_ALIASES.update({f"MBO{n}": f"MBO-{n}" for n in range(1, 5)})
 LEVEL_ALIASES.update({f"MBO niveau {n}": f"MBO-{n}" for n in range(1, 5)})
@@ -116,14 +115,18 @@ LEERLINGEN = Sheet(
         Column("route", "enum", aliases=("leerroute",), values=ROUTES, value_aliases={"Ad": "Associate degree"}),
         Column("indicator", "enum", True, ("meting", "soort", "measure"), INDICATORS),
         Column(
-            "naar_onderwijssoort", "enum", aliases=("bestemming", "naar_niveau", "to_level"),
-            values=LEVELS, value_aliases=LEVEL_ALIASES, required_when=("indicator", "doorstroom"),
+            "naar_onderwijssoort",
+            "enum",
+            aliases=("bestemming", "naar_niveau", "to_level"),
+            values=LEVELS,
+            value_aliases=LEVEL_ALIASES,
+            required_when=("indicator", "doorstroom"),
         ),
         Column("naar_opleiding", "text", aliases=("bestemming_opleiding", "to_program")),
         Column("geslacht", "enum", aliases=("gender", "sexe"), values=GENDERS, value_aliases=GENDER_ALIASES),
         Column("aantal", "count", True, ("count", "n", "aantal_leerlingen", "totaal"), minimum=0),
     ),
-)  # fmt: skip
+)
 
 ORGANISATIES = Sheet(
     name="organisaties",
@@ -140,7 +143,7 @@ ORGANISATIES = Sheet(
         Column("activiteiten", "count", aliases=("aantal_activiteiten",), minimum=0),
         Column("leerlingen_bereikt", "count", aliases=("bereik", "bereikte_leerlingen"), minimum=0),
     ),
-)  # fmt: skip
+)
 
 WERKENDEN = Sheet(
     name="werkenden",
@@ -148,14 +151,21 @@ WERKENDEN = Sheet(
     year="jaar",
     columns=(
         Column("jaar", "year", True, ("schooljaar", "year")),
-        Column("regeling", "enum", True, ("traject", "scheme"), SCHEMES, {"omscholing": SCHEMES[0], "opscholing": SCHEMES[1]}),
+        Column(
+            "regeling",
+            "enum",
+            True,
+            ("traject", "scheme"),
+            SCHEMES,
+            {"omscholing": SCHEMES[0], "opscholing": SCHEMES[1]},
+        ),
         Column("sector", "text", aliases=("branche",)),
         Column("van_niveau", "text", aliases=("from_level",)),
         Column("naar_niveau", "text", aliases=("to_level",)),
         Column("gestart", "count", True, ("gestarte_deelnemers", "started", "deelnemers"), minimum=0),
         Column("geslaagd", "count", aliases=("geplaatst", "completed"), minimum=0),
     ),
-)  # fmt: skip
+)
 
 ARBEIDSMARKT = Sheet(
     name="arbeidsmarkt",
@@ -167,9 +177,33 @@ ARBEIDSMARKT = Sheet(
         Column("vervangingsvraag", "count", True, ("replacement_demand",), minimum=0),
         Column("instroom_schoolverlaters", "count", True, ("schoolverlaters", "school_leavers"), minimum=0),
     ),
-)  # fmt: skip
+)
 
 SHEETS: dict[str, Sheet] = {s.name: s for s in (LEERLINGEN, ORGANISATIES, WERKENDEN, ARBEIDSMARKT)}
+
+STORED_DTYPES: dict[str, str] = {"year": "Int64", "int": "Int64", "count": "Int64", "bool": "boolean"}
+"""The pandas type of each kind of column once checked; every other kind is text (object, or category)."""
+
+
+def typed(frame: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
+    """A new frame in the sheet's stored columns and types: numbers Int64 (never 12.0), yes/no as boolean, text as
+    object with None for missing (categorical text stays categorical), `_onderdrukt` flags bool. Missing columns are
+    added empty. The one place that casts facts to their schema's types."""
+    kinds = {c.name: c.kind for c in sheet.columns}
+    columns = {}
+    for name in sheet.stored_columns:
+        values = frame[name] if name in frame else pd.Series(None, index=frame.index, dtype="object")
+        if name not in kinds:  # the suppressed flag of a count
+            columns[name] = values.astype("boolean").fillna(False).astype(bool)
+        elif kinds[name] in STORED_DTYPES:
+            dtype = STORED_DTYPES[kinds[name]]
+            columns[name] = (pd.to_numeric(values) if dtype == "Int64" else values).astype(dtype)
+        elif isinstance(values.dtype, pd.CategoricalDtype):
+            columns[name] = values
+        else:
+            columns[name] = values.astype("object").where(values.notna(), None)
+    return pd.DataFrame(columns, index=frame.index)
+
 
 FIRST_YEAR = 2000
 """Earliest school year accepted; the latest is next calendar year."""

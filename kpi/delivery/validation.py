@@ -8,6 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from kpi.codes import FORMULA_STARTS
 from kpi.delivery.brin import BRIN_PATTERN, covers, lookalikes, normalised_brin
 from kpi.delivery.messages import Problem
 from kpi.delivery.reading import RawSheet
@@ -16,7 +17,6 @@ from kpi.delivery.schema import FIRST_YEAR, SUPPRESSED_SUFFIX, Column, Sheet, no
 SUPPRESSION_MARKERS = ("<5", "*")
 AMBIGUOUS_MARKERS = ("-", ".")
 TOTAL_WORDS = {"totaal", "total", "totalen", "eindtotaal", "grandtotal"}
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 Parsed = tuple[pd.Series, pd.Series]
 """Parsed values, and per row an error code (NA where the value is fine)."""

@@ -11,33 +11,21 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy.engine import Engine
 
-from kpi.catalogue import word
-from kpi.metrics.compute import (
-    RESULT_COLUMNS,
-    SUPPRESSED_HIGH,
-    SUPPRESSED_LOW,
-    SUPPRESSED_POINT,
-    _empty_result,
-    kpi_results,
-    kpi_values,
-    reason_text,
-)
+from kpi.codes import OPEN_DATA_YEAR as YEAR
+from kpi.codes import SUPPRESSED_HIGH, SUPPRESSED_LOW, SUPPRESSED_POINT
+from kpi.delivery.schema import SUPPRESSED_SUFFIX
+from kpi.metrics.compute import RESULT_COLUMNS, _empty_result, kpi_results, kpi_values
 from kpi.metrics.facts import REGION, Facts, Filters
 from kpi.metrics.registry import KPIS, REGISTRY, Kpi, Measure
 from kpi.metrics.targets import Target, target_for
-from kpi.settings.region import Region, region
-from kpi.sources.duo.base import SUPPRESSED_SUFFIX, YEAR
-from kpi.sources.duo.store import current_counts, open_data_version
-from kpi.views.formatting import number, school_year
+from kpi.settings.region import Region
 
 BENCHMARK_FIELDS = ("nl_value", "nl_low", "nl_high", "source")
 """What the KPI JSON gains (interfaces.md): the national value and its range, and where the facts come from."""
 COMPARISON_COLUMNS = ("region_value", "region_low", "region_high", "ratio", "ratio_low", "ratio_high")
 """For views: the region beside a filtered school, and the value as a fraction of the national one."""
 OPEN_DATA_KPIS: tuple[Kpi, ...] = tuple(k for k in KPIS if k.source == "duo")
-OWN_REASONS = ("open_data_filter",)
 
 
 @dataclass(frozen=True)
@@ -54,21 +42,6 @@ class OpenData:
             local = frame[region_mask(frame, self.region)]
             names.update(dict(zip(local["vestiging"], local["naam"], strict=True)))
         return names
-
-
-def load_open_data(engine: Engine) -> OpenData:
-    """What the open-data KPIs need from the database: their datasets' current rows, and the region."""
-    wanted: dict[str, dict[str, tuple[str, ...]]] = {}
-    for kpi in OPEN_DATA_KPIS:  # only the rows some KPI can count (VMBO rows of the exam file)
-        wanted.setdefault(kpi.population.sheet, {}).update(
-            {k: tuple(map(str, v)) for k, v in kpi.population.where.items() if k == "onderwijstype"}
-        )
-    return OpenData({name: current_counts(engine, name, where) for name, where in wanted.items()}, region(engine))
-
-
-def version(engine: Engine) -> tuple:
-    """Changes when open data is loaded or the region changes: cached results are keyed by it."""
-    return (*open_data_version(engine), region(engine).members())
 
 
 def region_mask(frame: pd.DataFrame, area: Region) -> np.ndarray:
@@ -112,8 +85,14 @@ def open_data_series(frame: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
     numerator = _mask(frame, kpi.numerator)
     num = _sums(frame, kpi.numerator, numerator, years)
     if kpi.unit == "count" or kpi.denominator is None:
-        out = {"value": num["point"], "low": num["low"], "high": num["high"], "numerator": num["point"],
-               "denominator": np.full(len(years), np.nan), "exact": num["suppressed"] == 0}  # fmt: skip
+        out = {
+            "value": num["point"],
+            "low": num["low"],
+            "high": num["high"],
+            "numerator": num["point"],
+            "denominator": np.full(len(years), np.nan),
+            "exact": num["suppressed"] == 0,
+        }
     else:
         denominator = _mask(frame, kpi.denominator)
         den = _sums(frame, kpi.denominator, denominator, years)
@@ -150,19 +129,19 @@ def _at(series: pd.DataFrame, year: int, prefix: str) -> dict[str, float | None]
     }
 
 
-def _results(kpi: Kpi, data: OpenData, targets: list[Target], filters: Filters, language: str) -> list[dict]:
+def _results(kpi: Kpi, data: OpenData, targets: list[Target], filters: Filters) -> list[dict]:
     """One open-data KPI per year: the region's value (or the filtered schools'), with the nation's beside it."""
     if filters.routes or filters.programs:  # DUO's file knows no routes and only sectors for programs
-        return [_empty_result(kpi, None, target_for(targets, None), "open_data_filter", language)]
+        return [_empty_result(kpi, None, target_for(targets, None), "open_data_filter")]
     frame = data.counts.get(kpi.population.sheet)
     if frame is None or frame.empty:
-        return [_empty_result(kpi, None, target_for(targets, None), "no_data", language)]
+        return [_empty_result(kpi, None, target_for(targets, None), "no_data")]
     if filters.levels:
         frame = frame[frame["niveau"].isin(filters.levels).to_numpy()]
     national = open_data_series(frame, kpi)
     regional = open_data_series(frame[region_mask(frame, data.region)], kpi)
     own = open_data_series(frame[school_mask(frame, filters.schools)], kpi) if filters.schools else regional
-    rows = kpi_results(kpi, own, targets, language)
+    rows = kpi_results(kpi, own, targets)
     for row in rows:
         if not targets and row["reason"] == "no_target":  # context only: no status until a target is set
             row.update(status=None, reason=None)
@@ -172,41 +151,28 @@ def _results(kpi: Kpi, data: OpenData, targets: list[Target], filters: Filters, 
     return rows
 
 
-def _reason_text(row: dict, language: str) -> str:
-    code = row.get("reason")
-    if code in OWN_REASONS:
-        return word(f"opendata.reason.{code}", language)
-    return reason_text(
-        code, language, year=school_year(row["year"]), baseline_year=school_year(row["baseline_year"]),
-        low=number(row["low"], row["unit"], language), high=number(row["high"], row["unit"], language),
-    )  # fmt: skip
-
-
 def open_data_values(
     data: OpenData,
     targets: dict[str, list[Target]],
     filters: Filters = REGION,
     year: int | None = None,
-    language: str = "nl",
     kpis: Iterable[Kpi] = OPEN_DATA_KPIS,
 ) -> pd.DataFrame:
     """Every open-data KPI per year with data, as `kpi_values` gives them, plus the national benchmark."""
     rows = []
     for kpi in kpis:
         own_targets = targets.get(kpi.id, [])
-        results = _results(kpi, data, own_targets, filters, language)
+        results = _results(kpi, data, own_targets, filters)
         if year is not None:
             has_data = any(r["year"] is not None for r in results)
+            reason = "no_data_year" if has_data else "no_data"
             results = [r for r in results if r["year"] == year] or [
-                _empty_result(kpi, year, target_for(own_targets, year), "no_data_year" if has_data else "no_data",
-                              language)
-            ]  # fmt: skip
+                _empty_result(kpi, year, target_for(own_targets, year), reason)
+            ]
         for row in results:
             row["source"] = kpi.source
-            row["reason_text"] = _reason_text(row, language)
         rows.extend(results)
-    columns = [*RESULT_COLUMNS, "reason_text", *BENCHMARK_FIELDS, *COMPARISON_COLUMNS]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=[*RESULT_COLUMNS, *BENCHMARK_FIELDS, *COMPARISON_COLUMNS])
 
 
 def all_kpi_values(
@@ -215,11 +181,10 @@ def all_kpi_values(
     targets: dict[str, list[Target]],
     filters: Filters = REGION,
     year: int | None = None,
-    language: str = "nl",
 ) -> pd.DataFrame:
     """Every KPI of the registry, from deliveries and from open data, in registry order."""
-    delivered = kpi_values(facts, targets, filters, year, language).assign(source="leveringen")
-    opened = open_data_values(data, targets, filters, year, language)
+    delivered = kpi_values(facts, targets, filters, year).assign(source="leveringen")
+    opened = open_data_values(data, targets, filters, year)
     frame = pd.concat([delivered, opened.astype({c: "object" for c in ("status", "reason")})], ignore_index=True)
     for column in (*BENCHMARK_FIELDS, *COMPARISON_COLUMNS):
         frame[column] = frame[column].astype("object").where(frame[column].notna(), None)

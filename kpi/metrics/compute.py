@@ -9,38 +9,18 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from kpi.codes import NO_DATA, SUPPRESSED_HIGH, SUPPRESSED_LOW, SUPPRESSED_POINT, Status
 from kpi.delivery.schema import SHEETS, SUPPRESSED_SUFFIX
 from kpi.metrics.facts import REGION, Facts, Filters, filter_mask, isin_array
 from kpi.metrics.registry import KPIS, Kpi, Measure
 from kpi.metrics.targets import Target, target_for
-from kpi.views.formatting import number, school_year
 
-SUPPRESSED_LOW, SUPPRESSED_POINT, SUPPRESSED_HIGH = 1, 2.5, 4
-STATUSES = ("gehaald", "op_koers", "achter", "niet_gehaald", "onvoldoende_data")
-JSON_FIELDS = ("id", "label", "action_line", "year", "value", "low", "high", "exact", "unit", "baseline_year",
-               "baseline_value", "target_year", "target_value", "rule", "status", "projection")  # fmt: skip
-RESULT_COLUMNS = (*JSON_FIELDS, "reason", "numerator", "denominator", "unclassified")
-
-REASONS: dict[str, tuple[str, str]] = {
-    "no_data": ("geen gegevens voor deze selectie", "no data for this selection"),
-    "no_data_year": ("geen gegevens voor {year}", "no data for {year}"),
-    "no_baseline": ("geen gegevens voor het basisjaar {baseline_year}", "no data for the baseline year {baseline_year}"),
-    "range_spans": (
-        "kleine aantallen (<5): de waarde ligt tussen {low} en {high}, te onzeker voor een oordeel",
-        "small numbers (<5): the value lies between {low} and {high}, too uncertain for a verdict",
-    ),
-    "only_regional": ("alleen voor de hele regio beschikbaar, niet per school, route of niveau", "available for the whole region only, not per school, route or level"),
-    "no_target": ("geen doel in data/targets.csv", "no target in data/targets.csv"),
-    "before_baseline": ("jaar vóór het basisjaar: geen oordeel", "year before the baseline: no verdict"),
-}  # fmt: skip
-
-
-def reason_text(code: str | None, language: str = "nl", **values: object) -> str:
-    """A status reason in words."""
-    if not isinstance(code, str) or not code:
-        return ""
-    nl, en = REASONS[code]
-    return (nl if language == "nl" else en).format(**values)
+RESULT_COLUMNS = (
+    *("id", "action_line", "year", "value", "low", "high", "exact", "unit", "baseline_year", "baseline_value"),
+    *("target_year", "target_value", "rule", "status", "projection", "reason", "numerator", "denominator"),
+    "unclassified",
+)
+"""One KPI result: codes and numbers only; `reason` says why a result has no (or no certain) status."""
 
 
 # -- adding up facts ---------------------------------------------------------------------------
@@ -243,7 +223,7 @@ def target_value(target: Target, baseline: float | None) -> float | None:
     return target.amount
 
 
-def _met(target: Target, value: float, baseline: float | None, wanted: float | None) -> bool | None:
+def _met(target: Target, value: float, wanted: float | None) -> bool | None:
     if wanted is None:
         return None
     return {
@@ -255,18 +235,18 @@ def _met(target: Target, value: float, baseline: float | None, wanted: float | N
     }[target.rule]()
 
 
-def point_status(target: Target, year: int, value: float, baseline: float | None) -> tuple[str | None, str | None]:
+def point_status(target: Target, year: int, value: float, baseline: float | None) -> tuple[Status | None, str | None]:
     """(status, reason) for one exact value against a target; status None before the baseline year."""
     if year < target.baseline_year:
         return None, "before_baseline"
     wanted = target_value(target, baseline)
-    met = _met(target, value, baseline, wanted)
+    met = _met(target, value, wanted)
     if met:
         return "gehaald", None
     if met is None or baseline is None:
         if year >= target.target_year and wanted is not None:
             return "niet_gehaald", None
-        return "onvoldoende_data", "no_baseline"
+        return NO_DATA, "no_baseline"
     if year >= target.target_year:
         return "niet_gehaald", None
     line = baseline + (wanted - baseline) * (year - target.baseline_year) / (target.target_year - target.baseline_year)
@@ -277,13 +257,13 @@ def point_status(target: Target, year: int, value: float, baseline: float | None
 
 def range_status(
     target: Target, year: int, value: tuple[float, float], baseline: tuple[float, float] | None
-) -> tuple[str | None, str | None]:
+) -> tuple[Status | None, str | None]:
     """The status only when every possible combination of value and baseline in their ranges agrees."""
     baselines = [None] if baseline is None else list(baseline)
     verdicts = {point_status(target, year, v, b) for v in value for b in baselines}
     if len(verdicts) == 1:
         return verdicts.pop()
-    return "onvoldoende_data", "range_spans"
+    return NO_DATA, "range_spans"
 
 
 def projection(years: list[int], values: list[float], target_year: int, unit: str) -> float | None:
@@ -299,35 +279,51 @@ def _none(x: object) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
-def _empty_result(kpi: Kpi, year: int | None, target: Target | None, reason: str, language: str) -> dict:
+def _empty_result(kpi: Kpi, year: int | None, target: Target | None, reason: str) -> dict:
     row = {name: None for name in RESULT_COLUMNS}
-    row.update(id=kpi.id, label=kpi.label(language), action_line=kpi.action_line, year=year, unit=kpi.unit,
-               exact=True, status="onvoldoende_data", reason=reason, unclassified=0)  # fmt: skip
+    row.update(
+        id=kpi.id,
+        action_line=kpi.action_line,
+        year=year,
+        unit=kpi.unit,
+        exact=True,
+        status=NO_DATA,
+        reason=reason,
+        unclassified=0,
+    )
     if target is not None:
         row.update(baseline_year=target.baseline_year, target_year=target.target_year, rule=target.rule)
     return row
 
 
-def kpi_results(kpi: Kpi, series: pd.DataFrame, targets: list[Target], language: str = "nl") -> list[dict]:
+def kpi_results(kpi: Kpi, series: pd.DataFrame, targets: list[Target]) -> list[dict]:
     """One result per year with data, judged by the target that applies to that year."""
     if series.empty:
-        return [_empty_result(kpi, None, target_for(targets, None), "no_data", language)]
+        return [_empty_result(kpi, None, target_for(targets, None), "no_data")]
     by_year = {int(year): values for year, values in zip(series.index, series.to_dict("records"), strict=True)}
     measured = [(year, v["value"]) for year, v in by_year.items() if _none(v["value"]) is not None]
     rows = []
     for year, values in by_year.items():
         target = target_for(targets, year)
-        row = _empty_result(kpi, year, target, "", language)
+        row = _empty_result(kpi, year, target, "")
         value = _none(values["value"])
-        row.update(value=value, low=_none(values["low"]), high=_none(values["high"]), exact=bool(values["exact"]),
-                   numerator=_none(values["numerator"]), denominator=_none(values["denominator"]),
-                   unclassified=int(values["unclassified"]), status=None, reason=None)  # fmt: skip
+        row.update(
+            value=value,
+            low=_none(values["low"]),
+            high=_none(values["high"]),
+            exact=bool(values["exact"]),
+            numerator=_none(values["numerator"]),
+            denominator=_none(values["denominator"]),
+            unclassified=int(values["unclassified"]),
+            status=None,
+            reason=None,
+        )
         if value is None:
-            row.update(status="onvoldoende_data", reason="no_data_year")
+            row.update(status=NO_DATA, reason="no_data_year")
             rows.append(row)
             continue
         if target is None:
-            row.update(status="onvoldoende_data", reason="no_target")
+            row.update(status=NO_DATA, reason="no_target")
             rows.append(row)
             continue
         base = by_year.get(target.baseline_year)
@@ -336,9 +332,7 @@ def kpi_results(kpi: Kpi, series: pd.DataFrame, targets: list[Target], language:
         row["target_value"] = target_value(target, base_point)
         if base_point is None and target.rule in ("growth", "increase", "decrease"):
             before = year < target.baseline_year
-            row.update(
-                status=None if before else "onvoldoende_data", reason="before_baseline" if before else "no_baseline"
-            )
+            row.update(status=None if before else NO_DATA, reason="before_baseline" if before else "no_baseline")
         elif row["exact"] and (base is None or bool(base["exact"])):
             row["status"], row["reason"] = point_status(target, year, value, base_point)
         else:
@@ -356,7 +350,6 @@ def kpi_values(
     targets: dict[str, list[Target]],
     filters: Filters = REGION,
     year: int | None = None,
-    language: str = "nl",
     kpis: Iterable[Kpi] = KPIS,
 ) -> pd.DataFrame:
     """Every KPI per year with data (or one `onvoldoende_data` row when it has none), for a part of the region."""
@@ -371,30 +364,16 @@ def kpi_values(
             continue
         own_targets = targets.get(kpi.id, [])
         if not kpi.per_school and not filters.is_region:
-            rows.append(_empty_result(kpi, year, target_for(own_targets, year), "only_regional", language))
+            rows.append(_empty_result(kpi, year, target_for(own_targets, year), "only_regional"))
             continue
-        results = kpi_results(kpi, kpi_series(facts, kpi, columns=columns[kpi.numerator.sheet]), own_targets, language)
+        results = kpi_results(kpi, kpi_series(facts, kpi, columns=columns[kpi.numerator.sheet]), own_targets)
         if year is not None:
             has_data = any(r["year"] is not None for r in results)
             results = [r for r in results if r["year"] == year] or [
-                _empty_result(
-                    kpi, year, target_for(own_targets, year), "no_data_year" if has_data else "no_data", language
-                )
+                _empty_result(kpi, year, target_for(own_targets, year), "no_data_year" if has_data else "no_data")
             ]
         rows.extend(results)
-    frame = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
-    frame["reason_text"] = [
-        reason_text(
-            r["reason"],
-            language,
-            year=school_year(r["year"]),
-            baseline_year=school_year(r["baseline_year"]),
-            low=number(r["low"], r["unit"], language),
-            high=number(r["high"], r["unit"], language),
-        )
-        for r in rows
-    ]
-    return frame
+    return pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
 
 
 def school_breakdown(

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from kpi.delivery.schema import LEERLINGEN, SHEETS
+from kpi.delivery.schema import LEERLINGEN, SHEETS, typed
 from kpi.delivery.storage import current_facts
 from kpi.metrics.registry import KPIS
 from kpi.settings.reference import techniek_flags, techniek_lookup, techniek_table, unknown_programs
@@ -17,8 +17,18 @@ from kpi.settings.reference import techniek_flags, techniek_lookup, techniek_tab
 REGULAR_ROUTE = "regulier"
 """The route filter's word for rows without a route."""
 
-CATEGORICAL = ("brin", "school", "onderwijssoort", "opleiding", "route", "indicator", "naar_onderwijssoort",
-               "naar_opleiding", "geslacht", "crebo")  # fmt: skip
+CATEGORICAL = (
+    "brin",
+    "school",
+    "onderwijssoort",
+    "opleiding",
+    "route",
+    "indicator",
+    "naar_onderwijssoort",
+    "naar_opleiding",
+    "geslacht",
+    "crebo",
+)
 
 
 @dataclass(frozen=True)
@@ -52,13 +62,9 @@ class Facts:
 
 
 def prepared_leerlingen(frame: pd.DataFrame, lookup: dict[str, bool]) -> pd.DataFrame:
-    """Typed, categorical, with the techniek flags of the reference table (changes the frame it is given)."""
+    """Categorical, with the techniek flags of the reference table (changes the typed frame it is given)."""
     for column in CATEGORICAL:
         frame[column] = frame[column].astype("category")
-    frame["schooljaar"] = frame["schooljaar"].astype("int64")
-    frame["aantal"] = frame["aantal"].astype("Int64")
-    frame["leerjaar"] = pd.to_numeric(frame["leerjaar"]).astype("Int64")
-    frame["aantal_onderdrukt"] = frame["aantal_onderdrukt"].astype(bool)
     frame["techniek"] = techniek_flags(frame["opleiding"], lookup)
     frame["naar_techniek"] = techniek_flags(frame["naar_opleiding"], lookup)
     return frame
@@ -69,14 +75,8 @@ def facts_from_frames(frames: dict[str, pd.DataFrame], lookup: dict[str, bool] |
     lookup = lookup if lookup is not None else techniek_lookup(techniek_table())
     sheets = {}
     for name, sheet in SHEETS.items():
-        frame = frames.get(name)
-        if frame is None:
-            frame = pd.DataFrame({c: pd.Series(dtype="object") for c in sheet.stored_columns})
-        frame = frame.copy()
-        for count in sheet.counts:
-            frame[count] = pd.to_numeric(frame[count]).astype("Int64")
-            frame[count + "_onderdrukt"] = frame[count + "_onderdrukt"].fillna(False).astype(bool)
-        frame[sheet.year] = pd.to_numeric(frame[sheet.year]).astype("int64")
+        frame = typed(frames.get(name, pd.DataFrame()), sheet)
+        frame[sheet.year] = frame[sheet.year].astype("int64")  # every fact has a year: plain integers for numpy
         sheets[name] = prepared_leerlingen(frame, lookup) if name == LEERLINGEN.name else frame
     return Facts(sheets, {name: sheet_arrays(frame, SHEETS[name].year) for name, frame in sheets.items()})
 

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 import pandas as pd
 
-Role = Literal["viewer", "stuurgroep", "school", "analyst", "admin"]
-SEES_SMALL_NUMBERS: frozenset[str] = frozenset({"analyst", "admin"})
-SMALL = "<5"
-HIDDEN = "verborgen"
-SMALL_MAX = 4
+from kpi.codes import HIDDEN, SEES_SMALL_NUMBERS, SMALL, SMALL_MAX, Role
+
 VALUE_COLUMNS = ("value", "low", "high", "projection", "baseline_value")
 
 

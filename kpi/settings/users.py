@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpi import paths
-from kpi.metrics.privacy import Role
+from kpi.codes import ROLES, Role
 
 USERS_FILE = paths.DATA_DIR / "users.toml"
-ROLES: tuple[Role, ...] = ("viewer", "stuurgroep", "school", "analyst", "admin")
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 

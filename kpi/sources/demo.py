@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from kpi.delivery.schema import SHEETS, SUPPRESSED_SUFFIX
+from kpi.delivery.schema import LEERLINGEN, SHEETS, SUPPRESSED_SUFFIX, typed
 from kpi.delivery.storage import DeliveryMeta, StoreResult, counts_any, is_empty, retire, store_many
 
 YEARS = range(2012, 2020)
@@ -65,21 +65,64 @@ MAVO_DESTINATIONS = {  # destination program at MBO-4 -> share of the MAVO leave
     "Juridisch medewerker": 0.05,
 }
 COMPANIES = [
-    "Aalbers Bouw", "Autobedrijf Marat", "Autobedrijf Toonen Naarden", "Awera", "DeLorentz & Partners",
-    "Digital Services", "Fred Jansen Autogroep", "Gebrema", "Gijs & Van Cleef", "Grotenhuis Installatie BV",
-    "Henk Griffioen Automobielbedrijf", "Installatiewerk Midden Nederland", "Joolen Ingenieursbureau",
-    "Metaalbewerkingsbedrijf Smit BV", "Mokveld Bouw en Onderhoud BV", "Nobel/Pink Elephant", "PTTA Verdeelsystemen",
-    "Rodaal", "Schipper Installatie", "Stokker Bouwbedrijf", "Symantec", "Bouwmensen Gooi en Vechtstreek",
-    "OBM Midden Nederland", "Installatiebedrijf Vecht", "Elektro Gooiland", "Metaalwerken Huizen",
-    "Bouwbedrijf Eemnes", "Autoschade Bussum", "ICT Gooi BV", "Media Techniek Hilversum", "Klimaattechniek Laren",
-    "Dakwerken Weesp", "Staalbouw Blaricum", "Loodgieter Naarden", "Zonnepanelen Gooi",
-]  # fmt: skip
+    "Aalbers Bouw",
+    "Autobedrijf Marat",
+    "Autobedrijf Toonen Naarden",
+    "Awera",
+    "DeLorentz & Partners",
+    "Digital Services",
+    "Fred Jansen Autogroep",
+    "Gebrema",
+    "Gijs & Van Cleef",
+    "Grotenhuis Installatie BV",
+    "Henk Griffioen Automobielbedrijf",
+    "Installatiewerk Midden Nederland",
+    "Joolen Ingenieursbureau",
+    "Metaalbewerkingsbedrijf Smit BV",
+    "Mokveld Bouw en Onderhoud BV",
+    "Nobel/Pink Elephant",
+    "PTTA Verdeelsystemen",
+    "Rodaal",
+    "Schipper Installatie",
+    "Stokker Bouwbedrijf",
+    "Symantec",
+    "Bouwmensen Gooi en Vechtstreek",
+    "OBM Midden Nederland",
+    "Installatiebedrijf Vecht",
+    "Elektro Gooiland",
+    "Metaalwerken Huizen",
+    "Bouwbedrijf Eemnes",
+    "Autoschade Bussum",
+    "ICT Gooi BV",
+    "Media Techniek Hilversum",
+    "Klimaattechniek Laren",
+    "Dakwerken Weesp",
+    "Staalbouw Blaricum",
+    "Loodgieter Naarden",
+    "Zonnepanelen Gooi",
+]
 VVT_MEMBERS = dict(zip(YEARS, (6, 9, 12, 18, 24, 27, 29, 31), strict=True))
-PRIMARY_SCHOOLS = [f"Basisschool {n}" for n in (
-    "De Regenboog", "De Wegwijzer", "Het Kompas", "De Vuurvogel", "De Sterrenwacht", "Titus Brandsma",
-    "De Kameleon", "Johannes Calvijn", "De Springplank", "Het Palet", "Sint Joseph", "De Bijenkorf",
-    "Montessori Hilversum", "De Dalton", "Het Anker", "De Zonnewijzer",
-)]  # fmt: skip
+PRIMARY_SCHOOLS = [
+    f"Basisschool {n}"
+    for n in (
+        "De Regenboog",
+        "De Wegwijzer",
+        "Het Kompas",
+        "De Vuurvogel",
+        "De Sterrenwacht",
+        "Titus Brandsma",
+        "De Kameleon",
+        "Johannes Calvijn",
+        "De Springplank",
+        "Het Palet",
+        "Sint Joseph",
+        "De Bijenkorf",
+        "Montessori Hilversum",
+        "De Dalton",
+        "Het Anker",
+        "De Zonnewijzer",
+    )
+]
 WT_SCHOOLS = dict(zip(YEARS, (1, 2, 2, 4, 7, 8, 9, 10), strict=True))
 SECTORS = {"metaal": 160, "elektro": 120, "installatie": 140, "bouw": 210, "ICT": 180, "automotive": 90}
 
@@ -104,11 +147,17 @@ class _Rows:
         suppressed = small and 1 <= n <= 4 and self.rng.random() < 0.4
         self.rows.append(
             {
-                "schooljaar": year, "brin": self.brin, "school": self.school, "onderwijssoort": level,
-                "opleiding": program, "indicator": indicator, "aantal": None if suppressed else n,
-                "aantal" + SUPPRESSED_SUFFIX: suppressed, **extra,
+                "schooljaar": year,
+                "brin": self.brin,
+                "school": self.school,
+                "onderwijssoort": level,
+                "opleiding": program,
+                "indicator": indicator,
+                "aantal": None if suppressed else n,
+                "aantal" + SUPPRESSED_SUFFIX: suppressed,
+                **extra,
             }
-        )  # fmt: skip
+        )
 
 
 def _vo_school(rng: np.random.Generator, brin, name, levels, mavo, vakmanschap, size) -> pd.DataFrame:
@@ -144,8 +193,17 @@ def _vo_school(rng: np.random.Generator, brin, name, levels, mavo, vakmanschap, 
                 techniek = program in ("ICT-beheer", "Engineering", "Elektrotechniek", "Software developer")
                 expected = leavers * share * (mavo_trend[year] if techniek else 1.0)
                 extra = {"route": "Technologieroute"} if techniek and year >= 2015 and brin[:4] == "24TG" else {}
-                rows.add(year, "VMBO-TL", "Algemeen", "doorstroom", expected, small=brin == "90SL00",
-                         naar_onderwijssoort="MBO-4", naar_opleiding=program, **extra)  # fmt: skip
+                rows.add(
+                    year,
+                    "VMBO-TL",
+                    "Algemeen",
+                    "doorstroom",
+                    expected,
+                    small=brin == "90SL00",
+                    naar_onderwijssoort="MBO-4",
+                    naar_opleiding=program,
+                    **extra,
+                )
             rows.add(year, "VMBO-TL", "Algemeen", "doorstroom", leavers * 0.2, naar_onderwijssoort="HAVO")
     return pd.DataFrame(rows.rows)
 
@@ -163,10 +221,24 @@ def _mbo_school(rng: np.random.Generator) -> pd.DataFrame:
             rows.add(year, level, program, "uitval", intake * trend * 0.18)
             if program in ("ICT-beheer", "Engineering"):
                 graduates = intake * trend * 0.7
-                rows.add(year, level, program, "doorstroom", graduates * hbo_share[year] * 0.45,
-                         naar_onderwijssoort="HBO-AD", naar_opleiding=f"Associate degree {program}")  # fmt: skip
-                rows.add(year, level, program, "doorstroom", graduates * hbo_share[year] * 0.55,
-                         naar_onderwijssoort="HBO-BA", naar_opleiding=program)  # fmt: skip
+                rows.add(
+                    year,
+                    level,
+                    program,
+                    "doorstroom",
+                    graduates * hbo_share[year] * 0.45,
+                    naar_onderwijssoort="HBO-AD",
+                    naar_opleiding=f"Associate degree {program}",
+                )
+                rows.add(
+                    year,
+                    level,
+                    program,
+                    "doorstroom",
+                    graduates * hbo_share[year] * 0.55,
+                    naar_onderwijssoort="HBO-BA",
+                    naar_opleiding=program,
+                )
         for program in ("Elektrotechniek", "Installatietechniek", "Timmerman"):
             if year >= 2015:
                 route = {"route": "Vakmanschapsroute"}
@@ -188,9 +260,15 @@ def _regional(rng: np.random.Generator) -> dict[str, pd.DataFrame]:
             member = index < VVT_MEMBERS[year]
             activities = int(rng.integers(1, 6)) if member else 0
             organisations.append(
-                {"jaar": year, "naam": company, "soort": "bedrijf", "vrienden_van_techniek": member,
-                 "activiteiten": activities, "leerlingen_bereikt": activities * int(rng.integers(15, 60))}
-            )  # fmt: skip
+                {
+                    "jaar": year,
+                    "naam": company,
+                    "soort": "bedrijf",
+                    "vrienden_van_techniek": member,
+                    "activiteiten": activities,
+                    "leerlingen_bereikt": activities * int(rng.integers(15, 60)),
+                }
+            )
         for name, kind in (
             ("Gemeente Hilversum", "overheid"),
             ("MBO College Hilversum", "mbo"),
@@ -199,17 +277,39 @@ def _regional(rng: np.random.Generator) -> dict[str, pd.DataFrame]:
             organisations.append({"jaar": year, "naam": name, "soort": kind})
         for sector, base in (("bouw", 14), ("installatie", 12), ("metaal", 9), ("ICT", 8)):
             started = rng.poisson(base * _growth(year, 0.2 if year >= 2014 else 0.02))
-            workers.append({"jaar": year, "regeling": "omscholing werkzoekenden", "sector": sector,
-                            "gestart": started, "geslaagd": int(started * 0.7)})  # fmt: skip
+            workers.append(
+                {
+                    "jaar": year,
+                    "regeling": "omscholing werkzoekenden",
+                    "sector": sector,
+                    "gestart": started,
+                    "geslaagd": int(started * 0.7),
+                }
+            )
         for sector, base in (("installatie", 14), ("metaal", 12), ("bouw", 9)):
             started = rng.poisson(base * _growth(year, -0.06))
-            workers.append({"jaar": year, "regeling": "opscholing werkenden", "sector": sector, "van_niveau": "MBO-2",
-                            "naar_niveau": "MBO-3", "gestart": started, "geslaagd": int(started * 0.8)})  # fmt: skip
+            workers.append(
+                {
+                    "jaar": year,
+                    "regeling": "opscholing werkenden",
+                    "sector": sector,
+                    "van_niveau": "MBO-2",
+                    "naar_niveau": "MBO-3",
+                    "gestart": started,
+                    "geslaagd": int(started * 0.8),
+                }
+            )
         for sector, demand in SECTORS.items():
             need = demand * _growth(year, 0.03)
             coverage = 0.48 + 0.02 * (year - 2012)
-            market.append({"jaar": year, "sector": sector, "vervangingsvraag": round(need),
-                           "instroom_schoolverlaters": round(need * coverage * rng.uniform(0.9, 1.1))})  # fmt: skip
+            market.append(
+                {
+                    "jaar": year,
+                    "sector": sector,
+                    "vervangingsvraag": round(need),
+                    "instroom_schoolverlaters": round(need * coverage * rng.uniform(0.9, 1.1)),
+                }
+            )
     return {
         "organisaties": pd.DataFrame(organisations),
         "werkenden": pd.DataFrame(workers),
@@ -217,32 +317,17 @@ def _regional(rng: np.random.Generator) -> dict[str, pd.DataFrame]:
     }
 
 
-def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame in its sheet's stored columns and types, as validation would deliver it."""
-    sheet = SHEETS[name]
-    frame = frame.copy()
-    for column in sheet.stored_columns:
-        if column not in frame:
-            frame[column] = False if column.endswith(SUPPRESSED_SUFFIX) else None
-    for count in sheet.counts:
-        frame[count] = frame[count].astype("Int64")
-        frame[count + SUPPRESSED_SUFFIX] = frame[count + SUPPRESSED_SUFFIX].fillna(False).astype(bool)
-    if "leerjaar" in frame:
-        frame["leerjaar"] = frame["leerjaar"].astype("Int64")
-    return frame[list(sheet.stored_columns)]
-
-
 def demo_deliveries(seed: int = SEED) -> list[tuple[str, dict[str, pd.DataFrame]]]:
     """The demo set as deliveries: one file per school, one regional file; same seed, same data."""
     rng = np.random.default_rng(seed)
     deliveries = [
-        (f"demo_{brin}_{name}.xlsx", {"leerlingen": _typed("leerlingen", _vo_school(rng, brin, name, *rest))})
+        (f"demo_{brin}_{name}.xlsx", {"leerlingen": typed(_vo_school(rng, brin, name, *rest), LEERLINGEN)})
         for brin, name, *rest in VO_SCHOOLS
     ]
     deliveries.append(
-        (f"demo_{MBO_SCHOOL[0]}_{MBO_SCHOOL[1]}.xlsx", {"leerlingen": _typed("leerlingen", _mbo_school(rng))})
+        (f"demo_{MBO_SCHOOL[0]}_{MBO_SCHOOL[1]}.xlsx", {"leerlingen": typed(_mbo_school(rng), LEERLINGEN)})
     )
-    regional = {name: _typed(name, frame) for name, frame in _regional(rng).items()}
+    regional = {name: typed(frame, SHEETS[name]) for name, frame in _regional(rng).items()}
     deliveries.append(("demo_regio_Gooi_en_Vechtstreek.xlsx", regional))
     return deliveries
 

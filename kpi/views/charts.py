@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from kpi.catalogue import word
 from kpi.views.formatting import number
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {  # keyed by kpi.codes.STATUSES
     "gehaald": "#009E73",
     "op_koers": "#56B4E9",
     "achter": "#E69F00",
@@ -18,13 +19,6 @@ STATUS_COLOURS = {
 LINE = "#0072B2"
 TARGET = "#CC79A7"
 FONT = {"size": 16}
-
-WORDS = {
-    "nl": {"actual": "Gemeten", "baseline": "Basisjaar", "target": "Doel", "track": "Op koers (lijn basis → doel)",
-           "projection": "Projectie (trend)", "range": "Bereik door kleine aantallen", "year": "Schooljaar"},
-    "en": {"actual": "Measured", "baseline": "Baseline", "target": "Target", "track": "On track (baseline → target)",
-           "projection": "Projection (trend)", "range": "Range from small numbers", "year": "School year"},
-}  # fmt: skip
 
 
 def _layout(unit: str, language: str, height: int = 420) -> dict:
@@ -62,7 +56,7 @@ def _line(x: list, y: list, name: str, **style) -> dict:
 def kpi_chart(rows: pd.DataFrame, language: str = "nl") -> go.Figure:
     """One KPI over the years: measured values, the range where small numbers take part, baseline, target,
     the on-track line from baseline to target and the projection (dashed)."""
-    words = WORDS[language]
+    words = {k: word(f"chart.{k}", language) for k in ("actual", "baseline", "target", "track", "projection", "range")}
     data = rows.dropna(subset=["year"]).sort_values("year")
     unit = str(data["unit"].iloc[0]) if len(data) else "count"
     years = data["year"].astype(int).tolist()
@@ -72,28 +66,75 @@ def kpi_chart(rows: pd.DataFrame, language: str = "nl") -> go.Figure:
         high = data["high"].where(~exact, data["value"]).tolist()
         low = data["low"].where(~exact, data["value"]).tolist()
         traces.append(_line(years, high, "", mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip"))
-        traces.append(_line(years, low, words["range"], mode="lines", line={"width": 0}, fill="tonexty",
-                            fillcolor="rgba(0,114,178,0.18)", hoverinfo="skip"))  # fmt: skip
+        traces.append(
+            _line(
+                years,
+                low,
+                words["range"],
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor="rgba(0,114,178,0.18)",
+                hoverinfo="skip",
+            )
+        )
     hover = "%{y:" + (".1%" if unit == "share" else ",.0f") + "}<extra></extra>"
-    traces.append(_line(years, data["value"].tolist(), words["actual"], mode="lines+markers",
-                        line={"color": LINE, "width": 3}, marker={"size": 9}, hovertemplate=hover))  # fmt: skip
+    traces.append(
+        _line(
+            years,
+            data["value"].tolist(),
+            words["actual"],
+            mode="lines+markers",
+            line={"color": LINE, "width": 3},
+            marker={"size": 9},
+            hovertemplate=hover,
+        )
+    )
     judged = data.dropna(subset=["target_year"])
     if len(judged):
         last = judged.iloc[-1]
         base_year, target_year = int(last["baseline_year"]), int(last["target_year"])
         if pd.notna(last["baseline_value"]):
-            traces.append(_line([base_year], [last["baseline_value"]], words["baseline"], mode="markers",
-                                marker={"symbol": "diamond", "size": 14, "color": "#000000"}))  # fmt: skip
+            traces.append(
+                _line(
+                    [base_year],
+                    [last["baseline_value"]],
+                    words["baseline"],
+                    mode="markers",
+                    marker={"symbol": "diamond", "size": 14, "color": "#000000"},
+                )
+            )
         if pd.notna(last["target_value"]):
-            traces.append(_line([target_year], [last["target_value"]], words["target"], mode="markers",
-                                marker={"symbol": "star", "size": 18, "color": TARGET}))  # fmt: skip
+            traces.append(
+                _line(
+                    [target_year],
+                    [last["target_value"]],
+                    words["target"],
+                    mode="markers",
+                    marker={"symbol": "star", "size": 18, "color": TARGET},
+                )
+            )
             if pd.notna(last["baseline_value"]):
-                traces.append(_line([base_year, target_year], [last["baseline_value"], last["target_value"]], words["track"],
-                                    mode="lines", line={"color": TARGET, "dash": "dot", "width": 2}))  # fmt: skip
+                traces.append(
+                    _line(
+                        [base_year, target_year],
+                        [last["baseline_value"], last["target_value"]],
+                        words["track"],
+                        mode="lines",
+                        line={"color": TARGET, "dash": "dot", "width": 2},
+                    )
+                )
         measured = data.dropna(subset=["value"])
         if pd.notna(last["projection"]) and len(measured) and target_year > measured["year"].iloc[-1]:
-            traces.append(_line([int(measured["year"].iloc[-1]), target_year], [measured["value"].iloc[-1], last["projection"]],
-                                words["projection"], mode="lines", line={"color": LINE, "dash": "dash", "width": 2}))  # fmt: skip
+            traces.append(
+                _line(
+                    [int(measured["year"].iloc[-1]), target_year],
+                    [measured["value"].iloc[-1], last["projection"]],
+                    words["projection"],
+                    mode="lines",
+                    line={"color": LINE, "dash": "dash", "width": 2},
+                )
+            )
     return go.Figure(data=traces, layout=_layout(unit, language))
 
 

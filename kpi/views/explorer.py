@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpi.metrics.compute import SUPPRESSED_POINT
+from kpi.codes import SUPPRESSED_POINT
 from kpi.metrics.facts import REGION, Facts, Filters, filtered_leerlingen
 
 DIMENSIONS = ("brin", "onderwijssoort", "opleiding", "route", "indicator", "naar_onderwijssoort", "geslacht")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kpi.catalogue import WordedError
 from kpi.views.safety import neutralised
 
 
@@ -32,4 +33,4 @@ def write_export(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
     elif path.suffix.lower() == ".xlsx":
         path.write_bytes(xlsx_bytes(sheets))
     else:
-        raise ValueError(f"export writes .xlsx or .csv, not {path.suffix or 'no suffix'}")
+        raise WordedError("cli.export_suffix", suffix=path.suffix or "-")

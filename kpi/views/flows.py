@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi.metrics.compute import SUPPRESSED_POINT
+from kpi.codes import SUPPRESSED_POINT
 from kpi.metrics.facts import REGION, Facts, Filters, filtered_leerlingen
-from kpi.metrics.registry import HBO, MBO, MBO4_HBO_PROGRAMS
+from kpi.metrics.registry import KPIS, MBO, Measure
 
 TECHNIEK_SUFFIX = " techniek/ICT"
 COLUMNS = ["van", "naar", "aantal", "exact", "plan"]
+PLAN_FLOWS: tuple[Measure, ...] = tuple(
+    k.numerator
+    for k in KPIS
+    if k.numerator.sheet == "leerlingen" and k.numerator.where.get("indicator") == ("doorstroom",)
+)
+"""The flows the plan names: every KPI that counts a doorstroom (MAVO to MBO-4 techniek/ICT, MBO-4 to HBO)."""
 
 
 def _node(level: pd.Series, techniek: pd.Series) -> pd.Series:
@@ -19,9 +25,22 @@ def _node(level: pd.Series, techniek: pd.Series) -> pd.Series:
     return label.where(~is_mbo, label + TECHNIEK_SUFFIX)
 
 
+def _in_plan(rows: pd.DataFrame) -> pd.Series:
+    """Whether a row lies in one of the plan's flows, by the same definition as the KPIs that count them."""
+    hit = pd.Series(False, index=rows.index)
+    for measure in PLAN_FLOWS:
+        mask = pd.Series(True, index=rows.index)
+        for column, allowed in measure.where.items():
+            mask &= rows[column].astype("object").isin(allowed)
+        if measure.techniek:
+            mask &= rows[measure.techniek].fillna(False).astype(bool)
+        hit |= mask
+    return hit
+
+
 def doorstroom_matrix(facts: Facts, year: int, filters: Filters = REGION, min_count: float = 0) -> pd.DataFrame:
     """Flows of one school year: from level, to level, how many (suppressed cells as 2.5), and whether the
-    plan names that flow (MAVO to MBO-4 techniek/ICT; MBO-4 ICT-beheer and Engineering to HBO)."""
+    plan names that flow (see PLAN_FLOWS)."""
     rows = filtered_leerlingen(facts.leerlingen, filters)
     rows = rows[
         (rows["indicator"] == "doorstroom") & (rows["schooljaar"] == year) & rows["naar_onderwijssoort"].notna()
@@ -30,21 +49,13 @@ def doorstroom_matrix(facts: Facts, year: int, filters: Filters = REGION, min_co
         return pd.DataFrame(columns=COLUMNS)
     counts = rows["aantal"].astype("Float64").fillna(0).to_numpy(dtype=float)
     suppressed = rows["aantal_onderdrukt"].to_numpy(dtype=bool)
-    source_program = rows["opleiding"].astype("object").isin(MBO4_HBO_PROGRAMS).to_numpy()
     flows = pd.DataFrame(
         {
             "van": _node(rows["onderwijssoort"], rows["techniek"]).to_numpy(),
             "naar": _node(rows["naar_onderwijssoort"], rows["naar_techniek"]).to_numpy(),
             "aantal": counts + SUPPRESSED_POINT * suppressed,
             "onderdrukt": suppressed,
-            "plan": (
-                (
-                    (rows["onderwijssoort"] == "VMBO-TL")
-                    & (rows["naar_onderwijssoort"] == "MBO-4")
-                    & rows["naar_techniek"].fillna(False)
-                )
-                | ((rows["onderwijssoort"] == "MBO-4") & rows["naar_onderwijssoort"].isin(HBO) & source_program)
-            ).to_numpy(dtype=bool),
+            "plan": _in_plan(rows).to_numpy(dtype=bool),
         }
     )
     grouped = flows.groupby(["van", "naar"], as_index=False).agg(

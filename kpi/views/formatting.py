@@ -1,22 +1,32 @@
-"""Numbers and school years as people read them: `1.234` and `80,0%` in Dutch, `2015-2016`."""
+"""Codes and numbers as people read them: `1.234` and `80,0%` in Dutch, `2015-2016`, statuses and reasons in words.
+
+The domain layer returns codes; these functions choose the words, in the language asked for, from `kpi/words.toml`.
+"""
 
 from __future__ import annotations
 
 import math
 
-from kpi.metrics.privacy import HIDDEN, SMALL
+from kpi.catalogue import word
+from kpi.codes import HIDDEN, SMALL
+
+MASKED_KEYS = {SMALL: "masked.small", HIDDEN: "masked.hidden"}
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def school_year(year: object) -> str:
     """2015 -> `2015-2016`."""
-    if year is None or (isinstance(year, float) and math.isnan(year)):
+    if _missing(year):
         return "-"
     return f"{int(year)}-{int(year) + 1}"
 
 
 def number(value: object, unit: str = "count", language: str = "nl", decimals: int | None = None) -> str:
     """A count or share for display, in the language's separators; `-` when missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "-"
     value = float(value)
     if unit == "share":
@@ -29,14 +39,58 @@ def number(value: object, unit: str = "count", language: str = "nl", decimals: i
     return text
 
 
-def kpi_value(row: dict, language: str = "nl", masked_words: dict[str, str] | None = None) -> str:
+def masked_word(code: str, language: str = "nl") -> str:
+    """`<5` or the word for a hidden share."""
+    return word(MASKED_KEYS[code], language)
+
+
+def cell(value: object, unit: str = "count", language: str = "nl") -> str:
+    """One cell of a protected table: a masked code in words, or the number."""
+    if isinstance(value, str) and value in MASKED_KEYS:
+        return masked_word(value, language)
+    return value if isinstance(value, str) else number(value, unit, language)
+
+
+def kpi_value(row: dict, language: str = "nl") -> str:
     """A KPI result's value as shown: masked, a point value, or a point value with its range."""
     masked = row.get("masked")
-    if masked == SMALL:
-        return SMALL
-    if masked == HIDDEN:
-        return (masked_words or {}).get(HIDDEN, "verborgen" if language == "nl" else "hidden")
+    if isinstance(masked, str) and masked in MASKED_KEYS:
+        return masked_word(masked, language)
     text = number(row.get("value"), row["unit"], language)
     if not row.get("exact", True) and text != "-":
         text += f" ({number(row.get('low'), row['unit'], language)}–{number(row.get('high'), row['unit'], language)})"
     return text
+
+
+def status_word(status: object, language: str = "nl") -> str:
+    """A status code in words; no status (a year before the baseline) is `geen oordeel`."""
+    return word(f"status.{status}" if isinstance(status, str) else "status.none", language)
+
+
+def reason_text(row: dict, language: str = "nl") -> str:
+    """Why a result has the status it has, in words; empty when it needs no reason."""
+    code = row.get("reason")
+    if not isinstance(code, str) or not code:
+        return ""
+    unit = row.get("unit", "count")
+    return word(
+        f"reason.{code}",
+        language,
+        year=school_year(row.get("year")),
+        baseline_year=school_year(row.get("baseline_year")),
+        low=number(row.get("low"), unit, language),
+        high=number(row.get("high"), unit, language),
+    )
+
+
+def rule_text(rule: object, amount: float | None, unit: str, baseline_year: object, language: str = "nl") -> str:
+    """A target's rule in words: `groei van 10% t.o.v. 2013`, `minstens 30`."""
+    if not isinstance(rule, str):
+        return ""
+    return word(
+        f"rule_text.{rule}",
+        language,
+        percent=number(amount, "share", language, 0) if amount is not None else "",
+        amount=number(amount, unit, language),
+        baseline_year=baseline_year,
+    )

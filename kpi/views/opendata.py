@@ -1,4 +1,4 @@
-"""Open data for people: problems with a DUO file in words, and the chart of the region against the Netherlands."""
+"""Open data for people: school-year spans in words, and the chart of the region against the Netherlands."""
 
 from __future__ import annotations
 
@@ -6,20 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi.catalogue import word
-from kpi.sources.duo.base import DuoFileError
 from kpi.views.charts import _layout, _line
-
-
-def problem_lines(error: DuoFileError, language: str = "nl") -> list[str]:
-    """Every problem with a DUO file in one line each, naming the file, line and column."""
-    lines = [
-        word(f"opendata.problem.{p.code}", language, file=error.file_name, line=p.line or "", column=p.column or "",
-             value=p.value or "")
-        for p in error.problems
-    ]  # fmt: skip
-    if error.more:
-        lines.append(word("opendata.problem.more", language, n=error.more))
-    return lines
 
 
 def school_years(years: list[int]) -> str:
@@ -42,12 +29,33 @@ def _band_and_line(years: list[int], values, lows, highs, name: str, colour: str
     """A measured line with its range band (where `<5` cells make the value a range)."""
     traces = []
     if any(pd.notna(lo) and pd.notna(hi) and lo != hi for lo, hi in zip(lows, highs, strict=True)):
-        traces.append(_line(years, list(highs), "", mode="lines", line={"width": 0}, showlegend=False,
-                            hoverinfo="skip", **axis))  # fmt: skip
-        traces.append(_line(years, list(lows), f"{name}: {word('opendata.range', language)}", mode="lines",
-                            line={"width": 0}, fill="tonexty", fillcolor=BANDS[colour], hoverinfo="skip", **axis))  # fmt: skip
-    traces.append(_line(years, list(values), name, mode="lines+markers", line={"color": colour, "width": 3},
-                        marker={"size": 9}, **axis))  # fmt: skip
+        traces.append(
+            _line(years, list(highs), "", mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip", **axis)
+        )
+        traces.append(
+            _line(
+                years,
+                list(lows),
+                f"{name}: {word('opendata.range', language)}",
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor=BANDS[colour],
+                hoverinfo="skip",
+                **axis,
+            )
+        )
+    traces.append(
+        _line(
+            years,
+            list(values),
+            name,
+            mode="lines+markers",
+            line={"color": colour, "width": 3},
+            marker={"size": 9},
+            **axis,
+        )
+    )
     return traces
 
 
@@ -60,28 +68,59 @@ def benchmark_chart(rows: pd.DataFrame, language: str = "nl", selection: str | N
     nl_axis = {"yaxis": "y2"} if unit == "count" else {}
     traces: list[dict] = []
     if selection:
-        traces += _band_and_line(years, data["value"], data["low"], data["high"],
-                                 word("opendata.selection", language, schools=selection), SELECTION_COLOUR, language)  # fmt: skip
+        traces += _band_and_line(
+            years,
+            data["value"],
+            data["low"],
+            data["high"],
+            word("opendata.selection", language, schools=selection),
+            SELECTION_COLOUR,
+            language,
+        )
         region = data[["region_value", "region_low", "region_high"]].astype("float64")
-        traces += _band_and_line(years, region["region_value"], region["region_low"], region["region_high"],
-                                 word("opendata.region", language), REGION_COLOUR, language)  # fmt: skip
+        traces += _band_and_line(
+            years,
+            region["region_value"],
+            region["region_low"],
+            region["region_high"],
+            word("opendata.region", language),
+            REGION_COLOUR,
+            language,
+        )
     else:
-        traces += _band_and_line(years, data["value"], data["low"], data["high"], word("opendata.region", language),
-                                 REGION_COLOUR, language)  # fmt: skip
+        traces += _band_and_line(
+            years, data["value"], data["low"], data["high"], word("opendata.region", language), REGION_COLOUR, language
+        )
     national = data[["nl_value", "nl_low", "nl_high"]].astype("float64")
     nl_name = word("opendata.nl_axis" if nl_axis else "opendata.nl", language)
-    traces += _band_and_line(years, national["nl_value"], national["nl_low"], national["nl_high"], nl_name,
-                             NL_COLOUR, language, **nl_axis)  # fmt: skip
+    traces += _band_and_line(
+        years, national["nl_value"], national["nl_low"], national["nl_high"], nl_name, NL_COLOUR, language, **nl_axis
+    )
     traces[-1]["line"]["dash"] = "dash"
     layout = _layout(unit, language)
     layout["hovermode"] = "x unified"
     if nl_axis:
-        layout["yaxis2"] = {"overlaying": "y", "side": "right", "tickformat": ",.0f", "rangemode": "tozero", "tickmode": "auto",
-                            "showgrid": False, "automargin": True}  # fmt: skip
+        layout["yaxis2"] = {
+            "overlaying": "y",
+            "side": "right",
+            "tickformat": ",.0f",
+            "rangemode": "tozero",
+            "tickmode": "auto",
+            "showgrid": False,
+            "automargin": True,
+        }
         layout["margin"] = {**layout["margin"], "r": 70}
     layout["annotations"] = [
-        {"text": word("opendata.chart_source", language), "xref": "paper", "yref": "paper", "x": 0, "y": -0.16,
-         "showarrow": False, "xanchor": "left", "font": {"size": 12, "color": "#555555"}}
-    ]  # fmt: skip
+        {
+            "text": word("opendata.chart_source", language),
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": -0.16,
+            "showarrow": False,
+            "xanchor": "left",
+            "font": {"size": 12, "color": "#555555"},
+        }
+    ]
     layout["margin"] = {**layout["margin"], "b": 70}
     return go.Figure(data=traces, layout=layout)

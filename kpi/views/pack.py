@@ -6,23 +6,15 @@ import html
 
 import pandas as pd
 
-from kpi.metrics.registry import ACTION_LINES, REGISTRY
+from kpi.catalogue import word
+from kpi.codes import NO_DATA
+from kpi.metrics.registry import REGISTRY
 from kpi.views.charts import STATUS_COLOURS, kpi_chart
 from kpi.views.export import xlsx_bytes
-from kpi.views.formatting import kpi_value, number, school_year
+from kpi.views.formatting import kpi_value, number, reason_text, school_year, status_word
 
-STATUS_WORDS = {
-    "nl": {"gehaald": "gehaald", "op_koers": "op koers", "achter": "achter", "niet_gehaald": "niet gehaald", "onvoldoende_data": "onvoldoende gegevens", None: "geen oordeel"},
-    "en": {"gehaald": "met", "op_koers": "on track", "achter": "behind", "niet_gehaald": "not met", "onvoldoende_data": "insufficient data", None: "no verdict"},
-}  # fmt: skip
-HEAD = {
-    "nl": ("KPI", "Actielijn", "Jaar", "Waarde", "Doel", "Status", "Toelichting"),
-    "en": ("KPI", "Action line", "Year", "Value", "Target", "Status", "Note"),
-}
-
-
-def status_word(status: object, language: str = "nl") -> str:
-    return STATUS_WORDS[language].get(status if isinstance(status, str) else None, str(status))
+HEAD = ("kpi", "action_line", "year", "value", "target", "status", "note")
+"""The columns of the pack's table; their words are `pack.<name>`."""
 
 
 def pack_table(year_results: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
@@ -33,15 +25,15 @@ def pack_table(year_results: pd.DataFrame, language: str = "nl") -> pd.DataFrame
         lines.append(
             (
                 kpi.label(language),
-                ACTION_LINES[kpi.action_line][0 if language == "nl" else 1],
+                word(f"action_line.{kpi.action_line}", language),
                 school_year(row["year"]),
                 kpi_value(row, language),
                 number(row["target_value"], row["unit"], language),
                 status_word(row["status"], language),
-                row.get("reason_text") or "",
+                reason_text(row, language),
             )
         )
-    return pd.DataFrame(lines, columns=list(HEAD[language]))
+    return pd.DataFrame(lines, columns=[word(f"pack.{h}", language) for h in HEAD])
 
 
 def meeting_pack_xlsx(year_results: pd.DataFrame, all_results: pd.DataFrame, language: str = "nl") -> bytes:
@@ -49,8 +41,8 @@ def meeting_pack_xlsx(year_results: pd.DataFrame, all_results: pd.DataFrame, lan
     series = all_results[["id", "year", "value", "low", "high", "exact", "target_value", "status"]]
     return xlsx_bytes(
         {
-            "overzicht" if language == "nl" else "overview": pack_table(year_results, language),
-            "reeksen" if language == "nl" else "series": series,
+            word("pack.sheet_overview", language): pack_table(year_results, language),
+            word("pack.sheet_series", language): series,
         }
     )
 
@@ -60,7 +52,7 @@ def meeting_pack_html(year_results: pd.DataFrame, all_results: pd.DataFrame, tit
     table = pack_table(year_results, language)
     rows = []
     for line, status in zip(table.itertuples(index=False), year_results["status"], strict=True):
-        colour = STATUS_COLOURS.get(status if isinstance(status, str) else "onvoldoende_data", "#7F7F7F")
+        colour = STATUS_COLOURS.get(status if isinstance(status, str) else NO_DATA, "#7F7F7F")
         cells = [html.escape(str(c)) for c in line]
         cells[5] = f'<span style="background:{colour};color:#fff;padding:2px 8px;border-radius:8px">{cells[5]}</span>'
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
@@ -69,7 +61,7 @@ def meeting_pack_html(year_results: pd.DataFrame, all_results: pd.DataFrame, tit
         figure = kpi_chart(all_results[all_results["id"] == kpi_id], language)
         figure.update_layout(title=REGISTRY[kpi_id].label(language))
         charts.append(figure.to_html(full_html=False, include_plotlyjs=index == 0))
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in HEAD[language])
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in table.columns)
     return (
         f"<!doctype html><html lang='{language}'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
         "<style>body{font-family:sans-serif;font-size:16px;margin:2em}table{border-collapse:collapse}"

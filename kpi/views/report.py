@@ -7,9 +7,18 @@ import math
 
 import pandas as pd
 
+from kpi.catalogue import word
 from kpi.metrics.benchmark import BENCHMARK_FIELDS
-from kpi.metrics.compute import JSON_FIELDS
+from kpi.metrics.registry import REGISTRY
 from kpi.views.export import csv_bytes
+from kpi.views.formatting import reason_text
+
+JSON_FIELDS = (
+    *("id", "label", "action_line", "year", "value", "low", "high", "exact", "unit", "baseline_year"),
+    *("baseline_value", "target_year", "target_value", "rule", "status", "projection"),
+)
+"""The fields of one KPI result in the JSON of interfaces.md, in order."""
+TABLE_HEADS = ("kpi", "year", "value", "target", "status")
 
 
 def _plain(value: object) -> object:
@@ -23,8 +32,18 @@ def _plain(value: object) -> object:
     return value
 
 
-def results_json(results: pd.DataFrame) -> str:
+def worded(results: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
+    """KPI results with the words for a reader added: the KPI's `label` and `reason_text`."""
+    rows = results.to_dict("records")
+    return results.assign(
+        label=[REGISTRY[r["id"]].label(language) for r in rows],
+        reason_text=[reason_text(r, language) for r in rows],
+    )
+
+
+def results_json(results: pd.DataFrame, language: str = "nl") -> str:
     """One JSON array; each element one KPI in one year, with exactly the fields of interfaces.md."""
+    results = worded(results, language)
     fields = (*JSON_FIELDS, *BENCHMARK_FIELDS)  # nl_* null and source `leveringen` where a frame lacks them
     records = [{name: _plain(row.get(name)) for name in fields} for _, row in results.iterrows()]
     for record in records:
@@ -38,9 +57,10 @@ def results_json(results: pd.DataFrame) -> str:
     return json.dumps(records, ensure_ascii=False, indent=1)
 
 
-def results_csv(results: pd.DataFrame) -> bytes:
+def results_csv(results: pd.DataFrame, language: str = "nl") -> bytes:
+    """The JSON's fields and the reason in words, as CSV."""
     extra = [c for c in BENCHMARK_FIELDS if c in results.columns]
-    return csv_bytes(results[[*JSON_FIELDS, *extra, "reason_text"]])
+    return csv_bytes(worded(results, language)[[*JSON_FIELDS, *extra, "reason_text"]])
 
 
 def _shown(value: object, unit: str) -> str:
@@ -49,10 +69,10 @@ def _shown(value: object, unit: str) -> str:
     return f"{value:.1%}" if unit == "share" else f"{value:,.1f}".rstrip("0").rstrip(".")
 
 
-def results_table(results: pd.DataFrame) -> str:
+def results_table(results: pd.DataFrame, language: str = "nl") -> str:
     """A readable table: KPI, year, value (or range), target, status and its reason."""
     lines = []
-    for _, r in results.iterrows():
+    for _, r in worded(results, language).iterrows():
         value = _shown(r["value"], r["unit"])
         if not r["exact"] and r["value"] is not None and not pd.isna(r["value"]):
             value += f" [{_shown(r['low'], r['unit'])}–{_shown(r['high'], r['unit'])}]"
@@ -61,10 +81,9 @@ def results_table(results: pd.DataFrame) -> str:
         status = r["status"] if isinstance(r["status"], str) else "-"
         reason = f" ({r['reason_text']})" if r["reason_text"] else ""
         lines.append((r["id"], year, value, target, status + reason))
-    headers = ("kpi", "jaar", "waarde", "doel", "status")
+    headers = tuple(word(f"cli.head.{h}", language) for h in TABLE_HEADS)
     widths = [max(len(str(row[i])) for row in [headers, *lines]) for i in range(4)]
-    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False)) + "  status"]
-    out[0] = "  ".join(h.ljust(w) for h, w in zip(headers[:4], widths, strict=True)) + "  " + headers[4]
+    out = ["  ".join(h.ljust(w) for h, w in zip(headers[:4], widths, strict=True)) + "  " + headers[4]]
     for row in lines:
         out.append("  ".join(str(c).ljust(w) for c, w in zip(row[:4], widths, strict=True)) + "  " + row[4])
     return "\n".join(out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from kpi.codes import FORMULA_STARTS
 
 
 def neutralised(frame: pd.DataFrame) -> pd.DataFrame:

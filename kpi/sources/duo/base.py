@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kpi.catalogue import word
+from kpi.codes import OPEN_DATA_YEAR as YEAR
+
 SUPPRESSED = "<5"
 """DUO's way of writing a count from 1 to 4."""
 SUPPRESSED_SUFFIX = "_onderdrukt"
@@ -25,7 +28,6 @@ MAX_BYTES = 100 * 1024 * 1024
 """DUO's national files are a few megabytes; anything far larger is not one of them."""
 MAX_PROBLEMS = 25
 """Problems listed one by one; the rest are counted, so a wrong file cannot flood the screen."""
-YEAR = "jaar"
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,23 @@ class DuoFileError(ValueError):
     def __init__(self, file_name: str, problems: list[Problem], more: int = 0):
         super().__init__(f"{file_name}: {len(problems) + more} problem(s)")
         self.file_name, self.problems, self.more = file_name, problems, more
+
+    def lines(self, language: str = "nl") -> list[str]:
+        """Every problem in one line of words each (`opendata.problem.<code>`), naming the file, line and column."""
+        lines = [
+            word(
+                f"opendata.problem.{p.code}",
+                language,
+                file=self.file_name,
+                line=p.line or "",
+                column=p.column or "",
+                value=p.value or "",
+            )
+            for p in self.problems
+        ]
+        if self.more:
+            lines.append(word("opendata.problem.more", language, n=self.more))
+        return lines
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ def _level(kind: str, program: str) -> str:
     return TRACKS.get(track, "VMBO-BB")
 
 
-def _program(kind: str, program: str) -> str:
+def _program(program: str) -> str:
     """DUO gives the vmbo sector only (`techniek`, `zorg en welzijn`, ...); havo/vwo the profile as written.
 
     The leerwerktraject (LWT) counts under VMBO-BB but keeps its own name, so it never collides with BB rows.
@@ -93,9 +93,16 @@ def duo_exam_rows(
             strict=True,
         ):
             rows.append(
-                {"schooljaar": found.group(1), "brin": location, "school": school, "onderwijssoort": _level(kind, program),
-                 "opleiding": _program(kind, program), "indicator": "gediplomeerd", "aantal": count}
-            )  # fmt: skip
+                {
+                    "schooljaar": found.group(1),
+                    "brin": location,
+                    "school": school,
+                    "onderwijssoort": _level(kind, program),
+                    "opleiding": _program(program),
+                    "indicator": "gediplomeerd",
+                    "aantal": count,
+                }
+            )
     columns = [c.name for c in SHEETS["leerlingen"].columns]
     return pd.DataFrame(rows).reindex(columns=columns)
 

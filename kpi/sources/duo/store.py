@@ -17,7 +17,9 @@ from sqlalchemy.engine import Engine
 
 from kpi import paths
 from kpi.db import metadata
+from kpi.metrics.benchmark import OPEN_DATA_KPIS, OpenData
 from kpi.settings.audit import record
+from kpi.settings.region import region
 from kpi.sources.duo import ADAPTERS
 from kpi.sources.duo.base import (
     SUPPRESSED_SUFFIX,
@@ -105,7 +107,7 @@ def _current_copy(conn: sa.Connection, dataset: str, same: sa.ColumnElement[bool
     return None
 
 
-def load_open_data(engine: Engine, dataset: str, data: bytes, file_name: str, by: str) -> LoadResult:
+def load_file(engine: Engine, dataset: str, data: bytes, file_name: str, by: str) -> LoadResult:
     """Read, check and store one open-data file in one transaction; DuoFileError (nothing stored) when unusable."""
     adapter = ADAPTERS[dataset]
     file = read_duo_file(data, file_name)
@@ -129,10 +131,16 @@ def load_open_data(engine: Engine, dataset: str, data: bytes, file_name: str, by
             raise DuoFileError(file_name, [Problem("partial", value=str(len(frame)), column=str(counting))])
         load_id = conn.execute(
             open_data_loads.insert().values(
-                dataset=dataset, file_name=file_name, sha256=file.sha256, content_sha256=content, rows=len(frame),
-                years=years, loaded_by=by, loaded_at=dt.datetime.now(dt.UTC),
+                dataset=dataset,
+                file_name=file_name,
+                sha256=file.sha256,
+                content_sha256=content,
+                rows=len(frame),
+                years=years,
+                loaded_by=by,
+                loaded_at=dt.datetime.now(dt.UTC),
             )
-        ).inserted_primary_key[0]  # fmt: skip
+        ).inserted_primary_key[0]
         replaced = conn.execute(
             table.update().where(table.c.current, table.c[YEAR].in_(years)).values(current=False)
         ).rowcount
@@ -170,13 +178,19 @@ def open_data_history(engine: Engine) -> pd.DataFrame:
             still.update({load_id: int(n) for load_id, n in conn.execute(query)})
     lines = [
         {
-            "id": r["id"], "tijd": r["loaded_at"], "door": r["loaded_by"], "bron": r["dataset"],
-            "bestand": r["file_name"], "sha256": r["sha256"], "rijen": r["rows"],
+            "id": r["id"],
+            "tijd": r["loaded_at"],
+            "door": r["loaded_by"],
+            "bron": r["dataset"],
+            "bestand": r["file_name"],
+            "sha256": r["sha256"],
+            "rijen": r["rows"],
             "jaren": f"{min(r['years'])}-{max(r['years']) + 1}" if r["years"] else "",
-            "status": _status(r["rows"], still.get(r["id"], 0)), "soort": "open_data",
+            "status": _status(r["rows"], still.get(r["id"], 0)),
+            "soort": "open_data",
         }
         for r in loads
-    ]  # fmt: skip
+    ]
     columns = ["id", "tijd", "door", "bron", "bestand", "sha256", "rijen", "jaren", "status", "soort"]
     return pd.DataFrame(lines, columns=columns)
 
@@ -213,5 +227,19 @@ def load_shipped(engine: Engine) -> list[LoadResult]:
     for dataset, name in SHIPPED.items():
         path = paths.DATA_DIR / "open" / name
         if path.exists() and not has_loads(engine, dataset):
-            results.append(load_open_data(engine, dataset, path.read_bytes(), name, SHIPPED_BY))
+            results.append(load_file(engine, dataset, path.read_bytes(), name, SHIPPED_BY))
     return results
+
+
+def open_data_facts(engine: Engine) -> OpenData:
+    """What the open-data KPIs need from the database: their datasets' current rows, and the region."""
+    wanted: dict[str, dict[str, tuple[str, ...]]] = {}
+    for kpi in OPEN_DATA_KPIS:  # only the rows some KPI can count (the VMBO rows of the exam file)
+        where = {k: tuple(map(str, v)) for k, v in kpi.population.where.items() if k == "onderwijstype"}
+        wanted.setdefault(kpi.population.sheet, {}).update(where)
+    return OpenData({name: current_counts(engine, name, where) for name, where in wanted.items()}, region(engine))
+
+
+def open_data_state(engine: Engine) -> tuple:
+    """Changes when open data is loaded or the region changes: cached results are keyed by it."""
+    return (*open_data_version(engine), region(engine).members())
