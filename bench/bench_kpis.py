@@ -24,7 +24,7 @@ from kpi.delivery.schema import SHEETS  # noqa: E402
 from kpi.delivery.storage import DeliveryMeta, engine_for, store_many  # noqa: E402
 from kpi.metrics.compute import kpi_values  # noqa: E402
 from kpi.metrics.facts import Filters, load_facts  # noqa: E402
-from kpi.metrics.targets import load_targets  # noqa: E402
+from kpi.metrics.targets import targets_from_file  # noqa: E402
 
 PROGRAMS = ["PIE", "BWI", "MVI", "M&T", "D&P", "Zorg en welzijn", "Economie en ondernemen", "ICT-beheer", "Engineering",
             "Elektrotechniek", "Installatietechniek", "Timmerman", "Metselaar", "Autotechniek", "Verpleegkunde", "Commercie",
@@ -94,7 +94,7 @@ def main() -> None:
         start = time.perf_counter()
         store_many(engine, [({"leerlingen": frame}, DeliveryMeta("national.xlsx", "0" * 64, "bench"))])
         print(f"stored {len(frame):,} fact rows in {time.perf_counter() - start:.1f} s")
-        targets = load_targets()
+        targets = targets_from_file()
         start = time.perf_counter()
         facts = load_facts(engine)
         loaded = time.perf_counter()

@@ -6,7 +6,6 @@ import functools
 import tomllib
 from pathlib import Path
 
-LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 CATALOGUE_FILE = Path(__file__).with_name("words.toml")
 
@@ -41,8 +40,23 @@ class WordedError(ValueError):
         return self.text()
 
 
+def languages() -> tuple[str, ...]:
+    """Every language the catalogue speaks, Dutch first: a language is added by adding its lines to words.toml."""
+    found = dict.fromkeys(language for entry in catalogue().values() for language in entry)
+    return (DEFAULT_LANGUAGE, *(language for language in found if language != DEFAULT_LANGUAGE))
+
+
+def separators(language: str = DEFAULT_LANGUAGE) -> tuple[str, str]:
+    """The decimal and the thousands separator of a language (`number.decimal`, `number.thousands`)."""
+    return word("number.decimal", language), word("number.thousands", language)
+
+
 def word(key: str, language: str = DEFAULT_LANGUAGE, **values: object) -> str:
     """The text for `key` in `language` (Dutch when that language lacks it), placeholders filled."""
     entry = catalogue()[key]
     text = entry.get(language) or entry[DEFAULT_LANGUAGE]
     return text.format(**values) if values else text
+
+
+LANGUAGES: tuple[str, ...] = languages()
+"""Every language of the catalogue, Dutch first; adding a language is adding its lines to words.toml."""

@@ -23,8 +23,9 @@ HIDDEN = "verborgen"
 """A share hidden because its numerator or denominator is below 5."""
 SMALL_MAX = 4
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""Text starting with one of these a spreadsheet may run as a formula: warned about on delivery, defused on export."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+"""Text starting with one of these a spreadsheet may run as a formula (OWASP's list, and the full-width forms):
+warned about on delivery, defused on export (`kpi.views.safety.neutralised`)."""
 
 SUPPRESSED_LOW, SUPPRESSED_POINT, SUPPRESSED_HIGH = 1, 2.5, 4
 """What a suppressed count (`<5`) stands for: at least 1, at most 4, 2.5 when one number is needed."""

@@ -1,9 +1,11 @@
 """Imports every module that defines tables, so the shared MetaData is complete before the schema is made."""
 
 from kpi.delivery import storage  # noqa: F401
+from kpi.metrics import meetings, targets  # noqa: F401
 from kpi.settings import (
     actions,  # noqa: F401
     audit,  # noqa: F401
+    reference,  # noqa: F401
     region,  # noqa: F401
 )
 from kpi.sources.duo import store  # noqa: F401

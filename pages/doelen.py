@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.metrics.registry import KPIS
-from kpi.settings.reference import techniek_table
+from kpi.views.formatting import number
 from ui import data
 from ui.i18n import language, t
 from ui.widgets import or_stop
@@ -26,6 +26,7 @@ for kpi in KPIS:
                 t("target"): ""
                 if target is None
                 else f"{target.amount if target.amount is not None else ''} ({target.target_year})",
+                t("nulmeting.fixed_col"): number(target.fixed_baseline, kpi.unit, lang) if target else "",
                 t("plan"): target.source if target else kpi.plan,
                 t("responsible"): kpi.responsible,
             }
@@ -33,7 +34,7 @@ for kpi in KPIS:
 st.subheader(t("kpi_table"))
 st.dataframe(pd.DataFrame(lines), hide_index=True, key="kpi_definitions")
 st.subheader(t("reference_table"))
-st.dataframe(techniek_table(), hide_index=True, key="reference")
+st.dataframe(data.reference(data.version()), hide_index=True, key="reference")
 st.subheader(t("unknown_programs"))
 unknown = data.unclassified(data.version())
 if unknown.empty:

@@ -17,7 +17,7 @@ if not years:
     st.stop()
 year = year_select(years)
 protect = not sees_small_numbers(session.role())
-flows = data.flows(data.version(), year, session.filters(), 5 if protect else 0)
+flows = data.flows(data.version(), year, session.filters(), session.role())
 if flows.empty:
     empty_state(year)
     st.stop()

@@ -10,6 +10,7 @@ from kpi.views.pack import meeting_pack_html, meeting_pack_xlsx
 from ui import data, session
 from ui.actions import actions_summary
 from ui.i18n import language, t
+from ui.meeting_changes import since_meeting
 from ui.widgets import empty_state, kpi_card, or_stop, status_badge, year_select
 
 st.title(t("app_title"))
@@ -36,6 +37,7 @@ for line in ACTION_LINES:
         with cards[index % 3]:
             kpi_card(REGISTRY[row["id"]], row, everything[everything["id"] == row["id"]])
 
+since_meeting()
 st.divider()
 st.subheader(t("meeting_pack"))
 left, right = st.columns(2)

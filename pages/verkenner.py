@@ -3,9 +3,8 @@
 import streamlit as st
 
 from kpi.metrics.facts import Filters
-from kpi.metrics.privacy import protected_table
 from kpi.views.charts import explorer_chart
-from kpi.views.explorer import DIMENSIONS, Selection
+from kpi.views.explorer import DIMENSIONS, OTHER, TOTAL, Selection
 from kpi.views.formatting import cell, school_year
 from ui import data, session
 from ui.i18n import language, t
@@ -38,16 +37,16 @@ shared = session.filters()
 selection = Selection(
     Filters(shared.schools, shared.routes, shared.levels, tuple(programs)), tuple(indicators), tuple(span)
 )
-pivot = data.pivot(version, selection, by)
+pivot = data.pivot(version, selection, by, session.role())
 if pivot.empty:
     empty_state()
     st.stop()
 if by == "brin":
-    pivot = pivot.rename(columns=lambda brin: f"{names.get(brin, brin)} ({brin})")
+    pivot = pivot.rename(columns=lambda brin: brin if brin == OTHER else f"{names.get(brin, brin)} ({brin})")
+pivot = pivot.rename(columns={TOTAL: t("total"), OTHER: t("explorer.empty")})
 st.plotly_chart(explorer_chart(pivot, language()), key="explorer_chart", config={"displaylogo": False}, theme=None)
 st.subheader(t("pivot"))
-table = pivot.reset_index()
-protected = protected_table(table, [c for c in table.columns if c != "schooljaar"], session.role())
+protected = pivot.reset_index()
 shown = protected.assign(schooljaar=[school_year(y) for y in protected["schooljaar"]])
 for column in shown.columns[1:]:
     shown[column] = [cell(v, "count", language()) for v in shown[column]]

@@ -204,3 +204,38 @@ def test_school_logs_in_sees_grouped_problems_then_stores_and_the_page_resets(se
     page.screenshot(path=str(SHOTS / "aanleveren_opgeslagen.png"), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
     page.close()
+
+
+def test_a_delivery_that_removes_rows_is_stored_only_after_confirmation(server, browser, tmp_path):
+    import pandas as pd
+    from playwright.sync_api import expect
+
+    from kpi.sources.demo import demo_deliveries
+
+    brink = dict(demo_deliveries())["demo_14SM05_College De Brink.xlsx"]["leerlingen"]
+    partial = brink[(brink["schooljaar"] == 2014) & (brink["indicator"] != "instroom")].copy()
+    partial["aantal"] = partial["aantal"].astype(object).where(~partial["aantal_onderdrukt"], "<5")
+    file = tmp_path / "zonder_instroom.xlsx"
+    with pd.ExcelWriter(file) as writer:
+        partial.drop(columns=["aantal_onderdrukt"]).to_excel(writer, sheet_name="leerlingen", index=False)
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(server, wait_until="domcontentloaded")  # the frame first: it owns the login box
+    _settle(page, "[data-testid='stMetric']")
+    page.goto(f"{server}/aanleveren", wait_until="domcontentloaded")
+    _settle(page, "[data-testid='stSidebar'] >> text=Inloggen")
+    page.get_by_text("Inloggen").first.click()
+    page.get_by_label("Gebruikersnaam").fill("debrink")
+    page.get_by_label("Wachtwoord").fill("geheim-wachtwoord")
+    page.get_by_role("button", name="Inloggen").click()
+    _settle(page, "[data-testid='stFileUploader']")
+    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(file))
+    _settle(page, "text=Wat verandert er aan de KPI")
+    main = page.locator("[data-testid='stMainBlockContainer']")
+    assert "Daarna ontbreekt: indicator instroom (2014)" in main.inner_text()
+    store = page.get_by_role("button", name="Opslaan")
+    assert store.is_disabled()
+    page.get_by_text("Ik heb de waarschuwingen gelezen").click()
+    expect(store).to_be_enabled(timeout=60_000)
+    page.screenshot(path=str(SHOTS / "aanleveren_bevestigen.png"), full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()

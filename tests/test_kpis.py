@@ -8,7 +8,7 @@ import pytest
 from kpi.metrics.compute import kpi_values, point_status, progress_to_target, projection, range_status, school_breakdown
 from kpi.metrics.facts import REGION, Filters, facts_from_frames
 from kpi.metrics.registry import KPIS, REGISTRY
-from kpi.metrics.targets import Target, TargetsError, load_targets, parse_targets
+from kpi.metrics.targets import Target, TargetsError, parse_targets, targets_from_file
 from kpi.views.formatting import reason_text
 
 LOOKUP = {"pie": True, "bwi": True, "d&p": False, "ictbeheer": True, "engineering": True, "commercie": False}
@@ -73,7 +73,7 @@ def market(year, sector, demand, intake):
     return {"jaar": year, "sector": sector, "vervangingsvraag": demand, "instroom_schoolverlaters": intake}
 
 
-TARGETS = load_targets()
+TARGETS = targets_from_file()
 
 
 def value_of(facts, kpi_id, year, filters=REGION):
@@ -490,8 +490,8 @@ def test_computing_never_changes_the_shared_facts():
     before = {sheet: dict(arrays) for sheet, arrays in facts.arrays.items()}
     frames = {sheet: frame.copy() for sheet, frame in facts.sheets.items()}
     for filters in (REGION, Filters(schools=("14SM",)), Filters(routes=("Vakmanschapsroute",))):
-        kpi_values(facts, load_targets(), filters)
-        school_breakdown(facts, REGISTRY["vmbo_keuze_techniek"], load_targets(), 2015)
+        kpi_values(facts, targets_from_file(), filters)
+        school_breakdown(facts, REGISTRY["vmbo_keuze_techniek"], targets_from_file(), 2015)
     assert {s: dict(a) for s, a in facts.arrays.items()} == before  # no key added, none replaced
     assert all(not array.flags.writeable for arrays in facts.arrays.values() for array in arrays.values())
     for sheet, frame in frames.items():

@@ -17,7 +17,7 @@ from kpi.metrics.benchmark import (
     OpenData,
     all_kpi_values,
     open_data_series,
-    protected_comparisons,
+    open_data_values,
     school_mask,
 )
 from kpi.metrics.facts import Filters, facts_from_frames
@@ -280,12 +280,20 @@ def test_school_mask_takes_locations_and_institutions():
     assert school_mask(frame, ("14sm05",)).tolist() == [False, False, True]
 
 
-def test_a_masked_value_takes_its_ratio_along():
-    frame = pd.DataFrame(
-        {"masked": [None, "verborgen"], "ratio": [1.1, 0.5], "ratio_low": [1.0, 0.4], "ratio_high": [1.2, 0.6]}
-    )
-    protected = protected_comparisons(frame)
-    assert protected["ratio"].tolist()[0] == 1.1 and protected.loc[1, ["ratio", "ratio_low", "ratio_high"]].isna().all()
+def test_a_masked_value_takes_its_ratio_and_comparisons_along():
+    rows = [
+        ("11AA00", "HUIZEN", "techniek", 2020, "<5"),
+        ("11AA00", "HUIZEN", "economie", 2020, 3),
+        ("22BB00", "UTRECHT", "techniek", 2020, 40),
+        ("22BB00", "UTRECHT", "economie", 2020, 160),
+    ]
+    data = OpenData({"duo-examens": _exam_frame(rows)}, Region(frozenset({"HUIZEN"}), frozenset()))
+    kpis = [REGISTRY["vmbo_examen_techniek_aandeel"]]
+    admin = open_data_values(data, {}, kpis=kpis).iloc[0]
+    assert admin["value"] == pytest.approx(2.5 / 5.5) and admin["ratio"] == pytest.approx((2.5 / 5.5) / (42.5 / 205.5))
+    viewer = open_data_values(data, {}, kpis=kpis, role="viewer").iloc[0]
+    assert viewer["masked"] == "verborgen" and pd.isna(viewer["value"]) and pd.isna(viewer["ratio"])
+    assert pd.isna(viewer["low"]) and pd.isna(viewer["numerator"])
 
 
 @pytest.mark.parametrize(
@@ -321,20 +329,27 @@ def test_the_chart_shows_region_and_netherlands_with_bands_and_names_duo(db, cap
     rows = results[results["id"] == "vmbo_examen_techniek_aandeel"]
     figure = benchmark_chart(rows, "nl")
     names = [trace.name for trace in figure.data]
-    assert names == ["", "Regio: bereik door <5", "Regio", "", "Nederland: bereik door <5", "Nederland"]
+    assert names == [
+        "",
+        "Regio: bereik door &lt;5",
+        "Regio",
+        "",
+        "Nederland: bereik door &lt;5",
+        "Nederland",
+    ]  # plotly shows <5
     assert [trace.fill for trace in figure.data if trace.fill] == ["tonexty", "tonexty"]
     assert "DUO" in figure.layout.annotations[0].text
     count = benchmark_chart(results[results["id"] == "vmbo_examen_techniek"], "en")
     assert count.data[-1].yaxis == "y2" and "Netherlands" in count.data[-1].name  # counts: NL on its own axis
 
 
-def test_migration_0005_adds_the_open_data_tables_and_seeds_the_region(tmp_path):
+def test_migration_0006_adds_the_open_data_tables_and_seeds_the_region(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = engine_for(url)
-    with engine.begin() as conn:  # back to a database of revision 0004
+    with engine.begin() as conn:  # back to a database of revision 0005
         for table in ("duo_exam_counts", "open_data_loads", "region_members"):
             conn.execute(sa.text(f"DROP TABLE {table}"))
-        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0004'"))
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0005'"))
     engine.dispose()
     upgraded = engine_for(url)
     assert region(upgraded) == Region(frozenset(MUNICIPALITIES), frozenset(WEESP))

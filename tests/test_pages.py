@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from kpi.settings.users import add_user, authenticated
+from kpi.settings.users import User, add_user, authenticated
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
 
 DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"
@@ -127,6 +128,13 @@ def _upload(app: AppTest, name: str, content: bytes) -> AppTest:
     return app
 
 
+def _store(app: AppTest) -> AppTest:
+    """Click *Opslaan*, first ticking the confirmation that a delivery with impact warnings asks for."""
+    for confirm in [c for c in app.checkbox if c.key.startswith("impact_confirm")]:
+        confirm.check().run()
+    return app.button(key="store").click().run()
+
+
 def _buttons(app: AppTest) -> set[str]:
     return {b.key for b in app.button}
 
@@ -146,7 +154,10 @@ def test_upload_good_file_is_previewed_stored_and_the_page_resets(app_env):
         ["leerlingen", 2015, 2],
         ["leerlingen", 2016, 1],
     ]
-    app.button(key="store").click().run()
+    confirm = [c for c in app.checkbox if c.key.startswith("impact_confirm")]
+    assert len(confirm) == 1  # it replaces the demo rows of 2015 and 2016: fewer rows, so confirm first
+    confirm[0].check().run()
+    _store(app)
     assert not app.exception
     assert [s.value for s in app.success] == ["Opgeslagen als levering 11: 3 regels; 95 eerdere regels vervangen."]
     # reset: an empty uploader, no stale preview, no second Opslaan
@@ -170,7 +181,7 @@ def test_the_same_file_again_says_already_delivered_before_any_button(app_env):
     _logged_in(app, "debrink", "geheim-wachtwoord")
     _visit(app, "pages/aanleveren.py")
     _upload(app, "levering.xlsx", content)
-    app.button(key="store").click().run()
+    _store(app)
     _upload(app, "kopie.xlsx", content)
     assert any("al aangeleverd als levering 11" in i.value and "debrink" in i.value for i in app.info)
     assert "store" not in _buttons(app)
@@ -213,6 +224,14 @@ def test_a_school_uploading_another_schools_file_gets_one_line_per_foreign_brin(
     assert problems["rijen"].str.endswith("(55 rijen)").all()
 
 
+def test_a_school_account_without_a_valid_brin_delivers_nothing(app_env):
+    app = _app().run()
+    app.session_state["user"] = User("leeg", "school", ("",))  # an empty --brin never means "every school"
+    _visit(app, "pages/aanleveren.py")
+    assert any("geen geldige school" in e.value for e in app.error)
+    assert not app.file_uploader
+
+
 def test_a_corrupt_file_is_refused_in_one_dutch_sentence(app_env):
     add_user("beheer", "nog-geheimer-wachtwoord", "admin")
     app = _app().run()
@@ -235,9 +254,9 @@ def test_restore_shows_what_changes_and_asks_for_confirmation(app_env):
     _visit(app, "pages/aanleveren.py")
     assert "restore_button" not in _buttons(app)  # schools do not restore
     _upload(app, "eerste.xlsx", workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]}))
-    app.button(key="store").click().run()
+    _store(app)
     _upload(app, "correctie.xlsx", workbook_bytes({"leerlingen": [HEADER, GOOD_ROWS[0]]}))
-    app.button(key="store").click().run()
+    _store(app)
     app = _app().run()
     _logged_in(app, "beheer", "nog-geheimer-wachtwoord")
     _visit(app, "pages/aanleveren.py")
@@ -366,3 +385,24 @@ def test_beheer_open_data_tab_loads_files_and_keeps_the_region(app_env, monkeypa
     from ui import data
 
     assert audit_entries(data.engine())[0]["action"] == "region.remove"
+
+
+def _explorer_by_indicator(app: AppTest, user: tuple[str, str] | None = None) -> tuple[list[float], object]:
+    """The Verkenner for one school split by indicator (two counts of 1 to 4 in the demo): chart numbers and table."""
+    app.multiselect(key="school").set_value(["03FO01"]).run()
+    _visit(app, "pages/verkenner.py")
+    app.selectbox(key="per").set_value("indicator").run()
+    if user:
+        _logged_in(app, *user)
+    assert not app.exception
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    return [y for trace in figure["data"] for y in trace["y"] if y is not None], _table(app, "schooljaar")
+
+
+def test_explorer_chart_gets_the_protected_pivot(app_env):
+    add_user("analist", "analist-wachtwoord", "analyst")
+    drawn, table = _explorer_by_indicator(_app().run())
+    assert drawn and not [y for y in drawn if 0 < y < 5]  # the chart shows no count from 1 to 4
+    assert (table == "<5").any().any()
+    drawn, _ = _explorer_by_indicator(_app().run(), ("analist", "analist-wachtwoord"))
+    assert [y for y in drawn if 0 < y < 5]  # the analyst sees them

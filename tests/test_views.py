@@ -14,8 +14,8 @@ import pytest
 from kpi.catalogue import LANGUAGES, catalogue, word
 from kpi.codes import HIDDEN, SMALL, STATUSES
 from kpi.delivery.messages import Problem
-from kpi.metrics.compute import kpi_values
-from kpi.metrics.privacy import protected_results, protected_table
+from kpi.metrics.compute import kpi_values, protected_results
+from kpi.metrics.privacy import masked_results, protected_table
 from kpi.metrics.registry import ACTION_LINES, KPIS, REGISTRY
 from kpi.metrics.targets import RULES, Target
 from kpi.views.charts import STATUS_COLOURS, explorer_chart, kpi_chart, sankey
@@ -112,6 +112,11 @@ REASONS = [  # row, language, text
         "nl",
         "kleine aantallen (<5): de waarde ligt tussen 3 en 6, te onzeker voor een oordeel",
     ),
+    (  # masked for the role: the range is protected too
+        {"reason": "range_spans", "low": math.nan, "high": math.nan, "unit": "share", "masked": HIDDEN},
+        "en",
+        "small numbers (<5): too uncertain for a verdict",
+    ),
 ]
 
 
@@ -181,6 +186,25 @@ def test_problem_words_in_both_languages_with_dutch_decimals():
     assert problem.message("en").startswith("The file is 61.5 MB; the limit is 50 MB.")
 
 
+def test_a_language_is_added_in_the_catalogue_alone(tmp_path, monkeypatch):
+    import kpi.catalogue as words
+
+    extended = words.CATALOGUE_FILE.read_text(encoding="utf-8").replace(
+        '[status.gehaald]\nnl = "gehaald"\n', '[status.gehaald]\nnl = "gehaald"\nde = "erreicht"\n'
+    )
+    assert 'de = "erreicht"' in extended
+    (tmp_path / "words.toml").write_text(extended, encoding="utf-8")
+    monkeypatch.setattr(words, "CATALOGUE_FILE", tmp_path / "words.toml")
+    words.catalogue.cache_clear()
+    try:
+        assert words.languages() == ("nl", "en", "de")
+        assert status_word("gehaald", "de") == "erreicht"
+        assert status_word("achter", "de") == "achter"  # not yet translated: Dutch
+        assert number(1234.5, "count", "de") == "1.234,5"  # separators too
+    finally:
+        words.catalogue.cache_clear()
+
+
 def test_a_missing_language_falls_back_to_dutch():
     assert word("status.gehaald", "de") == "gehaald"
 
@@ -220,14 +244,14 @@ PROTECTION = [  # role, result, masked, value left
 
 @pytest.mark.parametrize(("role", "result", "masked", "value"), PROTECTION)
 def test_protected_results(role, result, masked, value):
-    row = protected_results(pd.DataFrame([result]), role).iloc[0]
+    row = masked_results(pd.DataFrame([result]), role).iloc[0]
     assert row["masked"] == masked
     assert (value is None and math.isnan(row["value"]) and math.isnan(row["low"])) or row["value"] == value
 
 
 def test_a_masked_year_masks_the_baseline_that_points_at_it():
     rows = pd.DataFrame([_result("a", 2013, 2.0, "count"), _result("a", 2016, 9.0, "count", None, None, 2013, 2.0)])
-    protected = protected_results(rows, "viewer").set_index("year")
+    protected = masked_results(rows, "viewer").set_index("year")
     assert protected.loc[2016, "value"] == 9.0 and math.isnan(protected.loc[2016, "baseline_value"])
 
 
@@ -244,7 +268,7 @@ def test_protected_table(role, count, numerator, denominator, count_shown, share
     frame = pd.DataFrame(
         {"aantal": [count], "teller": [numerator], "noemer": [denominator], "aandeel": [numerator / denominator]}
     )
-    shown = protected_table(frame, ["aantal"], role, {"aandeel": ("teller", "noemer")}).iloc[0]
+    shown = protected_table(frame, role, ["aantal"], {"aandeel": ("teller", "noemer")}).iloc[0]
     assert shown["aantal"] == count_shown and shown["aandeel"] == pytest.approx(share_shown)
 
 
@@ -388,8 +412,8 @@ PACK_ROWS = [*CHART_ROWS, leerling(2016, "instroom", 20, program="D&P")]
 def _pack_results(role="viewer"):
     facts = facts_of(leerlingen=PACK_ROWS)
     kpis = [REGISTRY["vmbo_keuze_techniek"], REGISTRY["vmbo_keuze_techniek_aandeel"], REGISTRY["po_wt_scholen"]]
-    everything = protected_results(kpi_values(facts, TARGETS, kpis=kpis), role)
-    chosen = protected_results(kpi_values(facts, TARGETS, year=2016, kpis=kpis), role)
+    everything = protected_results(facts, TARGETS, role, kpis=kpis)
+    chosen = protected_results(facts, TARGETS, role, year=2016, kpis=kpis)
     return chosen, everything
 
 
@@ -427,7 +451,7 @@ def test_pack_table_in_words(language, head, line):
 def test_pack_shows_masked_values_in_words_and_never_their_numbers():
     rows = [leerling(2016, "instroom", 3), leerling(2016, "instroom", 20, program="D&P")]
     kpis = [REGISTRY["vmbo_keuze_techniek"], REGISTRY["vmbo_keuze_techniek_aandeel"]]
-    chosen = protected_results(kpi_values(facts_of(leerlingen=rows), TARGETS, year=2016, kpis=kpis), "viewer")
+    chosen = protected_results(facts_of(leerlingen=rows), TARGETS, "viewer", year=2016, kpis=kpis)
     assert pack_table(chosen, "en")["Value"].tolist() == ["<5", "hidden"]
     assert pack_table(chosen, "nl")["Waarde"].tolist() == ["<5", "verborgen"]
     html = meeting_pack_html(chosen, chosen, "Pack", "nl")

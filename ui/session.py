@@ -7,6 +7,7 @@ import streamlit as st
 from kpi.delivery.schema import LEVELS, ROUTES
 from kpi.metrics.facts import REGULAR_ROUTE, Filters
 from kpi.settings.users import ANONYMOUS, User, authenticated, has_accounts
+from kpi.views.safety import markdown_text
 from ui import data
 from ui.i18n import LANGUAGES, language, t
 
@@ -31,7 +32,9 @@ def login_box() -> None:
     """Log in or out in the sidebar; without an account everyone is a viewer (small numbers protected)."""
     current = user()
     with st.sidebar.expander(
-        t("login") if current is ANONYMOUS else t("logged_in_as", name=current.name, role=t(f"role_{current.role}"))
+        t("login")
+        if current is ANONYMOUS
+        else t("logged_in_as", name=markdown_text(current.name), role=t(f"role_{current.role}"))
     ):
         if current is not ANONYMOUS:
             if st.button(t("logout"), key="logout"):

@@ -19,6 +19,7 @@ from kpi.settings.users import User
 from kpi.views.export import csv_bytes
 from ui import data
 from ui.i18n import language, t
+from ui.impact import impact_preview
 
 MB = 1024 * 1024
 ROUND = "upload_round"
@@ -136,7 +137,8 @@ def store_step(result: CheckedFile, user: User) -> None:
         return
     st.subheader(t("preview"))
     st.dataframe(_rows_table(preview.rows, "rows_after"), hide_index=True, key="preview")
-    if not st.button(t("store"), type="primary", key="store"):
+    may_store = impact_preview(result)  # what it changes in the KPIs; warnings need a confirmation
+    if not st.button(t("store"), type="primary", key="store", disabled=not may_store):
         return
     try:
         with st.spinner(t("storing")):

@@ -11,14 +11,15 @@ import streamlit as st
 
 from kpi.codes import NO_DATA
 from kpi.metrics.compute import progress_to_target
-from kpi.metrics.privacy import protected_table
 from kpi.metrics.registry import Kpi
 from kpi.metrics.targets import TargetsError
 from kpi.views.charts import STATUS_COLOURS, kpi_chart
 from kpi.views.export import csv_bytes, xlsx_bytes
-from kpi.views.formatting import cell, kpi_value, number, reason_text, school_year, status_word
+from kpi.views.formatting import kpi_value, number, reason_text, school_year, status_word
 from kpi.views.formatting import rule_text as rule_words
+from kpi.views.safety import markdown_text
 from ui import data, opendata, session
+from ui.baseline import baseline_note
 from ui.i18n import language, t
 
 T = TypeVar("T")
@@ -50,7 +51,7 @@ def or_stop(make: Callable[[], T]) -> T:
     try:
         return make()
     except TargetsError as error:
-        st.error(t("targets_broken", error=error))
+        st.error(t("targets_broken", error=markdown_text(error)))
         st.stop()
         raise  # st.stop() raises; this line only tells type checkers so
 
@@ -77,6 +78,7 @@ def kpi_card(kpi: Kpi, row: dict, history: pd.DataFrame) -> None:
         if isinstance(row.get("rule"), str):
             target_line = f"{t('target')} {row['target_year']}: {number(row.get('target_value'), kpi.unit, lang)} ({rule_text(row, kpi.unit)})"
             st.caption(target_line)
+            baseline_note(kpi, row)
             progress = progress_to_target(row)
             if progress is not None and not row.get("masked"):
                 st.progress(progress, text=t("progress"))
@@ -127,11 +129,12 @@ def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
         st.markdown(f"**{t('definition')}.** {kpi.definition(lang)}")
         if isinstance(row.get("rule"), str):
             st.markdown(f"**{t('rule')}.** {rule_text(row, kpi.unit)} ({row['target_year']})")
+            baseline_note(kpi, row)
         st.markdown(f"**{t('responsible')}.** {kpi.responsible}")
         st.markdown(f"**{t('plan')}.** *“{kpi.plan}”*")
     if kpi.per_school:
         with st.expander(t("per_school"), expanded=False):
-            frame = data.breakdown(data.version(), kpi.id, int(row["year"]), session.filters())
+            frame = data.breakdown(data.version(), kpi.id, int(row["year"]), session.filters(), session.role())
             shown = _breakdown_table(frame, kpi)
             st.dataframe(shown, hide_index=True, key=f"breakdown_{kpi.id}")
     with st.expander(t("data_table"), expanded=False):
@@ -163,18 +166,16 @@ def _breakdown_table(frame: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
     lang = language()
     if frame.empty:
         return frame
-    parts = {"value": ("numerator", "denominator")} if kpi.unit == "share" else None
-    counts = ["value", "numerator", "baseline_value"] if kpi.unit == "count" else []
-    protected = protected_table(frame, counts, session.role(), parts)
+    rows = frame.to_dict("records")  # protected for the role already: masked values are gone, `masked` says why
     return pd.DataFrame(
         {
-            t("school"): [f"{s or ''} ({b})" for s, b in zip(protected["school"], protected["brin"], strict=True)],
-            t("value"): [cell(v, kpi.unit, lang) for v in protected["value"]],
-            t("baseline"): [cell(v, kpi.unit, lang) for v in protected["baseline_value"]],
-            t("change"): [
-                "" if isinstance(v, str) or isinstance(b, str) else number(c, kpi.unit, lang)
-                for c, v, b in zip(protected["change"], protected["value"], protected["baseline_value"], strict=True)
+            t("school"): [f"{r['school'] or ''} ({r['brin']})" for r in rows],
+            t("value"): [kpi_value(r | {"unit": kpi.unit}, lang) for r in rows],
+            t("baseline"): [
+                kpi_value({"value": r["baseline_value"], "masked": r["baseline_masked"], "unit": kpi.unit}, lang)
+                for r in rows
             ],
+            t("change"): [number(r["change"], kpi.unit, lang) for r in rows],
         }
     )
 

@@ -9,9 +9,10 @@ import argparse
 import sys
 
 from kpi.catalogue import DEFAULT_LANGUAGE, LANGUAGES
-from kpi.cli import actions, delivery, metrics, opendata, settings, sources
+from kpi.cli import actions, consequences, delivery, metrics, opendata, settings, sources
+from kpi.cli.common import printable_output
 
-STAGES = (delivery, metrics, sources, opendata, settings, actions)
+STAGES = (delivery, metrics, sources, opendata, settings, actions, consequences)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -27,7 +28,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; its exit status."""
     args = parser().parse_args(argv)
-    return args.handler(args)
+    with printable_output():  # values from files never reach the terminal as escape codes
+        return args.handler(args)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,13 @@
-"""Small helpers the command modules share: filter arguments and who is acting."""
+"""Small helpers the command modules share: filter arguments, who is acting, printable output."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
+import sys
+from collections.abc import Iterator
+from typing import TextIO
 
 
 def add_filters(sub: argparse.ArgumentParser) -> None:
@@ -17,3 +21,30 @@ def add_filters(sub: argparse.ArgumentParser) -> None:
 def actor(args: argparse.Namespace) -> str:
     """Who acts: `--by`, else the logged-in user of the machine."""
     return getattr(args, "by", None) or getpass.getuser()
+
+
+class _Printable:
+    """A text stream that writes only printable text: no terminal codes from a file's values reach the terminal."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from kpi.views.safety import printable
+
+        self._stream.write(printable(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def printable_output() -> Iterator[None]:
+    """While a command runs, everything it prints to stdout and stderr has control characters removed."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Printable(out), _Printable(err)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err

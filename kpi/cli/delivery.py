@@ -16,6 +16,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     imp.add_argument("files", nargs="+", type=Path)
     imp.add_argument("--as", dest="as_school", metavar="BRIN", help="the files may only hold this school's data")
     imp.add_argument("--by", default=None, help="who delivers (default: the current user)")
+    imp.add_argument("--dry-run", action="store_true", help="check and preview the effect on the KPIs; store nothing")
+    imp.add_argument("--format", choices=["text", "json"], default="text", help="output of --dry-run")
     imp.set_defaults(handler=_import)
 
     export = commands.add_parser("export", help="stored facts to .xlsx or .csv, safe to open")
@@ -44,6 +46,8 @@ def _import(args: argparse.Namespace) -> int:
     if args.as_school is not None and not is_brin(normalised_brin(args.as_school)):  # never "no restriction"
         print(word("deliver.cli_as_invalid", args.lang, value=args.as_school), file=sys.stderr)
         return 2
+    if args.dry_run:
+        return _dry_run(args)
     by = actor(args)
     engine = engine_for()
     checked, refused = [], False
@@ -81,6 +85,41 @@ def _import(args: argparse.Namespace) -> int:
                 word("cli.stored", args.lang, file=c.file_name, id=result.delivery_id, rows=stored, replaced=replaced)
             )
     return 0
+
+
+def _dry_run(args: argparse.Namespace) -> int:
+    """Check every file and preview what storing them would change; stores nothing."""
+    import json
+
+    from kpi.catalogue import word
+    from kpi.delivery.ingest import checked_file
+    from kpi.delivery.problem_list import report_lines
+    from kpi.delivery.storage import engine_for
+    from kpi.metrics.impact import delivery_impact
+    from kpi.views.impact import dry_run_json, dry_run_lines
+
+    engine = engine_for()
+    checked, problems, refused = [], [], False
+    for path in args.files:
+        try:
+            result = checked_file(path.read_bytes(), path.name, args.as_school, engine=engine)
+        except OSError as error:
+            print(f"{path}: {error.strerror}", file=sys.stderr)
+            refused = True
+            continue
+        checked.append(result)
+        problems += [(path.name, p) for p in result.problems]
+        refused |= not result.ok
+        if args.format == "text" and result.problems:
+            print(f"== {path}", *report_lines(result.problems, args.lang), sep="\n")
+    impact = None if refused else delivery_impact(engine, [c.frames for c in checked])
+    if args.format == "json":
+        print(json.dumps(dry_run_json(problems, impact, args.lang), ensure_ascii=False, indent=1, default=str))
+    elif impact is not None:
+        print(*dry_run_lines(impact, args.lang), sep="\n")
+    if args.format == "text":
+        print(word("impact.dry_run", args.lang), file=sys.stderr)
+    return 1 if refused else 0
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from kpi.cli.common import add_filters
+from kpi.codes import ROLES
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -13,6 +14,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     kpis = commands.add_parser("kpis", help="KPI values")
     add_filters(kpis)
     kpis.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    kpis.add_argument(
+        "--role",
+        choices=ROLES,
+        default="admin",
+        help="show what this role sees: viewer, stuurgroep and school get counts 1-4 as <5 and shares on fewer than 5 hidden",
+    )
     kpis.set_defaults(handler=_kpis)
 
 
@@ -24,14 +31,14 @@ def _kpis(args: argparse.Namespace) -> int:
     from kpi.sources.duo.store import open_data_facts
     from kpi.views.report import results_csv, results_json, results_table
 
+    engine = engine_for()
     try:
-        targets = load_targets()
+        targets = load_targets(engine)
     except TargetsError as error:
         print(str(error), file=sys.stderr)
         return 1
     filters = Filters(tuple(args.school), (args.route,) if args.route else (), tuple(args.level))
-    engine = engine_for()
-    results = all_kpi_values(load_facts(engine), open_data_facts(engine), targets, filters, args.year)
+    results = all_kpi_values(load_facts(engine), open_data_facts(engine), targets, filters, args.year, args.role)
     if args.format == "json":
         print(results_json(results, args.lang))
     elif args.format == "csv":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kpi.catalogue import word
+from kpi.catalogue import separators, word
 
 Severity = Literal["error", "warning"]
 
@@ -33,7 +33,7 @@ class Problem:
     def message(self, language: str = "nl") -> str:
         """What was expected, or what happened, in words (`problem.<code>` in kpi/words.toml)."""
         params = {
-            k: f"{v:.1f}".replace(".", ",") if isinstance(v, float) and language == "nl" else v
+            k: f"{v:.1f}".replace(".", separators(language)[0]) if isinstance(v, float) else v
             for k, v in self.params.items()
         }
         return word(f"problem.{self.code}", language, value=self.value, **params)

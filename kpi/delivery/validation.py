@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.codes import FORMULA_STARTS
-from kpi.delivery.brin import BRIN_PATTERN, covers, lookalikes, normalised_brin
+from kpi.delivery.brin import BRIN_PATTERN, is_brin, lookalikes, normalised_brin
 from kpi.delivery.messages import Problem
 from kpi.delivery.reading import RawSheet
 from kpi.delivery.schema import FIRST_YEAR, SUPPRESSED_SUFFIX, Column, Sheet, normalise_key
@@ -282,13 +282,22 @@ def _school_problems(
     problems: list[Problem] = []
     if as_school is not None:  # "14SM" covers every location of the institution, "14SM05" that location only;
         account = normalised_brin(as_school)  # an empty or malformed account code covers nothing
-        mine = codes.map(lambda code: covers(account, code), na_action="ignore").fillna(False).astype(bool)
-        foreign = well_formed & ~mine
+        foreign = well_formed & ~_covered(codes, account)
         problems += _problems_at(foreign, raw, sheet, sheet.school, "brin_not_yours", {"school": account}, codes)
     if known is not None:  # a foreign school is refused as foreign; whether it is registered does not matter
         unknown = well_formed & ~foreign & ~codes.str[:4].isin(known)
         problems += _problems_at(unknown, raw, sheet, sheet.school, "brin_unknown", found=codes)
     return problems + _mixed_level_problems(clean, raw, sheet, well_formed)
+
+
+def _covered(codes: pd.Series, account: str) -> pd.Series:
+    """Per row: whether the account code covers it (vectorised `brin.covers`)."""
+    if not is_brin(account):
+        return pd.Series(False, index=codes.index)
+    covered = codes == account
+    if len(account) == 4:
+        covered |= codes.str[:4] == account
+    return covered.fillna(False).astype(bool)
 
 
 def _mixed_level_problems(clean: pd.DataFrame, raw: RawSheet, sheet: Sheet, well_formed: pd.Series) -> list[Problem]:

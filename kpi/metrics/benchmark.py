@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 
 from kpi.codes import OPEN_DATA_YEAR as YEAR
-from kpi.codes import SUPPRESSED_HIGH, SUPPRESSED_LOW, SUPPRESSED_POINT
+from kpi.codes import SUPPRESSED_HIGH, SUPPRESSED_LOW, SUPPRESSED_POINT, Role
 from kpi.delivery.schema import SUPPRESSED_SUFFIX
-from kpi.metrics.compute import RESULT_COLUMNS, _empty_result, kpi_results, kpi_values
+from kpi.metrics.compute import RESULT_COLUMNS, _empty_result, kpi_results, protected_results
 from kpi.metrics.facts import REGION, Facts, Filters
+from kpi.metrics.privacy import masked_results, protected_series
 from kpi.metrics.registry import KPIS, REGISTRY, Kpi, Measure
 from kpi.metrics.targets import Target, target_for
 from kpi.settings.region import Region
@@ -129,8 +130,11 @@ def _at(series: pd.DataFrame, year: int, prefix: str) -> dict[str, float | None]
     }
 
 
-def _results(kpi: Kpi, data: OpenData, targets: list[Target], filters: Filters) -> list[dict]:
-    """One open-data KPI per year: the region's value (or the filtered schools'), with the nation's beside it."""
+def _results(kpi: Kpi, data: OpenData, targets: list[Target], filters: Filters, role: Role) -> list[dict]:
+    """One open-data KPI per year: the region's value (or the filtered schools'), with the nation's beside it.
+
+    Every series is masked for `role` before anything is derived from it, as for deliveries.
+    """
     if filters.routes or filters.programs:  # DUO's file knows no routes and only sectors for programs
         return [_empty_result(kpi, None, target_for(targets, None), "open_data_filter")]
     frame = data.counts.get(kpi.population.sheet)
@@ -138,9 +142,11 @@ def _results(kpi: Kpi, data: OpenData, targets: list[Target], filters: Filters) 
         return [_empty_result(kpi, None, target_for(targets, None), "no_data")]
     if filters.levels:
         frame = frame[frame["niveau"].isin(filters.levels).to_numpy()]
-    national = open_data_series(frame, kpi)
-    regional = open_data_series(frame[region_mask(frame, data.region)], kpi)
-    own = open_data_series(frame[school_mask(frame, filters.schools)], kpi) if filters.schools else regional
+    national = protected_series(open_data_series(frame, kpi), kpi.unit, role)
+    regional = protected_series(open_data_series(frame[region_mask(frame, data.region)], kpi), kpi.unit, role)
+    own = regional
+    if filters.schools:
+        own = protected_series(open_data_series(frame[school_mask(frame, filters.schools)], kpi), kpi.unit, role)
     rows = kpi_results(kpi, own, targets)
     for row in rows:
         if not targets and row["reason"] == "no_target":  # context only: no status until a target is set
@@ -157,12 +163,14 @@ def open_data_values(
     filters: Filters = REGION,
     year: int | None = None,
     kpis: Iterable[Kpi] = OPEN_DATA_KPIS,
+    role: Role = "admin",
 ) -> pd.DataFrame:
-    """Every open-data KPI per year with data, as `kpi_values` gives them, plus the national benchmark."""
+    """Every open-data KPI per year with data, as `kpi_values` gives them, plus the national benchmark; masked
+    for `role` like every KPI result (a masked value takes its ratio and comparisons along)."""
     rows = []
     for kpi in kpis:
         own_targets = targets.get(kpi.id, [])
-        results = _results(kpi, data, own_targets, filters)
+        results = _results(kpi, data, own_targets, filters, role)
         if year is not None:
             has_data = any(r["year"] is not None for r in results)
             reason = "no_data_year" if has_data else "no_data"
@@ -172,7 +180,8 @@ def open_data_values(
         for row in results:
             row["source"] = kpi.source
         rows.extend(results)
-    return pd.DataFrame(rows, columns=[*RESULT_COLUMNS, *BENCHMARK_FIELDS, *COMPARISON_COLUMNS])
+    frame = pd.DataFrame(rows, columns=[*RESULT_COLUMNS, *BENCHMARK_FIELDS, *COMPARISON_COLUMNS])
+    return masked_results(frame, role)
 
 
 def all_kpi_values(
@@ -181,27 +190,17 @@ def all_kpi_values(
     targets: dict[str, list[Target]],
     filters: Filters = REGION,
     year: int | None = None,
+    role: Role = "admin",
 ) -> pd.DataFrame:
-    """Every KPI of the registry, from deliveries and from open data, in registry order."""
-    delivered = kpi_values(facts, targets, filters, year).assign(source="leveringen")
-    opened = open_data_values(data, targets, filters, year)
-    frame = pd.concat([delivered, opened.astype({c: "object" for c in ("status", "reason")})], ignore_index=True)
+    """Every KPI of the registry as `role` may see it, from deliveries and from open data, in registry order."""
+    delivered = protected_results(facts, targets, role, filters, year).assign(source="leveringen")
+    opened = open_data_values(data, targets, filters, year, role=role)
+    codes = ("status", "reason", "masked")
+    frame = pd.concat([delivered, opened.astype(dict.fromkeys(codes, "object"))], ignore_index=True)
     for column in (*BENCHMARK_FIELDS, *COMPARISON_COLUMNS):
         frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
     position = {kpi_id: i for i, kpi_id in enumerate(REGISTRY)}
     return frame.sort_values("id", key=lambda ids: ids.map(position), kind="stable").reset_index(drop=True)
-
-
-def protected_comparisons(results: pd.DataFrame) -> pd.DataFrame:
-    """After the small-number rule: a masked value takes its ratio to the nation along (it would give it away)."""
-    if "masked" not in results.columns or "ratio" not in results.columns:
-        return results
-    masked = results["masked"].notna()
-    if not masked.any():
-        return results
-    protected = results.copy()
-    protected.loc[masked, ["ratio", "ratio_low", "ratio_high"]] = None
-    return protected
 
 
 def default_year(results: pd.DataFrame) -> int | None:

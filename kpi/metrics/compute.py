@@ -5,22 +5,26 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from kpi.codes import NO_DATA, SUPPRESSED_HIGH, SUPPRESSED_LOW, SUPPRESSED_POINT, Status
+from kpi.codes import HIDDEN, NO_DATA, SMALL, SUPPRESSED_HIGH, SUPPRESSED_LOW, SUPPRESSED_POINT, Role, Status
 from kpi.delivery.schema import SHEETS, SUPPRESSED_SUFFIX
 from kpi.metrics.facts import REGION, Facts, Filters, filter_mask, isin_array
+from kpi.metrics.privacy import masked_results, protected_series
 from kpi.metrics.registry import KPIS, Kpi, Measure
 from kpi.metrics.targets import Target, target_for
 
 RESULT_COLUMNS = (
     *("id", "action_line", "year", "value", "low", "high", "exact", "unit", "baseline_year", "baseline_value"),
     *("target_year", "target_value", "rule", "status", "projection", "reason", "numerator", "denominator"),
-    "unclassified",
+    *("unclassified", "masked", "measured_baseline_value", "baseline_fixed"),
 )
-"""One KPI result: codes and numbers only; `reason` says why a result has no (or no certain) status."""
+"""One KPI result: codes and numbers only; `reason` says why a result has no (or no certain) status, `masked`
+why its numbers are hidden from the role (`<5`, `verborgen`); `measured_baseline_value` is what the data says
+about the baseline year now, `baseline_fixed` whether `baseline_value` is the fixed one (vastgestelde nulmeting)."""
 
 
 # -- adding up facts ---------------------------------------------------------------------------
@@ -279,6 +283,44 @@ def _none(x: object) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
+def _mask(values: dict) -> str | None:
+    """The mask of a series row (`<5`, `verborgen`), None when it is shown."""
+    masked = values.get("masked")
+    return masked if isinstance(masked, str) else None
+
+
+def _visible_range(unit: str, values: dict) -> tuple[float, float] | None:
+    """What a role may know of a value: the point or range, for a masked one only what the mask says (None: nothing)."""
+    masked = _mask(values)
+    if masked == SMALL:
+        return (SUPPRESSED_LOW, SUPPRESSED_HIGH)
+    if masked == HIDDEN:
+        return (0.0, 1.0) if unit == "share" else None
+    if bool(values["exact"]):
+        return (float(values["value"]), float(values["value"]))
+    return (float(values["low"]), float(values["high"]))
+
+
+def _masked_status(
+    kpi: Kpi, target: Target, year: int, values: dict, base: dict | None
+) -> tuple[Status | None, str | None]:
+    """The status where a masked value takes part: only a verdict that every value the mask allows agrees on."""
+    value_range = _visible_range(kpi.unit, values)
+    base_range = None
+    if base is not None and (_mask(base) or _none(base["value"]) is not None):
+        base_range = _visible_range(kpi.unit, base)
+        if base_range is None:
+            return NO_DATA, "baseline_small"
+    if value_range is None:
+        return NO_DATA, "small_numbers"
+    if base_range is None and target.rule in ("growth", "increase", "decrease"):
+        return (None, "before_baseline") if year < target.baseline_year else (NO_DATA, "no_baseline")
+    status, reason = range_status(target, year, value_range, base_range)
+    if reason == "range_spans":
+        reason = "small_numbers" if _mask(values) else "baseline_small"
+    return status, reason
+
+
 def _empty_result(kpi: Kpi, year: int | None, target: Target | None, reason: str) -> dict:
     row = {name: None for name in RESULT_COLUMNS}
     row.update(
@@ -290,9 +332,11 @@ def _empty_result(kpi: Kpi, year: int | None, target: Target | None, reason: str
         status=NO_DATA,
         reason=reason,
         unclassified=0,
+        baseline_fixed=False,
     )
     if target is not None:
-        row.update(baseline_year=target.baseline_year, target_year=target.target_year, rule=target.rule)
+        row.update(baseline_year=target.baseline_year, target_year=target.target_year, rule=target.rule,
+                   baseline_fixed=target.fixed_baseline is not None)  # fmt: skip
     return row
 
 
@@ -307,6 +351,7 @@ def kpi_results(kpi: Kpi, series: pd.DataFrame, targets: list[Target]) -> list[d
         target = target_for(targets, year)
         row = _empty_result(kpi, year, target, "")
         value = _none(values["value"])
+        masked = _mask(values)
         row.update(
             value=value,
             low=_none(values["low"]),
@@ -317,8 +362,9 @@ def kpi_results(kpi: Kpi, series: pd.DataFrame, targets: list[Target]) -> list[d
             unclassified=int(values["unclassified"]),
             status=None,
             reason=None,
+            masked=masked,
         )
-        if value is None:
+        if value is None and masked is None:
             row.update(status=NO_DATA, reason="no_data_year")
             rows.append(row)
             continue
@@ -327,10 +373,16 @@ def kpi_results(kpi: Kpi, series: pd.DataFrame, targets: list[Target]) -> list[d
             rows.append(row)
             continue
         base = by_year.get(target.baseline_year)
+        row["measured_baseline_value"] = None if base is None else _none(base["value"])
+        if target.fixed_baseline is not None:  # the vastgestelde nulmeting counts, whatever was delivered later
+            base = {"value": target.fixed_baseline, "low": target.fixed_baseline, "high": target.fixed_baseline,
+                    "exact": True, "masked": None}  # fmt: skip
         base_point = None if base is None else _none(base["value"])
         row["baseline_value"] = base_point
-        row["target_value"] = target_value(target, base_point)
-        if base_point is None and target.rule in ("growth", "increase", "decrease"):
+        row["target_value"] = target_value(target, base_point)  # from the masked series: hides a masked baseline
+        if masked or (base is not None and _mask(base)):
+            row["status"], row["reason"] = _masked_status(kpi, target, year, values, base)
+        elif base_point is None and target.rule in ("growth", "increase", "decrease"):
             before = year < target.baseline_year
             row.update(status=None if before else NO_DATA, reason="before_baseline" if before else "no_baseline")
         elif row["exact"] and (base is None or bool(base["exact"])):
@@ -351,11 +403,16 @@ def kpi_values(
     filters: Filters = REGION,
     year: int | None = None,
     kpis: Iterable[Kpi] = KPIS,
+    role: Role = "admin",
 ) -> pd.DataFrame:
-    """Every KPI per year with data (or one `onvoldoende_data` row when it has none), for a part of the region."""
+    """Every KPI per year with data (or one `onvoldoende_data` row when it has none), for a part of the region.
+
+    Each series is masked for `role` before anything is derived from it; see `protected_results`.
+    """
     rows: list[dict] = []
     columns = {name: facts_columns(facts, name) for name in facts.sheets}
-    if not filters.is_region:
+    if not filters.is_region:  # a fixed baseline is the region's: a part of it is judged on its own baseline
+        targets = {k: [replace(t, fixed_baseline=None) for t in ts] for k, ts in targets.items()}
         columns["leerlingen"] = columns["leerlingen"].take(
             np.flatnonzero(filter_mask(facts.leerlingen, filters).to_numpy())
         )
@@ -366,51 +423,79 @@ def kpi_values(
         if not kpi.per_school and not filters.is_region:
             rows.append(_empty_result(kpi, year, target_for(own_targets, year), "only_regional"))
             continue
-        results = kpi_results(kpi, kpi_series(facts, kpi, columns=columns[kpi.numerator.sheet]), own_targets)
+        series = protected_series(kpi_series(facts, kpi, columns=columns[kpi.numerator.sheet]), kpi.unit, role)
+        results = kpi_results(kpi, series, own_targets)
         if year is not None:
             has_data = any(r["year"] is not None for r in results)
             results = [r for r in results if r["year"] == year] or [
                 _empty_result(kpi, year, target_for(own_targets, year), "no_data_year" if has_data else "no_data")
             ]
         rows.extend(results)
-    return pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
+    return masked_results(pd.DataFrame(rows, columns=list(RESULT_COLUMNS)), role)
+
+
+def protected_results(
+    facts: Facts,
+    targets: dict[str, list[Target]],
+    role: Role,
+    filters: Filters = REGION,
+    year: int | None = None,
+    kpis: Iterable[Kpi] = KPIS,
+) -> pd.DataFrame:
+    """KPI results as `role` may see them: the gate for cards, charts, the pack, downloads and the CLI.
+
+    Masked rows have `masked` set (`<5` or `verborgen`) and no numbers; baselines, target values, statuses and
+    projections are derived from the masked series, so none of them gives a masked value away.
+    """
+    return kpi_values(facts, targets, filters, year, kpis, role)
+
+
+BREAKDOWN_COLUMNS = ["brin", "school", "value", "low", "high", "exact", "numerator", "denominator", "masked",
+                     "baseline_value", "baseline_masked", "change"]  # fmt: skip
 
 
 def school_breakdown(
-    facts: Facts, kpi: Kpi, targets: dict[str, list[Target]], year: int, filters: Filters = REGION
+    facts: Facts,
+    kpi: Kpi,
+    targets: dict[str, list[Target]],
+    year: int,
+    filters: Filters = REGION,
+    role: Role = "admin",
 ) -> pd.DataFrame:
-    """Per school: value in `year` and in the baseline year, and the change; who pulls the KPI up or down."""
-    columns = [
-        "brin",
-        "school",
-        "value",
-        "low",
-        "high",
-        "exact",
-        "numerator",
-        "denominator",
-        "baseline_value",
-        "change",
-    ]
+    """Per school: value in `year` and in the baseline year, and the change; who pulls the KPI up or down.
+
+    Each school's series is masked for `role` first, so a masked value or baseline leaves no change behind.
+    """
     if not kpi.per_school:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
     series = kpi_series(facts, kpi, filters, by=["brin"])
     if series.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
+    series = protected_series(series, kpi.unit, role)
     target = target_for(targets.get(kpi.id, []), year)
     baseline_year = target.baseline_year if target else None
-    now = series.xs(year, level=1) if year in series.index.get_level_values(1) else series.iloc[0:0].droplevel(1)
-    frame = now[["value", "low", "high", "exact", "numerator", "denominator"]].copy()
-    if baseline_year is not None and baseline_year in series.index.get_level_values(1):
-        frame["baseline_value"] = series.xs(baseline_year, level=1)["value"].reindex(frame.index)
+    years = series.index.get_level_values(1)
+    now = series.xs(year, level=1) if year in years else series.iloc[0:0].droplevel(1)
+    frame = now[["value", "low", "high", "exact", "numerator", "denominator", "masked"]].copy()
+    if baseline_year is not None and baseline_year in years:
+        base = series.xs(baseline_year, level=1).reindex(frame.index)
+        frame["baseline_value"], frame["baseline_masked"] = base["value"], base["masked"]
     else:
-        frame["baseline_value"] = np.nan
+        frame["baseline_value"], frame["baseline_masked"] = np.nan, None
     frame["change"] = frame["value"] - frame["baseline_value"]
     names = facts.leerlingen.drop_duplicates("brin").set_index("brin")["school"].astype("object")
     frame = frame.reset_index()
     frame["brin"] = frame["brin"].astype("object")
     frame["school"] = frame["brin"].map(names)
-    return frame[columns].sort_values(["change", "value"], ascending=False, na_position="last").reset_index(drop=True)
+    frame = frame[BREAKDOWN_COLUMNS].sort_values(["change", "value"], ascending=False, na_position="last")
+    return frame.reset_index(drop=True)
+
+
+def protected_breakdown(
+    facts: Facts, kpi: Kpi, targets: dict[str, list[Target]], year: int, role: Role, filters: Filters = REGION
+) -> pd.DataFrame:
+    """The per-school breakdown as `role` may see it: the gate for the breakdown on the action-line pages."""
+    return school_breakdown(facts, kpi, targets, year, filters, role)
 
 
 def progress_to_target(row: dict) -> float | None:

@@ -116,6 +116,7 @@ def isin_array(values: pd.Series, allowed: tuple[object, ...]) -> np.ndarray:
 
 def load_facts(engine: Engine, lookup: dict[str, bool] | None = None) -> Facts:
     """Every current fact from the database, ready for computation."""
+    lookup = lookup if lookup is not None else techniek_lookup(techniek_table(engine))
     return facts_from_frames({name: current_facts(engine, name, categorical=True) for name in SHEETS}, lookup)
 
 
@@ -172,7 +173,7 @@ def filtered_sheets(
 
 def unknown_program_names(engine: Engine) -> pd.DataFrame:
     """Program names in the stored data that the techniek/ICT reference table does not classify."""
-    return unknown_programs(current_facts(engine, "leerlingen"), techniek_lookup(techniek_table()))
+    return unknown_programs(current_facts(engine, "leerlingen"), techniek_lookup(techniek_table(engine)))
 
 
 REGION = Filters()

@@ -52,3 +52,9 @@ def audit_entries(engine: Engine, limit: int | None = None) -> list[dict]:
 def _jsonable(value: object) -> object:
     """Values round-trip through JSON so the stored record is exactly what `audit` prints."""
     return None if value is None else json.loads(json.dumps(value, default=str))
+
+
+def latest_entry_id(engine: Engine) -> int:
+    """The newest audit entry's id (0 when none): changes with every settings change, cheap to ask."""
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.max(audit_log.c.id))).scalar_one() or 0)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpi.catalogue import word
+from kpi.catalogue import separators, word
 from kpi.views.formatting import number
+from kpi.views.safety import html_text
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 STATUS_COLOURS: dict[str, str] = {  # keyed by kpi.codes.STATUSES
@@ -26,7 +27,7 @@ def _layout(unit: str, language: str, height: int = 420) -> dict:
     return {
         "height": height + 40,
         "font": FONT,
-        "separators": ",." if language == "nl" else ".,",
+        "separators": "".join(separators(language)),
         "margin": {"l": 70, "r": 20, "t": 80, "b": 40},
         "legend": {
             "orientation": "h",
@@ -50,7 +51,7 @@ def _layout(unit: str, language: str, height: int = 420) -> dict:
 
 
 def _line(x: list, y: list, name: str, **style) -> dict:
-    return {"type": "scatter", "x": x, "y": y, "name": name, **style}
+    return {"type": "scatter", "x": x, "y": y, "name": html_text(name), **style}
 
 
 def kpi_chart(rows: pd.DataFrame, language: str = "nl") -> go.Figure:
@@ -145,7 +146,7 @@ def sankey(flows: pd.DataFrame, language: str = "nl") -> go.Figure:
     colours = ["rgba(213,94,0,0.65)" if h else "rgba(127,127,127,0.35)" for h in flows["plan"]]
     sankey_trace = {
         "type": "sankey",
-        "node": {"label": nodes, "pad": 18, "thickness": 22, "color": "#0072B2"},
+        "node": {"label": [html_text(n) for n in nodes], "pad": 18, "thickness": 22, "color": "#0072B2"},
         "link": {
             "source": [position[v] for v in flows["van"]],
             "target": [position[n] for n in flows["naar"]],
@@ -159,7 +160,7 @@ def sankey(flows: pd.DataFrame, language: str = "nl") -> go.Figure:
         "height": 520,
         "font": FONT,
         "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        "separators": ",." if language == "nl" else ".,",
+        "separators": "".join(separators(language)),
     }
     return go.Figure(data=[sankey_trace], layout=layout)
 

@@ -6,11 +6,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpi.codes import SUPPRESSED_POINT
+from kpi.codes import SUPPRESSED_POINT, Role
 from kpi.metrics.facts import REGION, Facts, Filters, filtered_leerlingen
+from kpi.metrics.privacy import protected_table
 
 DIMENSIONS = ("brin", "onderwijssoort", "opleiding", "route", "indicator", "naar_onderwijssoort", "geslacht")
 OTHER = "(leeg)"
+"""The column for rows without a value in the chosen dimension (`explorer.empty` in words)."""
+TOTAL = "totaal"
+"""The one column when nothing is chosen to pivot by (`total` in words)."""
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ def explorer_pivot(rows: pd.DataFrame, by: str | None) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame()
     if by is None:
-        pivot = rows.groupby("schooljaar")["aantal_punt"].sum().to_frame("totaal")
+        pivot = rows.groupby("schooljaar")["aantal_punt"].sum().to_frame(TOTAL)
     else:
         keys = rows[by].astype("object").fillna(OTHER)
         pivot = rows.assign(_by=keys).pivot_table(
@@ -48,6 +52,13 @@ def explorer_pivot(rows: pd.DataFrame, by: str | None) -> pd.DataFrame:
         pivot.columns.name = by
     pivot.index.name = "schooljaar"
     return pivot.astype(float)
+
+
+def protected_pivot(facts: Facts, selection: Selection, by: str | None, role: Role) -> pd.DataFrame:
+    """The pivot as `role` may see it: counts from 1 to 4 as `<5` (the chart draws them as gaps). The gate for the
+    Verkenner's chart, table and downloads."""
+    pivot = explorer_pivot(explorer_rows(facts, selection), by)
+    return protected_table(pivot, role, counts=list(pivot.columns))  # every column: a program may be named `jaar`
 
 
 def explorer_options(facts: Facts) -> dict[str, list]:

@@ -11,9 +11,18 @@ from kpi.catalogue import WordedError
 from kpi.views.safety import neutralised
 
 
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column labels on one header row: the levels of a MultiIndex joined (a spreadsheet has one header)."""
+    if not isinstance(frame.columns, pd.MultiIndex):
+        return frame
+    flat = frame.copy()
+    flat.columns = [" ".join(str(part) for part in label if str(part)) for label in frame.columns]
+    return flat
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """Semicolon CSV with a BOM, as Dutch Excel opens it; formulas neutralised."""
-    return neutralised(frame).to_csv(index=False, sep=";").encode("utf-8-sig")
+    return neutralised(_flat(frame)).to_csv(index=False, sep=";").encode("utf-8-sig")
 
 
 def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
@@ -21,7 +30,7 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
-            neutralised(frame).to_excel(writer, sheet_name=name[:31], index=False)
+            neutralised(_flat(frame)).to_excel(writer, sheet_name=name[:31], index=False)
             writer.sheets[name[:31]].freeze_panes = "A2"
     return buffer.getvalue()
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi.codes import SUPPRESSED_POINT
+from kpi.codes import SUPPRESSED_POINT, Role
 from kpi.metrics.facts import REGION, Facts, Filters, filtered_leerlingen
+from kpi.metrics.privacy import LIMIT, sees_small_numbers
 from kpi.metrics.registry import KPIS, MBO, Measure
 
 TECHNIEK_SUFFIX = " techniek/ICT"
@@ -64,3 +65,9 @@ def doorstroom_matrix(facts: Facts, year: int, filters: Filters = REGION, min_co
     grouped["exact"] = ~grouped.pop("onderdrukt")
     grouped = grouped[grouped["aantal"] >= min_count] if min_count else grouped
     return grouped.sort_values("aantal", ascending=False).reset_index(drop=True)[COLUMNS]
+
+
+def protected_flows(facts: Facts, year: int, role: Role, filters: Filters = REGION) -> pd.DataFrame:
+    """The flows as `role` may see them: a flow below 5 is left out (a Sankey cannot draw `<5`). The gate for the
+    Doorstroom page and its download."""
+    return doorstroom_matrix(facts, year, filters, 0 if sees_small_numbers(role) else LIMIT)

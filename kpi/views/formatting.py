@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from kpi.catalogue import word
+from kpi.catalogue import separators, word
 from kpi.codes import HIDDEN, SMALL
 
 MASKED_KEYS = {SMALL: "masked.small", HIDDEN: "masked.hidden"}
@@ -34,9 +34,8 @@ def number(value: object, unit: str = "count", language: str = "nl", decimals: i
     else:
         places = decimals if decimals is not None else (0 if value == int(value) else 1)
         text = f"{value:,.{places}f}"
-    if language == "nl":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    decimal, thousands = separators(language)
+    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
 
 
 def masked_word(code: str, language: str = "nl") -> str:
@@ -73,6 +72,8 @@ def reason_text(row: dict, language: str = "nl") -> str:
     if not isinstance(code, str) or not code:
         return ""
     unit = row.get("unit", "count")
+    if code == "range_spans" and (_missing(row.get("low")) or _missing(row.get("high"))):
+        code = "range_spans_masked"  # the range itself is protected: say why without it
     return word(
         f"reason.{code}",
         language,

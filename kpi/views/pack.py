@@ -12,6 +12,7 @@ from kpi.metrics.registry import REGISTRY
 from kpi.views.charts import STATUS_COLOURS, kpi_chart
 from kpi.views.export import xlsx_bytes
 from kpi.views.formatting import kpi_value, number, reason_text, school_year, status_word
+from kpi.views.safety import html_text
 
 HEAD = ("kpi", "action_line", "year", "value", "target", "status", "note")
 """The columns of the pack's table; their words are `pack.<name>`."""
@@ -59,7 +60,7 @@ def meeting_pack_html(year_results: pd.DataFrame, all_results: pd.DataFrame, tit
     charts = []
     for index, kpi_id in enumerate(year_results["id"]):
         figure = kpi_chart(all_results[all_results["id"] == kpi_id], language)
-        figure.update_layout(title=REGISTRY[kpi_id].label(language))
+        figure.update_layout(title=html_text(REGISTRY[kpi_id].label(language)))
         charts.append(figure.to_html(full_html=False, include_plotlyjs=index == 0))
     head = "".join(f"<th>{html.escape(h)}</th>" for h in table.columns)
     return (

@@ -16,8 +16,10 @@ from kpi.views.formatting import reason_text
 JSON_FIELDS = (
     *("id", "label", "action_line", "year", "value", "low", "high", "exact", "unit", "baseline_year"),
     *("baseline_value", "target_year", "target_value", "rule", "status", "projection"),
+    *("measured_baseline_value", "baseline_fixed"),
 )
-"""The fields of one KPI result in the JSON of interfaces.md, in order."""
+"""The fields of one KPI result in the JSON of interfaces.md, in order; the last two added with fixed baselines:
+`baseline_value` is then the fixed value and `measured_baseline_value` what the data says now."""
 TABLE_HEADS = ("kpi", "year", "value", "target", "status")
 
 
@@ -53,6 +55,7 @@ def results_json(results: pd.DataFrame, language: str = "nl") -> str:
             if record[name] is not None:
                 record[name] = int(record[name])
         record["exact"] = bool(record["exact"])
+        record["baseline_fixed"] = bool(record["baseline_fixed"])
         record["source"] = record["source"] or "leveringen"
     return json.dumps(records, ensure_ascii=False, indent=1)
 
@@ -73,7 +76,8 @@ def results_table(results: pd.DataFrame, language: str = "nl") -> str:
     """A readable table: KPI, year, value (or range), target, status and its reason."""
     lines = []
     for _, r in worded(results, language).iterrows():
-        value = _shown(r["value"], r["unit"])
+        masked = r.get("masked")
+        value = masked if isinstance(masked, str) else _shown(r["value"], r["unit"])
         if not r["exact"] and r["value"] is not None and not pd.isna(r["value"]):
             value += f" [{_shown(r['low'], r['unit'])}–{_shown(r['high'], r['unit'])}]"
         year = "" if r["year"] is None or pd.isna(r["year"]) else str(int(r["year"]))

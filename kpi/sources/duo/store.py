@@ -209,13 +209,6 @@ def has_loads(engine: Engine, dataset: str) -> bool:
         return conn.execute(query).first() is not None
 
 
-def open_data_version(engine: Engine) -> tuple[int, int]:
-    """Changes whenever open data is loaded: (number of loads, newest id). Cheap to ask."""
-    with engine.connect() as conn:
-        count, newest = conn.execute(sa.select(sa.func.count(), sa.func.max(open_data_loads.c.id))).one()
-    return int(count), int(newest or 0)
-
-
 SHIPPED: dict[str, str] = {"duo-examens": "duo_examen_raw_all.csv"}
 """The copy of each dataset shipped in `data/open/`, loaded on a fresh install."""
 SHIPPED_BY = "open data (meegeleverd)"
@@ -238,8 +231,3 @@ def open_data_facts(engine: Engine) -> OpenData:
         where = {k: tuple(map(str, v)) for k, v in kpi.population.where.items() if k == "onderwijstype"}
         wanted.setdefault(kpi.population.sheet, {}).update(where)
     return OpenData({name: current_counts(engine, name, where) for name, where in wanted.items()}, region(engine))
-
-
-def open_data_state(engine: Engine) -> tuple:
-    """Changes when open data is loaded or the region changes: cached results are keyed by it."""
-    return (*open_data_version(engine), region(engine).members())
