@@ -13,6 +13,7 @@ started = time.perf_counter()
 st.set_page_config(page_title="Techniekpact Monitor", page_icon=":material/precision_manufacturing:", layout="wide")
 st.html(CSS)
 session.language_switch()
+session.resume_login()
 
 pages = {
     t("section_steering"): [
@@ -30,9 +31,13 @@ pages = {
     ],
     t("section_schools"): [st.Page("pages/aanleveren.py", title=t("page_upload"), icon=":material/upload_file:")],
 }
+if session.user().is_admin:
+    pages[t("section_schools")].append(
+        st.Page("pages/beheer.py", title=t("beheer.page"), icon=":material/admin_panel_settings:")
+    )
 page = st.navigation(pages)
+session.login_box()  # at the top of the sidebar, under the page list: easy to find on every page
 session.sidebar_filters()
-session.login_box()
 if data.demo_shown(data.version()):
     st.info(t("demo_banner"), icon=":material/info:")
 try:

@@ -1,10 +1,11 @@
 """Grouped problems benchmark: a 100k-row file from a school outside the register, against the same file from a
 registered school (no problems) in the same run.
 
-Run: python bench/bench_problems.py [--rows 100000] [--no-page]
+Run: python bench/bench_problems.py [--rows 100000] [--no-page] [--browser]
 Prints: the check of both files; for the refused one the number of problems, the time to build the page's
 table, the command-line lines and the CSV; and (unless --no-page) the upload page through Streamlit's AppTest:
-the first run (upload, check, render) and a rerun (render only: what follows "Controle klaar").
+the first run (upload, check, render) and a rerun (render only: what follows "Controle klaar"); with --browser,
+headless Chromium against `streamlit run` on port 8513: from "Controle klaar" on screen to the list on screen.
 """
 
 from __future__ import annotations
@@ -65,15 +66,16 @@ def domain(refused: Path, accepted: Path) -> None:
 
 def page(refused: Path, folder: Path) -> None:
     os.environ["TECHNIEKPACT_DB"] = f"sqlite:///{folder / 'page.db'}"
-    os.environ["TECHNIEKPACT_USERS"] = str(folder / "users.toml")
     from streamlit.testing.v1 import AppTest
 
+    from kpi.delivery.storage import engine_for
     from kpi.settings.users import add_user, authenticated
 
-    add_user("beheer", "bench-wachtwoord", "admin")
+    engine = engine_for()
+    add_user(engine, "beheer", "bench-wachtwoord", "admin")
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
     app.run()
-    app.session_state["user"] = authenticated("beheer", "bench-wachtwoord")
+    app.session_state["user"] = authenticated(engine, "beheer", "bench-wachtwoord")
     app.switch_page("pages/aanleveren.py")
     app.run()
     app.file_uploader[0].set_value((refused.name, refused.read_bytes(), XLSX))
@@ -85,10 +87,61 @@ def page(refused: Path, folder: Path) -> None:
           f"{rerun:.2f} s; the list shows {len(shown[0])} line")  # fmt: skip
 
 
+def browser(refused: Path, folder: Path, port: int = 8513) -> None:
+    """Headless Chromium against `streamlit run`: seconds from "Controle klaar" on screen to the list on screen."""
+    import subprocess
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    from kpi.settings.users import add_user
+
+    add_user("bench", "bench-wachtwoord", "admin", path=folder / "browser_users.toml")
+    env = os.environ | {"TECHNIEKPACT_DB": f"sqlite:///{folder / 'browser.db'}",
+                        "TECHNIEKPACT_USERS": str(folder / "browser_users.toml")}  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            page = chromium.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url)  # the first visit runs the frame (and loads the demo set)
+            page.wait_for_selector("[data-testid='stMetric']", timeout=120_000)
+            page.goto(f"{url}/aanleveren")
+            page.get_by_text("Inloggen").first.click()
+            page.get_by_label("Gebruikersnaam").fill("bench")
+            page.get_by_label("Wachtwoord").fill("bench-wachtwoord")
+            page.get_by_role("button", name="Inloggen").click()
+            page.wait_for_selector("[data-testid='stFileUploader']", timeout=60_000)
+            started = time.perf_counter()
+            page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(refused))
+            page.get_by_text("Controle klaar").wait_for(timeout=300_000)
+            checked = time.perf_counter()
+            page.wait_for_selector("[data-testid='stTable']", timeout=300_000)
+            shown = time.perf_counter()
+            chromium.close()
+        print(f"browser: upload to 'Controle klaar' {checked - started:.2f} s; 'Controle klaar' to the grouped list "
+              f"{shown - checked:.2f} s")  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--no-page", action="store_true", help="skip the AppTest run of the upload page")
+    parser.add_argument("--browser", action="store_true", help="also time the page in headless Chromium")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
@@ -98,6 +151,8 @@ def main() -> None:
         domain(refused, accepted)
         if not args.no_page:
             page(refused, folder)
+        if args.browser:
+            browser(refused, folder)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ import streamlit as st
 
 from kpi.delivery.template import template_bytes
 from kpi.settings.users import has_accounts
-from ui import session, upload
+from ui import data, session, upload
 from ui.i18n import t
 
 st.title(t("page_upload"))
@@ -15,7 +15,7 @@ st.download_button(
 user = session.user()
 if not user.may_deliver:
     st.info(t("need_login"))
-    if not has_accounts():
+    if not has_accounts(data.engine()):
         st.caption(t("no_accounts"))
     st.stop()
 

@@ -118,7 +118,6 @@ def test_actions_table_has_words_not_codes(engine):
 @pytest.fixture
 def app_env(tmp_path, monkeypatch):
     monkeypatch.setenv("TECHNIEKPACT_DB", f"sqlite:///{tmp_path / 'app.db'}")
-    monkeypatch.setenv("TECHNIEKPACT_USERS", str(tmp_path / "users.toml"))
     st.cache_data.clear()
     st.cache_resource.clear()
     return tmp_path

@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from kpi.delivery.storage import engine_for
 from kpi.settings.users import add_user
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"
+CONFIRM_IMPACT = "Ik heb de waarschuwingen gelezen en wil deze levering toch opslaan"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PAGES = {  # page -> an element it must show once it has run
     "overzicht": "[data-testid='stMetric']",
@@ -60,12 +62,12 @@ def server(tmp_path_factory):
     pytest.importorskip("playwright.sync_api")
     port = _free_port()
     folder = tmp_path_factory.mktemp("browser")
-    add_user("debrink", "geheim-wachtwoord", "school", ("14SM05",), path=folder / "users.toml")
-    env = {
-        **os.environ,
-        "TECHNIEKPACT_DB": f"sqlite:///{folder / 'browser.db'}",
-        "TECHNIEKPACT_USERS": str(folder / "users.toml"),
-    }
+    database = f"sqlite:///{folder / 'browser.db'}"
+    engine = engine_for(database)
+    add_user(engine, "debrink", "geheim-wachtwoord", "school", ("14SM05",))
+    add_user(engine, "beheer", "nog-geheimer-wachtwoord", "admin")
+    engine.dispose()
+    env = {**os.environ, "TECHNIEKPACT_DB": database, "TECHNIEKPACT_USERS": str(folder / "users.toml")}
     process = subprocess.Popen(
         [
             sys.executable,
@@ -194,7 +196,15 @@ def test_school_logs_in_sees_grouped_problems_then_stores_and_the_page_resets(se
     good = tmp_path / "brink.xlsx"
     good.write_bytes(workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]}))
     _upload(page, good, "Wat er verandert")
-    page.get_by_role("button", name="Opslaan").click()
+    # It replaces the demo rows of 14SM05, so the impact preview warns and Opslaan waits for a confirmation.
+    store = page.get_by_role("button", name="Opslaan")
+    assert store.is_disabled()
+    page.get_by_text(CONFIRM_IMPACT).click()
+    for _ in range(300):  # up to 30 s for the rerun that enables it
+        if store.is_enabled():
+            break
+        page.wait_for_timeout(100)
+    store.click()
     page.get_by_text("Opgeslagen als levering").wait_for(timeout=60_000)
     _settle(page, "[data-testid='stFileUploader']")
     main = page.locator("[data-testid='stMainBlockContainer']")
@@ -203,6 +213,70 @@ def test_school_logs_in_sees_grouped_problems_then_stores_and_the_page_resets(se
     assert "Wat er verandert" not in main.inner_text() and "2 verschillende fouten" not in main.inner_text()
     page.screenshot(path=str(SHOTS / "aanleveren_opgeslagen.png"), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
+    page.close()
+
+
+def _log_in(page, name: str, password: str) -> None:
+    page.get_by_text("Inloggen").first.click()
+    page.get_by_label("Gebruikersnaam").fill(name)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def test_login_is_in_view_and_an_admin_stays_logged_in_after_f5(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server, wait_until="domcontentloaded")
+    _settle(page, "[data-testid='stMetric']")
+    login = page.get_by_text("Inloggen").first.bounding_box()
+    assert login is not None and login["y"] + login["height"] <= 900  # no scrolling to find it
+    page.screenshot(path=str(SHOTS / "login_1280x900.png"))
+    _log_in(page, "beheer", "nog-geheimer-wachtwoord")
+    page.wait_for_selector("text=Ingelogd als", timeout=60_000)
+    page.wait_for_timeout(1000)  # the cookie is written by the run after the login
+    page.reload(wait_until="domcontentloaded")  # F5
+    _settle(page, "[data-testid='stMetric']")
+    assert "Ingelogd als beheer" in page.locator("[data-testid='stSidebar']").inner_text()
+    page.goto(f"{server}/beheer", wait_until="domcontentloaded")
+    _settle(page, "[data-testid='stTabs']")
+    page.get_by_label("BRIN").first.fill("25LJ")
+    page.get_by_label("Naam").first.fill("MBO College Hilversum")
+    page.get_by_role("button", name="Opslaan").first.click()
+    page.wait_for_selector("text=School 25LJ (MBO College Hilversum) staat in het register.", timeout=60_000)
+    page.get_by_role("tab", name="Auditlog").click()
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SHOTS / "beheer_auditlog.png"), full_page=True)
+    audit = page.locator("[data-testid='stTabs'] [data-testid='stDataFrame']").last
+    assert audit.is_visible()
+    page.close()
+
+
+def test_sixth_quick_wrong_password_is_delayed(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server, wait_until="domcontentloaded")
+    _settle(page, "[data-testid='stMetric']")
+    page.get_by_text("Inloggen").first.click()
+    for attempt in range(6):
+        page.get_by_label("Gebruikersnaam").fill("raden")
+        page.get_by_label("Wachtwoord").fill(f"fout-{attempt}")
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_function(SETTLED, timeout=60_000)
+        page.wait_for_timeout(500)
+        sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+        if attempt < 5:
+            assert "Onbekende gebruiker of onjuist wachtwoord." in sidebar, attempt
+    assert "Te veel mislukte pogingen. Probeer het over" in sidebar
+    page.close()
+
+
+def test_beheer_is_not_served_to_viewers(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server, wait_until="domcontentloaded")
+    _settle(page, "[data-testid='stMetric']")
+    page.goto(f"{server}/beheer", wait_until="domcontentloaded")
+    page.wait_for_timeout(4000)
+    page.wait_for_function(SETTLED, timeout=60_000)
+    assert page.locator("[data-testid='stTabs']").count() == 0
+    assert "School toevoegen" not in page.content()
     page.close()
 
 

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import re
-import tomllib
 import unicodedata
 from pathlib import Path
 
@@ -222,16 +221,19 @@ def test_demo_kpis_agree_with_an_independent_computation(db, capsys):
 def test_user_add_reads_the_password_from_stdin(db, capsys, monkeypatch):
     import io as _io
 
-    from kpi.settings.users import authenticated
+    import sqlalchemy as sa
 
-    monkeypatch.setenv("TECHNIEKPACT_USERS", str(db / "users.toml"))
+    from kpi.delivery.storage import engine_for
+    from kpi.settings.users import accounts, authenticated
+
     monkeypatch.setattr("sys.stdin", _io.StringIO("een-lang-wachtwoord\n"))
     assert run(capsys, "user", "add", "debrink", "--role", "school", "--brin", "14SM05", "--password-stdin")[0] == 0
-    assert authenticated("debrink", "een-lang-wachtwoord").schools == ("14SM05",)
-    assert authenticated("debrink", "fout") is None
-    stored = tomllib.loads((db / "users.toml").read_text())["users"]["debrink"]["password"]
-    assert re.fullmatch(r"scrypt\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{88}", stored)  # salt and digest, base64
-    assert "een-lang-wachtwoord" not in (db / "users.toml").read_text()
+    engine = engine_for()
+    assert authenticated(engine, "debrink", "een-lang-wachtwoord").schools == ("14SM05",)
+    assert authenticated(engine, "debrink", "fout") is None
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(accounts.c.password_hash)).scalar_one()
+    assert stored.startswith("scrypt$") and "een-lang-wachtwoord" not in stored  # a hash, not the password
     monkeypatch.setattr("sys.stdin", _io.StringIO("kort\n"))
     assert run(capsys, "user", "add", "x", "--role", "admin", "--password-stdin")[0] == 1
     monkeypatch.setattr("sys.stdin", _io.StringIO("een-lang-wachtwoord\n"))
@@ -252,6 +254,78 @@ def test_demo_set_is_retired_before_going_live(db, capsys):
     assert "demo_retired" in history and history.count("vervangen") >= 10  # kept as history, not deleted
     assert not holds_demo(engine_for())  # banner gone
     assert run(capsys, "demo")[1].startswith("database niet leeg")  # and it does not come back
+
+
+def test_onboarding_a_new_school_from_the_command_line(db, capsys, monkeypatch):
+    import io as _io
+
+    row = ["2016-2017", "25LJ00", "MBO College Hilversum", "MBO-4", 1, "Mechatronica", "instroom", 30]
+    delivery = db / "mbo.xlsx"
+    delivery.write_bytes(workbook_bytes({"leerlingen": [HEADER, row]}))
+    code, _, err = run(capsys, "import", str(delivery), "--by", "beheer")
+    assert code == 1 and "25LJ" in err
+    assert (
+        run(capsys, "school", "add", "25LJ", "--naam", "MBO College Hilversum", "--soort", "mbo", "--by", "beheer")[0]
+        == 0
+    )
+    code, out, _ = run(capsys, "import", str(delivery), "--by", "beheer")
+    assert code == 0 and "opgeslagen als levering 1" in out
+    register = db / "scholen500.csv"
+    register.write_text(
+        "brin;naam;gemeente;soort\n"
+        + "".join(f"{30 + i // 26:02d}{chr(65 + i % 26)}X;School {i};Huizen;vo\n" for i in range(500))
+    )
+    code, out, _ = run(capsys, "school", "import", str(register), "--by", "beheer")
+    assert code == 0 and out.startswith("500 scholen")
+    schools = json.loads(run(capsys, "school", "list", "--format", "json")[1])
+    assert len(schools) == 516 and {"brin": "25LJ", "naam": "MBO College Hilversum", "gemeente": "", "soort": "mbo",
+                                    "verified": True, "source": "", "retired": False} in schools  # fmt: skip
+    monkeypatch.setattr("sys.stdin", _io.StringIO("een-lang-wachtwoord\n"))
+    args = ["user", "add", "mbo.hilversum", "--role", "school", "--brin", "25LJ", "--password-stdin", "--by", "beheer"]
+    assert run(capsys, *args)[0] == 0
+    assert run(capsys, "school", "retire", "25LJ", "--by", "beheer")[0] == 0
+    entries = json.loads(run(capsys, "audit", "--format", "json")[1])
+    assert [(e["action"], e["subject"]) for e in entries[:3]] == [
+        ("school.retire", "25LJ"),
+        ("user.add", "mbo.hilversum"),
+        ("school.add", "49FX"),
+    ]
+    assert sum(e["action"] == "school.add" for e in entries) == 501
+    assert ("delivery.import", "1") in [(e["action"], e["subject"]) for e in entries]
+    assert all(e["actor"] == "beheer" for e in entries if e["action"] != "school.seed")
+    table = run(capsys, "audit")[1]
+    assert table.splitlines()[0].split()[2:4] == ["school.retire", "25LJ"]
+
+
+def test_user_commands_without_a_password_or_with_bad_input_never_show_a_traceback(db, capsys, monkeypatch):
+    import io as _io
+
+    monkeypatch.setattr("sys.stdin", _io.StringIO(""))  # not a terminal, nothing given
+    code, _, err = run(capsys, "user", "add", "beheer", "--role", "admin")
+    assert code == 1 and "--password-stdin" in err and "Traceback" not in err
+    monkeypatch.setattr("sys.stdin", _io.StringIO("een-lang-wachtwoord\n"))
+    code, _, err = run(capsys, "user", "add", "x", "--role", "school", "--brin", "99ZZ", "--password-stdin")
+    assert code == 1 and "99ZZ" in err and "register" in err
+    code, _, err = run(capsys, "user", "remove", "niemand")
+    assert code == 1 and "niemand" in err
+    code, _, err = run(capsys, "school", "add", "14SM٠٥", "--naam", "X")
+    assert code == 1 and "2 cijfers en 2 letters" in err
+    bad = db / "bad.csv"
+    bad.write_text("brin;naam\n1XAB;Fout\n")
+    code, _, err = run(capsys, "school", "import", str(bad))
+    assert code == 1 and err.splitlines()[0].startswith("regel 2: BRIN '1XAB'") and "Niets opgeslagen" in err
+    monkeypatch.setattr("sys.stdin", _io.StringIO('wacht"woord-lang\n'))
+    assert run(capsys, "user", "add", 'jan."smit"', "--role", "analyst", "--password-stdin")[0] == 0
+    listed = json.loads(run(capsys, "user", "list", "--format", "json")[1])
+    assert [(a["name"], a["role"]) for a in listed] == [('jan."smit"', "analyst")]
+    assert run(capsys, "user", "remove", 'jan."smit"')[0] == 0
+
+
+def test_a_retired_demo_delivery_is_not_restored_from_the_command_line(db, capsys):
+    assert run(capsys, "demo")[0] == 0
+    assert run(capsys, "demo", "--retire", "--by", "beheer")[0] == 0
+    code, _, err = run(capsys, "restore", "1", "--by", "beheer")
+    assert code == 1 and "demogegevens" in err
 
 
 def _mbo_file(db: Path, rows: int = 95) -> Path:
@@ -293,3 +367,12 @@ def test_import_refuses_a_second_level_for_the_same_years_naming_the_delivery(db
     code, _, err = run(capsys, "import", str(location))
     assert code == 1
     assert "FOUT: blad leerlingen, kolom brin, gevonden '14SM05' — Voor 2014 telt al levering 1 (bestuur.xlsx" in err
+
+
+def test_dry_run_json_gives_a_grouped_problem_its_rows_as_ranges(db, capsys):
+    code, out, _ = run(capsys, "import", str(_mbo_file(db)), "--dry-run", "--format", "json")
+    problems = json.loads(out)["problems"]
+    assert code == 1 and len(problems) == 1
+    assert {k: problems[0][k] for k in ("code", "value", "row", "row_ranges", "row_count")} == {
+        "code": "brin_unknown", "value": "25LJ07", "row": 2, "row_ranges": [[2, 96]], "row_count": 95,
+    }  # fmt: skip

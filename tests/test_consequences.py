@@ -314,3 +314,23 @@ def test_settings_and_meetings_on_both_databases(any_engine, brink):
     row = changes.kpis[(changes.kpis["id"] == "vmbo_keuze_techniek") & (changes.kpis["year"] == 2014)].iloc[0]
     assert "value" in row["changed"] and "baseline" not in row["changed"]  # fixed: the baseline held
     assert set(changes.causes["source"]) == {"delivery", "audit"}
+
+
+def test_cli_targets_techniek_and_meetings(demo_db, brink, tmp_path, capsys):
+    code, out, _ = run(capsys, "vergadering", "add", "Stuurgroep maart", "--date", "2026-03-12", "--by", "voorzitter")
+    assert code == 0 and out.strip() == "1"
+    code, _, err = run(capsys, "doel", "set", "mbo4_hbo_doorstroom", "--baseline-year", "2014", "--target-year",
+                       "2016", "--rule", "at_least", "--target", "80")  # fmt: skip
+    assert code == 1 and "is a share" in err
+    code, _, _ = run(capsys, "doel", "set", "vrienden_van_techniek", "--baseline-year", "2014", "--target-year",
+                     "2016", "--rule", "at_least", "--target", "20", "--by", "beheerder")  # fmt: skip
+    assert code == 0
+    assert run(capsys, "techniek", "Robotica", "--ja", "--by", "beheerder")[0] == 0
+    code, out, _ = run(capsys, "doel", "list", "--format", "json")
+    assert {(t["kpi"], t["amount"]) for t in json.loads(out)} >= {("vrienden_van_techniek", 20.0)}
+    code, out, _ = run(capsys, "vergadering", "changes", "1", "--format", "json")
+    changes = json.loads(out)
+    moved = [k for k in changes["kpis"] if k["id"] == "vrienden_van_techniek" and "target" in k["changed"]]
+    assert moved and moved[0]["target_before"] == 30 and moved[0]["target_after"] == 20
+    assert [c["action"] for c in changes["causes"]] == ["target.change", "reference.classify"]
+    assert run(capsys, "vergadering", "changes", "7")[0] == 1

@@ -343,13 +343,13 @@ def test_the_chart_shows_region_and_netherlands_with_bands_and_names_duo(db, cap
     assert count.data[-1].yaxis == "y2" and "Netherlands" in count.data[-1].name  # counts: NL on its own axis
 
 
-def test_migration_0006_adds_the_open_data_tables_and_seeds_the_region(tmp_path):
+def test_migration_0007_adds_the_open_data_tables_and_seeds_the_region(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = engine_for(url)
-    with engine.begin() as conn:  # back to a database of revision 0005
+    with engine.begin() as conn:  # back to a database of revision 0006
         for table in ("duo_exam_counts", "open_data_loads", "region_members"):
             conn.execute(sa.text(f"DROP TABLE {table}"))
-        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0005'"))
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0006'"))
     engine.dispose()
     upgraded = engine_for(url)
     assert region(upgraded) == Region(frozenset(MUNICIPALITIES), frozenset(WEESP))

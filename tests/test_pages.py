@@ -10,6 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from kpi.delivery.storage import engine_for
 from kpi.settings.users import User, add_user, authenticated
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
 
@@ -29,7 +30,6 @@ PAGES = [
 @pytest.fixture
 def app_env(tmp_path, monkeypatch):
     monkeypatch.setenv("TECHNIEKPACT_DB", f"sqlite:///{tmp_path / 'app.db'}")
-    monkeypatch.setenv("TECHNIEKPACT_USERS", str(tmp_path / "users.toml"))
     return tmp_path
 
 
@@ -112,7 +112,7 @@ def test_pages_on_an_empty_database_explain_themselves(app_env, monkeypatch):
 
 def _logged_in(app: AppTest, name: str, password: str) -> AppTest:
     """Log in as the sidebar form does (the form itself is driven in the real-browser test)."""
-    user = authenticated(name, password)
+    user = authenticated(engine_for(), name, password)
     assert user is not None
     app.session_state["user"] = user
     return app.run()
@@ -140,7 +140,7 @@ def _buttons(app: AppTest) -> set[str]:
 
 
 def test_upload_good_file_is_previewed_stored_and_the_page_resets(app_env):
-    add_user("debrink", "geheim-wachtwoord", "school", ("14SM05",))
+    add_user(engine_for(), "debrink", "geheim-wachtwoord", "school", ("14SM05",))
     app = _app().run()
     _visit(app, "pages/aanleveren.py")
     assert any("Log in" in i.value for i in app.info)
@@ -175,7 +175,7 @@ def test_upload_good_file_is_previewed_stored_and_the_page_resets(app_env):
 
 
 def test_the_same_file_again_says_already_delivered_before_any_button(app_env):
-    add_user("debrink", "geheim-wachtwoord", "school", ("14SM05",))
+    add_user(engine_for(), "debrink", "geheim-wachtwoord", "school", ("14SM05",))
     content = workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]})
     app = _app().run()
     _logged_in(app, "debrink", "geheim-wachtwoord")
@@ -189,7 +189,7 @@ def test_the_same_file_again_says_already_delivered_before_any_button(app_env):
 
 def test_upload_shows_one_grouped_line_per_distinct_problem(app_env):
     """A school outside the register: 95 rows with the same problem are one line, with the rows as a range."""
-    add_user("beheer", "nog-geheimer-wachtwoord", "admin")
+    add_user(engine_for(), "beheer", "nog-geheimer-wachtwoord", "admin")
     rows = [[2015, "25LJ07", "MBO College", "MBO-4", 1, f"Opleiding {i}", "instroom", 5] for i in range(95)]
     rows[10][7] = -3  # and one real error among them
     app = _app().run()
@@ -211,7 +211,7 @@ def test_upload_shows_one_grouped_line_per_distinct_problem(app_env):
 
 
 def test_a_school_uploading_another_schools_file_gets_one_line_per_foreign_brin(app_env):
-    add_user("debrink", "geheim-wachtwoord", "school", ("14SM05",))
+    add_user(engine_for(), "debrink", "geheim-wachtwoord", "school", ("14SM05",))
     foreign = [
         [2015, brin, "x", "VMBO-KB", 3, f"P{i}", "instroom", 5] for i in range(55) for brin in ("03FO01", "00UM00")
     ]
@@ -233,7 +233,7 @@ def test_a_school_account_without_a_valid_brin_delivers_nothing(app_env):
 
 
 def test_a_corrupt_file_is_refused_in_one_dutch_sentence(app_env):
-    add_user("beheer", "nog-geheimer-wachtwoord", "admin")
+    add_user(engine_for(), "beheer", "nog-geheimer-wachtwoord", "admin")
     app = _app().run()
     _logged_in(app, "beheer", "nog-geheimer-wachtwoord")
     _visit(app, "pages/aanleveren.py")
@@ -247,8 +247,8 @@ def test_a_corrupt_file_is_refused_in_one_dutch_sentence(app_env):
 
 
 def test_restore_shows_what_changes_and_asks_for_confirmation(app_env):
-    add_user("debrink", "geheim-wachtwoord", "school", ("14SM05",))
-    add_user("beheer", "nog-geheimer-wachtwoord", "admin")
+    add_user(engine_for(), "debrink", "geheim-wachtwoord", "school", ("14SM05",))
+    add_user(engine_for(), "beheer", "nog-geheimer-wachtwoord", "admin")
     app = _app().run()
     _logged_in(app, "debrink", "geheim-wachtwoord")
     _visit(app, "pages/aanleveren.py")
@@ -278,7 +278,7 @@ def test_restore_shows_what_changes_and_asks_for_confirmation(app_env):
 
 
 def test_small_numbers_hidden_for_viewers_shown_to_analysts(app_env):
-    add_user("analist", "analist-wachtwoord", "analyst")
+    add_user(engine_for(), "analist", "analist-wachtwoord", "analyst")
     # At Hilfertsheem the route had a single dropout in 2015: a share on fewer than 5 is hidden from viewers.
     app = _app().run()
     app.selectbox(key="jaar").set_value(2015)
@@ -305,7 +305,7 @@ def test_explorer_filters_and_pivot(app_env):
 
 def test_upload_over_the_size_limit_is_refused_in_dutch(app_env, monkeypatch):
     monkeypatch.setenv("TECHNIEKPACT_MAX_UPLOAD_MB", "1")
-    add_user("beheer", "nog-geheimer-wachtwoord", "admin")
+    add_user(engine_for(), "beheer", "nog-geheimer-wachtwoord", "admin")
     app = _app().run()
     _logged_in(app, "beheer", "nog-geheimer-wachtwoord")
     _visit(app, "pages/aanleveren.py")
@@ -318,7 +318,7 @@ def test_upload_over_the_size_limit_is_refused_in_dutch(app_env, monkeypatch):
 
 
 def test_the_uploader_and_its_help_name_the_configured_limit(app_env):
-    add_user("beheer", "nog-geheimer-wachtwoord", "admin")
+    add_user(engine_for(), "beheer", "nog-geheimer-wachtwoord", "admin")
     app = _app().run()
     _logged_in(app, "beheer", "nog-geheimer-wachtwoord")
     _visit(app, "pages/aanleveren.py")
@@ -387,6 +387,80 @@ def test_beheer_open_data_tab_loads_files_and_keeps_the_region(app_env, monkeypa
     assert audit_entries(data.engine())[0]["action"] == "region.remove"
 
 
+def test_beheer_admin_adds_a_school_and_sees_it_in_the_audit_log(app_env):
+    add_user(engine_for(), "beheer", "nog-geheimer-wachtwoord", "admin")
+    app = _app().run()
+    _logged_in(app, "beheer", "nog-geheimer-wachtwoord")
+    _visit(app, "pages/beheer.py")
+    assert app.title[0].value == "Beheer" and [tab.label for tab in app.tabs] == [
+        "Scholen",
+        "Accounts",
+        "Doelen & nulmeting",
+        "Techniekindeling",
+        "Vergaderingen",
+        "Auditlog",
+    ]
+    assert any("nog gecontroleerd" in w.value for w in app.warning)  # the shipped placeholders are flagged
+    app.text_input(key="school_add_brin").input("25LJ")
+    app.text_input(key="school_add_naam").input("MBO College Hilversum")
+    app.selectbox(key="school_add_soort").set_value("mbo")
+    app.button(key="FormSubmitter:school_add-Opslaan").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("25LJ" in s.value for s in app.success)
+    register = _table(app, "Controle")
+    assert register.set_index("BRIN").loc["25LJ", "Naam"] == "MBO College Hilversum"
+    assert register.set_index("BRIN").loc["25LZ", "Controle"] == "nog controleren"
+    audit = _table(app, "Onderwerp")
+    assert (audit.iloc[0]["Door"], audit.iloc[0]["Wat"], audit.iloc[0]["Onderwerp"]) == (
+        "beheer",
+        "school toegevoegd (school.add)",
+        "25LJ",
+    )
+
+
+def test_beheer_admin_adds_and_removes_an_account(app_env):
+    add_user(engine_for(), "beheer", "nog-geheimer-wachtwoord", "admin")
+    app = _app().run()
+    _logged_in(app, "beheer", "nog-geheimer-wachtwoord")
+    _visit(app, "pages/beheer.py")
+    app.text_input(key="account_add_name").input("jan.smit")
+    app.selectbox(key="account_add_role").set_value("school")
+    app.multiselect(key="account_add_schools").set_value(["14SM"])
+    app.text_input(key="account_add_password").input("een-lang-wachtwoord")
+    app.button(key="FormSubmitter:account_add-Opslaan").click().run()
+    assert not app.exception and authenticated(engine_for(), "jan.smit", "een-lang-wachtwoord").schools == ("14SM",)
+    app.selectbox(key="account_remove_name").set_value("jan.smit").run()
+    app.checkbox(key="account_remove_sure").check().run()
+    app.button(key="account_remove_button").click().run()
+    assert authenticated(engine_for(), "jan.smit", "een-lang-wachtwoord") is None
+    assert _table(app, "Gebruikersnaam")["Gebruikersnaam"].tolist() == ["beheer"]
+
+
+@pytest.mark.parametrize("who", [None, ("debrink", "geheim-wachtwoord"), ("analist", "analist-wachtwoord")])
+def test_beheer_is_not_there_for_anyone_but_admins(app_env, who):
+    add_user(engine_for(), "debrink", "geheim-wachtwoord", "school", ("14SM05",))
+    add_user(engine_for(), "analist", "analist-wachtwoord", "analyst")
+    app = _app().run()
+    if who:
+        _logged_in(app, *who)
+    try:  # AppTest refuses a page the navigation lacks, or Streamlit shows the default page instead
+        app.switch_page("pages/beheer.py")
+        app.run()
+    except ValueError as refused:
+        assert "Could not find a navigation page" in str(refused)
+    assert not app.exception and not app.tabs and not [i for i in app.text_input if i.key == "school_add_brin"]
+    if "Beheer" in [title.value for title in app.title]:  # AppTest may run a pages/ file the navigation lacks
+        assert [w.value for w in app.warning] == ["Deze pagina is alleen voor beheerders. Log in als beheerder."]
+    page = AppTest.from_file(str(DASHBOARD.parent / "pages" / "beheer.py"), default_timeout=60)  # nor by its file
+    if who:
+        page.session_state["user"] = authenticated(engine_for(), *who)
+    page.run()
+    assert not page.exception and [w.value for w in page.warning] == [
+        "Deze pagina is alleen voor beheerders. Log in als beheerder."
+    ]
+    assert not page.tabs and not page.dataframe and not page.text_input
+
+
 def _explorer_by_indicator(app: AppTest, user: tuple[str, str] | None = None) -> tuple[list[float], object]:
     """The Verkenner for one school split by indicator (two counts of 1 to 4 in the demo): chart numbers and table."""
     app.multiselect(key="school").set_value(["03FO01"]).run()
@@ -400,7 +474,7 @@ def _explorer_by_indicator(app: AppTest, user: tuple[str, str] | None = None) ->
 
 
 def test_explorer_chart_gets_the_protected_pivot(app_env):
-    add_user("analist", "analist-wachtwoord", "analyst")
+    add_user(engine_for(), "analist", "analist-wachtwoord", "analyst")
     drawn, table = _explorer_by_indicator(_app().run())
     assert drawn and not [y for y in drawn if 0 < y < 5]  # the chart shows no count from 1 to 4
     assert (table == "<5").any().any()

@@ -24,7 +24,6 @@ from tests.test_pages import _app, _logged_in, _table, _visit
 @pytest.fixture
 def app_env(tmp_path, monkeypatch):
     monkeypatch.setenv("TECHNIEKPACT_DB", f"sqlite:///{tmp_path / 'app.db'}")
-    monkeypatch.setenv("TECHNIEKPACT_USERS", str(tmp_path / "users.toml"))
     return tmp_path
 
 
@@ -53,7 +52,7 @@ def _upload(app, name: str, content: bytes):
 
 
 def test_preview_shows_kpi_changes_and_warnings_and_storing_needs_confirmation(app_env):
-    add_user("debrink", "geheim-wachtwoord", "school", ("14SM05",))
+    add_user(engine_for(), "debrink", "geheim-wachtwoord", "school", ("14SM05",))
     app = _app().run()
     _logged_in(app, "debrink", "geheim-wachtwoord")
     _visit(app, "pages/aanleveren.py")
@@ -79,7 +78,7 @@ def test_preview_shows_kpi_changes_and_warnings_and_storing_needs_confirmation(a
 
 
 def test_a_delivery_without_warnings_is_stored_without_confirmation(app_env):
-    add_user("beheer", "nog-geheimer-wachtwoord", "admin")
+    add_user(engine_for(), "beheer", "nog-geheimer-wachtwoord", "admin")
     app = _app().run()
     _logged_in(app, "beheer", "nog-geheimer-wachtwoord")
     _visit(app, "pages/aanleveren.py")
@@ -190,3 +189,17 @@ def test_beheer_meetings_tab_marks_a_meeting(app_env):
     assert any("Stuurgroep juni" in s.value for s in app.success)
     assert meeting_list(engine_for())["name"].tolist() == ["Stuurgroep juni"]
     assert audit_entries(engine_for())[0]["action"] == "meeting.mark"
+
+
+def test_admin_marks_a_meeting_in_beheer_and_overzicht_compares_with_it(app_env):
+    add_user(engine_for(), "beheer", "nog-geheimer-wachtwoord", "admin")
+    app = _app().run()
+    _logged_in(app, "beheer", "nog-geheimer-wachtwoord")
+    _visit(app, "pages/beheer.py")
+    app.text_input(key="beheer_vergadering_naam").input("Stuurgroep juni")
+    next(b for b in app.button if b.label.startswith("Vergadering vastleggen")).click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("Vergadering Stuurgroep juni vastgelegd" in s.value for s in app.success)
+    _visit(app, "pages/overzicht.py")
+    assert app.selectbox(key="vergadering").value is not None
+    assert any("Sinds Stuurgroep juni" in s.value and "niets veranderd" in s.value for s in app.success)

@@ -69,7 +69,7 @@ def changes_table(found: MeetingChanges) -> pd.DataFrame:
                 t("year"): school_year(c["year"]),
                 t("vergadering.changed"): ", ".join(t(f"vergadering.what.{code}") for code in c["changed"]),
                 t("value"): _pair(c["value_before"], c["value_after"], value),
-                t("pack.status"): _pair(c["status_before"], c["status_after"], status),
+                t("vergadering.status"): _pair(c["status_before"], c["status_after"], status),
                 t("target"): _pair(c["target_before"], c["target_after"], value),
                 t("vergadering.caused_by"): ", ".join(_cause_name(x) for x in c["causes"]) or "-",
             }

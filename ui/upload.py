@@ -13,8 +13,8 @@ from kpi.delivery.history import local_time, restore_preview, visible_history
 from kpi.delivery.ingest import CheckedFile, checked_file, conflict_problems, delivery_preview, stored_file
 from kpi.delivery.problem_list import problem_csv_table, problem_summary, problem_table, problems_file_name
 from kpi.delivery.reading import max_upload_bytes
-from kpi.delivery.storage import EarlierDelivery, LevelConflictError, restore
-from kpi.settings.reference import schools_table
+from kpi.delivery.storage import EarlierDelivery, LevelConflictError, RestoreRefused, restore
+from kpi.settings.register import school_register
 from kpi.settings.users import User
 from kpi.views.export import csv_bytes
 from ui import data
@@ -160,10 +160,9 @@ def store_step(result: CheckedFile, user: User) -> None:
     st.rerun()
 
 
-@st.cache_data(ttl=60, max_entries=2)
 def _register_names() -> dict[str, str]:
-    table = schools_table()
-    return dict(zip(table["brin"], table["naam"], strict=True))
+    """BRIN -> name as registered (read fresh: the register is small and a new school must show at once)."""
+    return {school.brin: school.naam for school in school_register(data.engine())}
 
 
 def history(user: User) -> pd.DataFrame:
@@ -173,6 +172,7 @@ def history(user: User) -> pd.DataFrame:
     frame = visible_history(data.engine(), schools, names)
     st.subheader(t("history"))
     shown = frame.assign(
+        school=frame["school"].replace("", t("deliver.region")),  # the regional sheets belong to no school
         status=frame["status"].map(lambda s: t(f"deliver.status.{s}")),
         soort=frame["soort"].map(lambda k: t(f"deliver.kind.{k}")),
     )[list(HISTORY_COLUMNS)]
@@ -239,6 +239,9 @@ def _restore(user: User, chosen: int) -> None:
         result = restore(data.engine(), chosen, user.name)
     except LevelConflictError as refused:  # another delivery came in since the preview
         _problem_lines(problem_table(conflict_problems(refused.conflicts), language()))
+        return
+    except RestoreRefused as refused:  # the retired demo set never counts again
+        st.error(t(f"restore_refused.{refused.kind}_retired", id=refused.delivery_id))
         return
     st.session_state[RESTORED] = t("restored", old=chosen, new=result.delivery_id)
     st.session_state.pop(PENDING, None)

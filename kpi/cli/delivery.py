@@ -162,12 +162,15 @@ def _history(args: argparse.Namespace) -> int:
 def _restore(args: argparse.Namespace) -> int:
     from kpi.delivery.ingest import conflict_problems
     from kpi.delivery.problem_list import report_lines
-    from kpi.delivery.storage import LevelConflictError, engine_for, restore
+    from kpi.delivery.storage import LevelConflictError, RestoreRefused, engine_for, restore
 
     try:
         result = restore(engine_for(), args.id, actor(args))
     except KeyError:
         print(word("cli.unknown_delivery", args.lang, id=args.id), file=sys.stderr)
+        return 1
+    except RestoreRefused as refused:
+        print(word(f"restore_refused.{refused.kind}_retired", args.lang, id=refused.delivery_id), file=sys.stderr)
         return 1
     except LevelConflictError as error:
         print(*report_lines(conflict_problems(error.conflicts), args.lang), sep="\n", file=sys.stderr)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-BRIN_PATTERN = r"[0-9]{2}[A-Z]{2}(?:[0-9]{2})?"
-"""ASCII only: `\\d` would also accept Arabic-Indic or full-width digits, and so a second identity."""
+from kpi.settings import register
 
-_BRIN = re.compile(BRIN_PATTERN)
+_BRIN = register.BRIN  # ASCII only: `\d` would also accept Arabic-Indic or full-width digits: a second identity
+BRIN_PATTERN = _BRIN.pattern
 # Letters that look like Latin capitals but are Cyrillic or Greek (upper-cased first).
 _CONFUSABLE = str.maketrans("АВЕКМНОРСТХΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEKMHOPCTXABEZHIKMNOPTYX")
 

@@ -24,7 +24,7 @@ from kpi.delivery.storage import (
     store,
 )
 from kpi.delivery.validation import validated
-from kpi.settings.reference import known_schools
+from kpi.settings import reference, register
 
 Progress = Callable[[str], None]
 
@@ -56,7 +56,8 @@ def checked_file(
     progress: Progress | None = None,
     engine: Engine | None = None,
 ) -> CheckedFile:
-    """Read and check a delivery without storing anything; with `engine`, also against what counts now.
+    """Read and check a delivery without storing anything; with `engine`, against its school register and
+    what counts now (without one: the register a new database starts with).
 
     `as_school` (None: no restriction) limits the file to one school; an empty or malformed code allows nothing.
     """
@@ -69,7 +70,8 @@ def checked_file(
         checked.problems = [refused.problem]
         return checked
     report("checking")
-    checked.frames, problems = validated(sheets, known_schools(), as_school)
+    known = register.known_schools(engine) if engine is not None else reference.known_schools()
+    checked.frames, problems = validated(sheets, known, as_school)
     checked.problems = notes + problems
     if checked.ok:
         checked.content_sha256 = content_digest(checked.frames)

@@ -68,6 +68,19 @@ def report_lines(problems: list[Problem], language: str = "nl") -> list[str]:
     return lines
 
 
+def problem_record(problem: Problem, language: str = "nl") -> dict[str, object]:
+    """One grouped problem as JSON: where and what, its rows as [first, last] ranges and a count, its message."""
+    p = problem
+    where = {"code": p.code, "severity": p.severity, "sheet": p.sheet, "row": p.row, "column": p.column}
+    return where | {
+        "value": p.value,
+        "params": p.params,
+        "row_ranges": [list(r) for r in row_ranges(p.rows)],
+        "row_count": len(p.rows),
+        "message": p.message(language),
+    }
+
+
 def _records(problems: list[Problem], language: str, shown: int | None) -> dict[str, list]:
     return {
         "severity": [word(f"severity.{p.severity}", language) for p in problems],

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from kpi import paths
 from kpi.db import metadata
 from kpi.delivery.schema import SHEETS, SUPPRESSED_SUFFIX, Sheet, typed
+from kpi.settings import audit
 
 DATA_DIR = paths.DATA_DIR
 DEFAULT_URL = f"sqlite:///{DATA_DIR / 'techniekpact.db'}"
@@ -323,6 +324,9 @@ def _store(conn: sa.Connection, frames: dict[str, pd.DataFrame], meta: DeliveryM
         )
     ).inserted_primary_key[0]
     result = StoreResult(delivery_id, stored=counts)
+    action = "delivery.restore" if meta.kind == "restore" else f"delivery.{meta.kind}"
+    details = {"file": meta.file_name, "schools": schools, "rows": counts, "restored_from": meta.restored_from}
+    audit.record(conn, meta.submitted_by, action, str(delivery_id), None, details)
     for name, frame in frames.items():
         sheet, table = SHEETS[name], FACT_TABLES[name]
         replaced = 0
@@ -372,6 +376,7 @@ def retire(engine: Engine, kind: str, by: str) -> int:
                 sha256="", content_sha256="", kind=f"{kind}_retired", restored_from=None, row_counts={},
             )
         )  # fmt: skip
+        audit.record(conn, by, f"{kind}.retire", kind, {"deliveries": len(ids)}, {"rows_retired": retired})
         return retired
 
 
@@ -457,6 +462,18 @@ def delivery_frames(engine: Engine, delivery_id: int) -> dict[str, pd.DataFrame]
     return frames
 
 
+NEVER_BACK = ("demo",)
+"""Kinds of delivery that, once retired, never count again (the demo set, after going live)."""
+
+
+class RestoreRefused(ValueError):
+    """A delivery that may not count again: it belongs to a set that was retired (the demo set before going live)."""
+
+    def __init__(self, delivery_id: int, kind: str) -> None:
+        super().__init__(f"delivery {delivery_id} belongs to the retired {kind} set")
+        self.delivery_id, self.kind = delivery_id, kind
+
+
 def _delivery_record(engine: Engine, delivery_id: int) -> sa.RowMapping:
     with engine.connect() as conn:
         original = conn.execute(sa.select(deliveries).where(deliveries.c.id == delivery_id)).mappings().first()
@@ -478,10 +495,27 @@ def delivery_row_counts(engine: Engine, delivery_id: int) -> tuple[int, int]:
 
 def restore(engine: Engine, delivery_id: int, by: str) -> StoreResult:
     """Make an earlier delivery current again, as a new delivery in the history; KeyError if unknown,
-    LevelConflictError if it would count an institution next to its locations."""
+    RestoreRefused for a delivery of a retired set (the demo after going live), LevelConflictError if it
+    would count an institution next to its locations."""
     original = _delivery_record(engine, delivery_id)
+    with engine.connect() as conn:
+        kind = _original_kind(conn, original)
+        retired = sa.select(deliveries.c.id).where(deliveries.c.kind == f"{kind}_retired").limit(1)
+        if kind in NEVER_BACK and conn.execute(retired).first() is not None:
+            raise RestoreRefused(delivery_id, kind)
     meta = DeliveryMeta(original["file_name"], original["sha256"], by, kind="restore", restored_from=delivery_id)
     return store(engine, delivery_frames(engine, delivery_id), meta)
+
+
+def _original_kind(conn: sa.Connection, delivery: sa.RowMapping) -> str:
+    """The kind of the delivery a chain of restores started from (a restored demo stays demo)."""
+    while delivery["kind"] == "restore" and delivery["restored_from"] is not None:
+        query = sa.select(deliveries).where(deliveries.c.id == delivery["restored_from"])
+        found = conn.execute(query).mappings().first()
+        if found is None:
+            break
+        delivery = found
+    return delivery["kind"]
 
 
 def current_facts(engine: Engine, sheet_name: str, categorical: bool = False) -> pd.DataFrame:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict
 
 import pandas as pd
 
 from kpi.catalogue import word
 from kpi.delivery.messages import Problem
+from kpi.delivery.problem_list import problem_record
 from kpi.metrics.impact import WHAT_DISAPPEARS, Impact
 from kpi.metrics.registry import REGISTRY
 from kpi.views.formatting import number, school_year, status_word
@@ -109,7 +109,7 @@ def dry_run_json(problems: list[tuple[str, Problem]], impact: Impact | None, lan
     warnings = [] if impact is None else [w | {"message": warning_message(w, language)} for w in impact.warnings]
     return {
         "stored": False,
-        "problems": [{"file": f} | asdict(p) | {"message": p.message(language)} for f, p in problems],
+        "problems": [{"file": f} | problem_record(p, language) for f, p in problems],  # rows as ranges
         "changes": changes,
         "warnings": warnings,
     }

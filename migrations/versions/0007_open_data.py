@@ -1,8 +1,8 @@
 """Open data beside the deliveries (loads and DUO's exam counts per location), and the region definition
 seeded with the default of the KPI contract.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 import datetime as dt
@@ -10,8 +10,8 @@ import datetime as dt
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
