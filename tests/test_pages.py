@@ -398,6 +398,7 @@ def test_beheer_admin_adds_a_school_and_sees_it_in_the_audit_log(app_env):
         "Doelen & nulmeting",
         "Techniekindeling",
         "Vergaderingen",
+        "Open data",
         "Auditlog",
     ]
     assert any("nog gecontroleerd" in w.value for w in app.warning)  # the shipped placeholders are flagged
