@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit.logger import get_logger
 
 from ui import data, session
+from ui.frame import framed
 from ui.i18n import t
 from ui.widgets import CSS
 
@@ -41,7 +42,8 @@ session.sidebar_filters()
 if data.demo_shown(data.version()):
     st.info(t("demo_banner"), icon=":material/info:")
 try:
-    page.run()
+    with framed():
+        page.run()
 finally:  # server time per run, for operators and bench/bench_pages.py
     get_logger("techniekpact.render").debug(
         "render %s %.1f ms", page.url_path or "overzicht", (time.perf_counter() - started) * 1000

@@ -5,7 +5,10 @@ import streamlit as st
 from kpi.delivery.template import template_bytes
 from kpi.settings.users import has_accounts
 from ui import data, session, upload
+from ui.frame import require_frame
 from ui.i18n import t
+
+require_frame()
 
 st.title(t("page_upload"))
 st.caption(t("template_help"))

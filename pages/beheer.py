@@ -15,7 +15,10 @@ from ui import (
     beheer_vergaderingen,
     session,
 )
+from ui.frame import require_frame
 from ui.i18n import t
+
+require_frame()
 
 TABS = [
     ("beheer.tab_schools", beheer_schools.render),

@@ -6,8 +6,11 @@ import streamlit as st
 from kpi.metrics.registry import KPIS
 from kpi.views.formatting import number
 from ui import data
+from ui.frame import require_frame
 from ui.i18n import language, t
 from ui.widgets import or_stop
+
+require_frame()
 
 st.title(t("page_targets"))
 lang = language()

@@ -7,8 +7,11 @@ from kpi.metrics.privacy import sees_small_numbers
 from kpi.views.charts import sankey
 from kpi.views.formatting import number, school_year
 from ui import data, session
+from ui.frame import require_frame
 from ui.i18n import language, t
 from ui.widgets import downloads, empty_state, year_select
+
+require_frame()
 
 st.title(t("page_doorstroom"))
 years = data.options(data.version())["years"]

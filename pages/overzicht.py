@@ -9,9 +9,12 @@ from kpi.views.formatting import school_year
 from kpi.views.pack import meeting_pack_html, meeting_pack_xlsx
 from ui import data, session
 from ui.actions import actions_summary
+from ui.frame import require_frame
 from ui.i18n import language, t
 from ui.meeting_changes import since_meeting
 from ui.widgets import empty_state, kpi_card, or_stop, status_badge, year_select
+
+require_frame()
 
 st.title(t("app_title"))
 lang = language()

@@ -7,8 +7,11 @@ from kpi.views.charts import explorer_chart
 from kpi.views.explorer import DIMENSIONS, OTHER, TOTAL, Selection
 from kpi.views.formatting import cell, school_year
 from ui import data, session
+from ui.frame import require_frame
 from ui.i18n import language, t
 from ui.widgets import downloads, empty_state
+
+require_frame()
 
 st.title(t("page_explorer"))
 version = data.version()

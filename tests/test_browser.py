@@ -124,6 +124,18 @@ def browser():
         chromium.close()
 
 
+def test_a_deep_link_to_a_fresh_server_opens_inside_the_frame(server, browser):
+    """The first request of this server goes straight to a page, in English: sections, login and language hold."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{server}/verkenner?lang=EN", wait_until="domcontentloaded")
+    _settle(page, ".js-plotly-plot")
+    sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+    assert "Action lines" in sidebar and "Log in" in sidebar  # the frame's sections and login, in English
+    assert "aanleveren" not in sidebar and "verkenner" not in sidebar  # not Streamlit's list of page files
+    assert page.locator("h1").first.inner_text() == "Explorer"
+    page.close()
+
+
 @pytest.mark.parametrize("page_name", list(PAGES))
 def test_page_renders_without_exception(server, browser, page_name):
     page = browser.new_page(viewport={"width": 1280, "height": 1400})
