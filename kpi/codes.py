@@ -29,3 +29,6 @@ warned about on delivery, defused on export (`kpi.views.safety.neutralised`)."""
 
 SUPPRESSED_LOW, SUPPRESSED_POINT, SUPPRESSED_HIGH = 1, 2.5, 4
 """What a suppressed count (`<5`) stands for: at least 1, at most 4, 2.5 when one number is needed."""
+
+OPEN_DATA_YEAR = "jaar"
+"""The school-year column of open-data rows (its first calendar year: 2019 for 2019-2020)."""

@@ -7,6 +7,8 @@ from kpi.settings import (
     audit,  # noqa: F401
     logins,  # noqa: F401
     reference,  # noqa: F401
+    region,  # noqa: F401
     register,  # noqa: F401
     users,  # noqa: F401
 )
+from kpi.sources.duo import store  # noqa: F401

@@ -9,6 +9,7 @@ from ui import (
     beheer_accounts,
     beheer_audit,
     beheer_doelen,
+    beheer_opendata,
     beheer_schools,
     beheer_techniek,
     beheer_vergaderingen,
@@ -25,6 +26,7 @@ TABS = [
     ("beheer_doelen.title", beheer_doelen.render),
     ("beheer_techniek.title", beheer_techniek.render),
     ("beheer_vergaderingen.title", beheer_vergaderingen.render),
+    ("beheer_opendata.title", beheer_opendata.render),
     ("beheer.tab_audit", beheer_audit.render),
 ]
 

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from kpi.metrics.benchmark import default_year
 from kpi.views.formatting import school_year
-from kpi.views.meeting import latest_year
 from kpi.views.wording import judged_words
 from ui import data, session
 from ui.actions import actions_summary
@@ -22,7 +22,7 @@ years = sorted({int(y) for y in everything["year"].dropna()})
 if not years:
     empty_state()
     st.stop()
-year = year_select(years, latest_year(everything))
+year = year_select(years, default_year(everything))
 chosen = data.results(data.version(), session.filters(), year, session.role())
 judged = judged_words(year, chosen["target_year"].dropna().tolist(), lang)
 st.caption(t("overview_caption", year=school_year(year)) + " " + judged)

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from kpi.views.meeting import kpi_pages, latest_year
+from kpi.metrics.benchmark import default_year
+from kpi.views.meeting import kpi_pages
 from ui import data, session
 from ui.frame import require_frame
 from ui.i18n import language, t
@@ -22,7 +23,7 @@ register = data.actions()
 total = len(everything["id"].unique()) + 2  # the overview first, the plan's actions last
 index = slide_index(total)
 with controls(index, total):
-    year = year_select(years, latest_year(everything))
+    year = year_select(years, default_year(everything))
 chosen = data.results(data.version(), session.filters(), year, session.role())
 pack = shown_pack(year, everything, chosen)
 pages = kpi_pages(pack)

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from kpi.__main__ import main
+from kpi.metrics.benchmark import BENCHMARK_FIELDS
 from kpi.settings.reference import TECHNIEK_TABLE
 from kpi.sources.demo import demo_deliveries
 from kpi.views.report import JSON_FIELDS
@@ -102,12 +103,19 @@ def test_kpis_json_has_exactly_the_fields_of_interfaces_md(db, capsys):
     assert run(capsys, "demo")[0] == 0
     code, out, _ = run(capsys, "kpis", "--format", "json")
     records = json.loads(out)
-    assert code == 0 and records and all(tuple(r) == JSON_FIELDS for r in records)
+    assert code == 0 and records and all(tuple(r) == (*JSON_FIELDS, *BENCHMARK_FIELDS) for r in records)
     assert {r["unit"] for r in records} == {"count", "share"}
     assert all(0 <= r["value"] <= 1 for r in records if r["unit"] == "share" and r["value"] is not None)
-    assert all(r["value"] is not None for r in records)  # years without data are left out
+    delivered = [r for r in records if r["source"] == "leveringen"]
+    assert all(r["value"] is not None for r in delivered)  # years without data are left out
+    assert all(r["nl_value"] is None for r in delivered)  # no national benchmark for deliveries
+    opened = [r for r in records if r["source"] == "duo"]  # no open data loaded: one empty row each
+    assert [(r["id"], r["value"], r["status"]) for r in opened] == [
+        ("vmbo_examen_techniek", None, "onvoldoende_data"),
+        ("vmbo_examen_techniek_aandeel", None, "onvoldoende_data"),
+    ]
     one_year = json.loads(run(capsys, "kpis", "--year", "2016", "--format", "json")[1])
-    assert len(one_year) == 12 and {r["year"] for r in one_year} == {2016}
+    assert len(one_year) == 14 and {r["year"] for r in one_year} == {2016}
     table = run(capsys, "kpis", "--year", "2016")[1]
     assert all(kpi in table for kpi in (r["id"] for r in one_year))
     csv_out = run(capsys, "kpis", "--year", "2016", "--format", "csv")[1]
@@ -200,7 +208,9 @@ def _independent_2016() -> dict[str, float]:
 def test_demo_kpis_agree_with_an_independent_computation(db, capsys):
     run(capsys, "demo")
     engine_values = {
-        r["id"]: r["value"] for r in json.loads(run(capsys, "kpis", "--year", "2016", "--format", "json")[1])
+        r["id"]: r["value"]
+        for r in json.loads(run(capsys, "kpis", "--year", "2016", "--format", "json")[1])
+        if r["source"] == "leveringen"
     }
     independent = _independent_2016()
     assert engine_values == pytest.approx(independent)

@@ -68,12 +68,12 @@ def test_page_runs_on_demo_data(app_env, page):
 
 def test_overview_shows_every_kpi_with_status_word_and_dutch_numbers(app_env):
     app = _app().run()
-    assert len(app.metric) == 12
+    assert len(app.metric) == 14  # 12 from deliveries (demo), 2 from the shipped open data
     values = [m.value for m in app.metric]
     assert any("," in v and v.endswith("%") for v in values)  # 32,3%, not 32.3%
     badges = " ".join(m.value for m in app.markdown if "tp-badge" in m.value)
     assert "gehaald" in badges and "niet gehaald" in badges
-    assert app.selectbox(key="jaar").value == 2019  # the latest year with data
+    assert app.selectbox(key="jaar").value == 2019  # the latest year with delivered data (open data runs to 2023)
     app.selectbox(key="jaar").set_value(2016).run()
     assert app.metric[0].label == "Waarde 2016-2017"
 
@@ -102,9 +102,8 @@ def test_english_ui(app_env):
 def test_pages_on_an_empty_database_explain_themselves(app_env, monkeypatch):
     monkeypatch.setenv("TECHNIEKPACT_DEMO", "0")  # a real deployment starts without the demo set
     app = _app().run()
-    assert not app.exception
-    assert any("Nog geen gegevens" in i.value for i in app.info)
-    for page in PAGES[1:6]:
+    assert not app.exception  # the overview and Kiezen show the shipped open data (tested below)
+    for page in PAGES[2:6]:
         _visit(app, page)
         assert any("Nog geen gegevens" in i.value for i in app.info), page
     _visit(app, "pages/aanleveren.py")
@@ -356,6 +355,64 @@ def test_per_school_breakdown_is_computed_only_when_opened(app_env, monkeypatch)
     assert len(_table(app, "School")) > 0
 
 
+def test_a_fresh_install_without_demo_shows_real_open_data(app_env, monkeypatch):
+    monkeypatch.setenv("TECHNIEKPACT_DEMO", "0")
+    app = _app().run()
+    assert not app.exception and not any("demogegevens" in i.value for i in app.info)
+    assert app.selectbox(key="jaar").value == 2023  # no deliveries: the latest open-data year
+    shown = {m.help.split(" (")[0][:40]: m.value for m in app.metric if m.value != "-"}
+    assert len(shown) == 2 and any(v.startswith("20,2%") for v in shown.values())  # region share 2023-2024
+    captions = " ".join(c.value for c in app.caption)
+    assert "Nederland 2023-2024: 18,5%" in captions and "Regio ÷ Nederland: 1,09" in captions
+    app = _visit(app, "pages/kiezen.py")
+    assert len(app.get("plotly_chart")) == 2
+    assert "Bron: DUO open data" in " ".join(c.value for c in app.caption)
+    assert "geen doel" in " ".join(m.value for m in app.markdown if "tp-badge" in m.value)
+
+
+def test_a_school_filter_shows_that_school_against_region_and_country(app_env, monkeypatch):
+    monkeypatch.setenv("TECHNIEKPACT_DEMO", "0")
+    app = _app().run()
+    options = app.multiselect(key="school").options
+    assert any("24TG00" in o for o in options) and len(options) == 17  # the region's locations, Weesp included
+    app.multiselect(key="school").set_value(["24TG04"]).run()
+    app = _visit(app, "pages/kiezen.py")
+    lines = " ".join(m.value for m in app.markdown)
+    assert "Selectie (Casparus College) 2023-2024" in lines and "**Regio 2023-2024:**" in lines
+    assert "Nederland 2023-2024" in lines
+
+
+def _beheer_opendata() -> None:
+    from ui.beheer_opendata import render
+
+    render()
+
+
+def test_beheer_open_data_tab_loads_files_and_keeps_the_region(app_env, monkeypatch, tmp_path):
+    """The tab's body (ui/beheer_opendata.py) until the Beheer page takes it as a tab."""
+    from kpi.settings.users import User
+
+    monkeypatch.setenv("TECHNIEKPACT_DEMO", "0")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    app = AppTest.from_function(_beheer_opendata, default_timeout=60).run()
+    assert "Alleen beheerders" in app.info[0].value  # a viewer sees no controls
+    app.session_state["user"] = User("beheer", "admin")
+    app.run()
+    assert not app.exception
+    loads = app.dataframe[0].value
+    assert list(loads["soort"]) == ["open_data"] and loads["bestand"][0] == "duo_examen_raw_all.csv"
+    app.text_input(key="regio_code").input("   ")
+    app.button[-1].click().run()  # the form's submit button
+    assert "leeg of te lang" in app.error[0].value
+    app.button(key="regio_remove_vestiging_24TG04").click().run()
+    assert not any("24TG04" in m.value for m in app.markdown)
+    from kpi.settings.audit import audit_entries
+    from ui import data
+
+    assert audit_entries(data.engine())[0]["action"] == "region.remove"
+
+
 def test_beheer_admin_adds_a_school_and_sees_it_in_the_audit_log(app_env):
     add_user(engine_for(), "beheer", "nog-geheimer-wachtwoord", "admin")
     app = _app().run()
@@ -367,6 +424,7 @@ def test_beheer_admin_adds_a_school_and_sees_it_in_the_audit_log(app_env):
         "Doelen & nulmeting",
         "Techniekindeling",
         "Vergaderingen",
+        "Open data",
         "Auditlog",
     ]
     assert any("nog gecontroleerd" in w.value for w in app.warning)  # the shipped placeholders are flagged

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from kpi.metrics.benchmark import default_year
 from kpi.metrics.registry import KPIS
 from ui import data, session
 from ui.actions import partner_filter, render_actions
@@ -12,11 +13,12 @@ from ui.widgets import empty_state, kpi_detail, or_stop, year_select
 def render(lines: tuple[str, ...], title_key: str) -> None:
     st.title(t(title_key))
     everything = or_stop(lambda: data.results(data.version(), session.filters(), None, session.role()))
+    everything = everything[everything["action_line"].isin(lines)]  # this page's years only
     years = sorted({int(y) for y in everything["year"].dropna()})
     if not years:
         empty_state()
         return
-    year = year_select(years)
+    year = year_select(years, default_year(everything))
     register = data.actions()
     partner = partner_filter(register)
     followed = {k for a in register if partner in a.partners for k in a.kpis} if partner else None

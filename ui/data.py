@@ -7,7 +7,8 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from kpi.delivery.storage import data_version, engine_for, is_empty
-from kpi.metrics.compute import protected_breakdown, protected_results
+from kpi.metrics.benchmark import OpenData, all_kpi_values
+from kpi.metrics.compute import protected_breakdown
 from kpi.metrics.facts import Facts, Filters, load_facts
 from kpi.metrics.registry import REGISTRY
 from kpi.metrics.targets import Target, load_targets
@@ -15,22 +16,32 @@ from kpi.settings.actions import Action, action_register
 from kpi.settings.audit import latest_entry_id
 from kpi.settings.reference import techniek_lookup, techniek_table, unknown_programs
 from kpi.sources.demo import demo_wanted, holds_demo, load_demo
+from kpi.sources.duo.store import load_shipped, open_data_facts
 from kpi.views.explorer import Selection, explorer_options, protected_pivot, school_names
 from kpi.views.flows import protected_flows
 
 
 @st.cache_resource
 def engine() -> Engine:
-    """One engine (and connection pool) per server process; the demo set fills an empty database."""
+    """One engine (and connection pool) per server process; the demo set fills an empty database, and the
+    shipped open data (real DUO figures) a database that never had any, with or without the demo."""
     database = engine_for()
     if demo_wanted() and is_empty(database):
         load_demo(database)
+    load_shipped(database)
     return database
 
 
 def version() -> tuple[int, ...]:
-    """The data version: cached results are keyed by it, so a delivery or a settings change shows at once."""
+    """The data version: cached results are keyed by it, so a delivery or a settings change shows at once
+    (open-data loads and region changes are audited, so they count as settings changes)."""
     return (*data_version(engine()), latest_entry_id(engine()))
+
+
+@st.cache_resource(max_entries=2, ttl=3600)
+def open_data(data: tuple[int, ...]) -> OpenData:
+    """The open-data rows and the region, loaded once per data version and shared by every session (read-only)."""
+    return open_data_facts(engine())
 
 
 @st.cache_resource(max_entries=2, ttl=3600)
@@ -58,7 +69,7 @@ def reference(data: tuple[int, ...]) -> pd.DataFrame:
 @st.cache_data(ttl=3600, max_entries=256)
 def results(data: tuple[int, ...], filters: Filters, year: int | None, role: str) -> pd.DataFrame:
     """KPI results (codes and numbers, the same in every language), protected for the role."""
-    return protected_results(facts(data), targets(), role, filters, year)
+    return all_kpi_values(facts(data), open_data(data), targets(), filters, year, role)
 
 
 @st.cache_data(ttl=3600, max_entries=128)
@@ -83,7 +94,8 @@ def options(data: tuple[int, ...]) -> dict[str, list]:
 
 @st.cache_data(ttl=3600, max_entries=8)
 def names(data: tuple[int, ...]) -> dict[str, str]:
-    return school_names(facts(data))
+    """Schools to filter on: those with deliveries, and the region's locations in the open data."""
+    return {**open_data(data).schools(), **school_names(facts(data))}
 
 
 @st.cache_data(ttl=3600, max_entries=8)

@@ -19,7 +19,7 @@ from kpi.views.downloads import context_lines, csv_download, kpi_download, xlsx_
 from kpi.views.formatting import kpi_value, number, reason_text, school_year, status_word
 from kpi.views.safety import markdown_text
 from kpi.views.wording import file_stem, range_words, selection_words, short_value, target_amount, target_words
-from ui import data, session
+from ui import data, opendata, session
 from ui.baseline import baseline_note
 from ui.i18n import language, t
 
@@ -27,10 +27,11 @@ T = TypeVar("T")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def status_badge(status: object) -> str:
-    """Coloured badge that always carries its word (never colour alone)."""
+def status_badge(status: object, no_target: bool = False) -> str:
+    """Coloured badge that always carries its word (never colour alone); `no_target`: a context KPI (geen doel)."""
     colour = STATUS_COLOURS[status if isinstance(status, str) else NO_DATA]
-    return f'<span class="tp-badge" style="background:{colour}">{html.escape(status_word(status, language()))}</span>'
+    shown = t("opendata.no_target") if no_target and not isinstance(status, str) else status_word(status, language())
+    return f'<span class="tp-badge" style="background:{colour}">{html.escape(shown)}</span>'
 
 
 def status_summary(chosen: pd.DataFrame) -> None:
@@ -88,7 +89,10 @@ def kpi_card(kpi: Kpi, row: dict, history: pd.DataFrame) -> None:
         )
         if spread := range_words(row, lang):
             st.caption(spread)
-        st.markdown(status_badge(row.get("status")), unsafe_allow_html=True)
+        if kpi.source == "duo":
+            opendata.card_lines(row, kpi.unit)
+        no_target = not isinstance(row.get("rule"), str)
+        st.markdown(status_badge(row.get("status"), no_target), unsafe_allow_html=True)
         if reason := reason_text(row, lang):
             st.caption(reason)
         if isinstance(row.get("rule"), str):
@@ -138,6 +142,9 @@ def downloads(
 
 def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
     """One KPI on its action line's page: chart, words, per-school breakdown, data and download."""
+    if kpi.source == "duo":  # the region against the Netherlands, from open data
+        opendata.detail(kpi, rows, year)
+        return
     lang = language()
     st.subheader(kpi.label(lang))
     if rows["value"].isna().all() and rows["masked"].isna().all():

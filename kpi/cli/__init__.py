@@ -11,10 +11,10 @@ import os
 import sys
 
 from kpi.catalogue import DEFAULT_LANGUAGE, LANGUAGES
-from kpi.cli import actions, consequences, delivery, metrics, settings, sources, views
+from kpi.cli import actions, consequences, delivery, metrics, opendata, settings, sources, views
 from kpi.cli.common import printable_output
 
-STAGES = (delivery, metrics, sources, settings, actions, consequences, views)
+STAGES = (delivery, metrics, sources, opendata, settings, actions, consequences, views)
 
 
 def parser() -> argparse.ArgumentParser:

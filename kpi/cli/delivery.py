@@ -156,6 +156,10 @@ def _history(args: argparse.Namespace) -> int:
     history = delivery_history(engine_for())
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
         print(history.to_string(index=False) if not history.empty else word("cli.no_deliveries", args.lang))
+    from kpi.cli.opendata import print_loads
+
+    print("\n" + word("opendata.history_title", args.lang))  # open data is no delivery: its own list, below
+    print_loads(args.lang)
     return 0
 
 

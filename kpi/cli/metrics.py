@@ -25,9 +25,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def _kpis(args: argparse.Namespace) -> int:
     from kpi.delivery.storage import engine_for
-    from kpi.metrics.compute import protected_results
+    from kpi.metrics.benchmark import all_kpi_values
     from kpi.metrics.facts import Filters, load_facts
     from kpi.metrics.targets import TargetsError, load_targets
+    from kpi.sources.duo.store import open_data_facts
     from kpi.views.report import results_csv, results_json, results_table
 
     engine = engine_for()
@@ -37,7 +38,7 @@ def _kpis(args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         return 1
     filters = Filters(tuple(args.school), (args.route,) if args.route else (), tuple(args.level))
-    results = protected_results(load_facts(engine), targets, args.role, filters, args.year)
+    results = all_kpi_values(load_facts(engine), open_data_facts(engine), targets, filters, args.year, args.role)
     if args.format == "json":
         print(results_json(results, args.lang))
     elif args.format == "csv":

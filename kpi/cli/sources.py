@@ -21,7 +21,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     duo = commands.add_parser("duo-examens", help="turn DUO's exam open data (CSV) into a delivery workbook")
     duo.add_argument("source", type=Path)
     duo.add_argument("out", type=Path)
-    duo.add_argument("--gemeente", action="append", default=[], help="keep these municipalities only (e.g. HILVERSUM)")
+    duo.add_argument(
+        "--gemeente",
+        action="append",
+        default=[],
+        help="keep these municipalities only (e.g. HILVERSUM); default: the region definition (see: regio list)",
+    )
     duo.set_defaults(handler=_duo_exams)
 
 
@@ -41,9 +46,16 @@ def _demo(args: argparse.Namespace) -> int:
 def _duo_exams(args: argparse.Namespace) -> int:
     import pandas as pd
 
+    from kpi.delivery.storage import engine_for
+    from kpi.settings.region import region
     from kpi.sources.duo import duo_exam_rows, read_duo_exams
 
-    rows = duo_exam_rows(read_duo_exams(args.source), tuple(args.gemeente))
+    if args.gemeente:
+        municipalities, locations = tuple(args.gemeente), ()
+    else:  # the region: its municipalities and the locations DUO lists elsewhere (Weesp under AMSTERDAM)
+        area = region(engine_for())
+        municipalities, locations = tuple(area.municipalities), tuple(area.locations)
+    rows = duo_exam_rows(read_duo_exams(args.source), municipalities, locations)
     with pd.ExcelWriter(args.out, engine="openpyxl") as writer:
         rows.to_excel(writer, sheet_name="leerlingen", index=False)
     print(word("cli.duo_written", args.lang, path=args.out, rows=len(rows)))

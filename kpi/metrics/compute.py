@@ -419,6 +419,8 @@ def kpi_values(
             np.flatnonzero(filter_mask(facts.leerlingen, filters).to_numpy())
         )
     for kpi in kpis:
+        if kpi.source != "leveringen":  # open-data KPIs: kpi.metrics.benchmark
+            continue
         own_targets = targets.get(kpi.id, [])
         if not kpi.per_school and not filters.is_region:
             rows.append(_empty_result(kpi, year, target_for(own_targets, year), "only_regional"))

@@ -8,6 +8,8 @@ from typing import Literal
 from kpi.catalogue import word
 
 Unit = Literal["count", "share"]
+Source = Literal["leveringen", "duo"]
+"""Where a KPI's facts come from: the schools' deliveries, or DUO's open data (region and the Netherlands)."""
 ACTION_LINES = ("Kiezen", "Leren", "Werken", "Context")
 """The plan's action lines (and the labour-market context), in the order the pages show them (`action_line.<code>`)."""
 VMBO_BKG = ("VMBO-BB", "VMBO-KB", "VMBO-GL")
@@ -39,6 +41,7 @@ class Kpi:
     responsible: str = ""
     plan: str = ""
     """What the action plan says, in its own words."""
+    source: Source = "leveringen"
 
     @property
     def population(self) -> Measure:
@@ -49,7 +52,7 @@ class Kpi:
 
     @property
     def per_school(self) -> bool:
-        return self.numerator.sheet == "leerlingen"
+        return self.source == "leveringen" and self.numerator.sheet == "leerlingen"
 
     def label(self, language: str = "nl") -> str:
         """The KPI's name, from the catalogue (`kpi.<id>.label`)."""
@@ -66,6 +69,12 @@ class Kpi:
 
 _VMBO_INSTROOM = {"indicator": ("instroom",), "onderwijssoort": VMBO_BKG, "leerjaar": (3,)}
 _VAKMANSCHAP = {"route": ("Vakmanschapsroute",)}
+_VMBO_EXAMS = {"onderwijstype": ("VMBO",)}
+_VMBO_EXAMS_TECHNIEK = {**_VMBO_EXAMS, "sector": ("techniek",)}
+_DUO_CLAIM = (
+    "Belangstelling voor een opleiding en baan in metaal, elektra en installatie is in G&V de helft van de rest "
+    "van Nederland"
+)
 
 KPIS: tuple[Kpi, ...] = (
     Kpi(
@@ -101,6 +110,26 @@ KPIS: tuple[Kpi, ...] = (
         Measure("organisaties", {"soort": ("bedrijf",), "vrienden_van_techniek": (True,)}, value=None),
         responsible="Regionale bedrijven in metaal, automotive, installatie, bouw en ICT",
         plan="Dertig bedrijven verenigd in Vrienden van techniek bieden beroepskeuzeactiviteiten",
+    ),
+    Kpi(
+        "vmbo_examen_techniek",
+        "Kiezen",
+        "count",
+        Measure("duo-examens", _VMBO_EXAMS_TECHNIEK, value="kandidaten"),
+        responsible="VO-scholen met VMBO in de regio (bron: DUO)",
+        plan=_DUO_CLAIM,
+        source="duo",
+    ),
+    Kpi(
+        "vmbo_examen_techniek_aandeel",
+        "Kiezen",
+        "share",
+        Measure("duo-examens", _VMBO_EXAMS_TECHNIEK, value="kandidaten"),
+        Measure("duo-examens", _VMBO_EXAMS, value="kandidaten"),
+        subset=True,
+        responsible="VO-scholen met VMBO in de regio (bron: DUO)",
+        plan=_DUO_CLAIM,
+        source="duo",
     ),
     Kpi(
         "mavo_mbo4_techniek",

@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi.catalogue import word
+from kpi.metrics.benchmark import default_year
 from kpi.metrics.compute import protected_results
 from kpi.metrics.facts import REGION, Facts, Filters
 from kpi.metrics.registry import REGISTRY
@@ -102,15 +103,6 @@ class KpiPage:
     responsible: str
 
 
-def latest_year(results: pd.DataFrame) -> int | None:
-    """The latest school year with a measured value: the year a pack and the overview open on."""
-    measured = results.dropna(subset=["value"]) if "value" in results else results
-    years = measured["year"].dropna()
-    if years.empty:
-        years = results["year"].dropna()
-    return int(years.max()) if len(years) else None
-
-
 def build_pack(
     facts: Facts,
     targets: dict[str, list[Target]],
@@ -127,7 +119,7 @@ def build_pack(
 ) -> Pack:
     """The pack for a selection and year (default: the latest year with data), protected for `role`."""
     everything = protected_results(facts, targets, role, filters)
-    chosen_year = year if year is not None else latest_year(everything)
+    chosen_year = year if year is not None else default_year(everything)
     if chosen_year is None:
         raise ValueError("no data")
     chosen = protected_results(facts, targets, role, filters, chosen_year)
@@ -157,7 +149,7 @@ def pack_of_results(
     year: int | None = None,
 ) -> Pack:
     """A pack over results computed (and protected) elsewhere, e.g. the dashboard's cached ones."""
-    chosen_year = year if year is not None else latest_year(chosen) or latest_year(everything) or 0
+    chosen_year = year if year is not None else default_year(chosen) or default_year(everything) or 0
     return Pack(
         year=int(chosen_year),
         filters=REGION,

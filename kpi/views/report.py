@@ -8,6 +8,7 @@ import math
 import pandas as pd
 
 from kpi.catalogue import word
+from kpi.metrics.benchmark import BENCHMARK_FIELDS
 from kpi.metrics.registry import REGISTRY
 from kpi.views.export import csv_bytes
 from kpi.views.formatting import reason_text
@@ -45,7 +46,8 @@ def worded(results: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
 def results_json(results: pd.DataFrame, language: str = "nl") -> str:
     """One JSON array; each element one KPI in one year, with exactly the fields of interfaces.md."""
     results = worded(results, language)
-    records = [{name: _plain(row[name]) for name in JSON_FIELDS} for _, row in results.iterrows()]
+    fields = (*JSON_FIELDS, *BENCHMARK_FIELDS)  # nl_* null and source `leveringen` where a frame lacks them
+    records = [{name: _plain(row.get(name)) for name in fields} for _, row in results.iterrows()]
     for record in records:
         if record["year"] is not None:
             record["year"] = int(record["year"])
@@ -54,12 +56,14 @@ def results_json(results: pd.DataFrame, language: str = "nl") -> str:
                 record[name] = int(record[name])
         record["exact"] = bool(record["exact"])
         record["baseline_fixed"] = bool(record["baseline_fixed"])
+        record["source"] = record["source"] or "leveringen"
     return json.dumps(records, ensure_ascii=False, indent=1)
 
 
 def results_csv(results: pd.DataFrame, language: str = "nl") -> bytes:
     """The JSON's fields and the reason in words, as CSV."""
-    return csv_bytes(worded(results, language)[[*JSON_FIELDS, "reason_text"]])
+    extra = [c for c in BENCHMARK_FIELDS if c in results.columns]
+    return csv_bytes(worded(results, language)[[*JSON_FIELDS, *extra, "reason_text"]])
 
 
 def _shown(value: object, unit: str) -> str:
