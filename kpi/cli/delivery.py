@@ -149,13 +149,21 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
-    import pandas as pd
+    from kpi.delivery.history import visible_history
+    from kpi.delivery.storage import engine_for
+    from kpi.settings.register import school_register
+    from kpi.views.formatting import text_table
+    from kpi.views.records import history_table
 
-    from kpi.delivery.storage import delivery_history, engine_for
-
-    history = delivery_history(engine_for())
-    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
-        print(history.to_string(index=False) if not history.empty else word("cli.no_deliveries", args.lang))
+    engine = engine_for()
+    names = {school.brin: school.naam for school in school_register(engine)}
+    history = visible_history(engine, None, names)  # local times, schools by name: as on the upload page
+    if history.empty:
+        print(word("cli.no_deliveries", args.lang))
+        return 0
+    shown = history_table(history, args.lang)
+    when = word("deliver.history_head.tijd", args.lang)
+    print(text_table(shown.assign(**{when: shown[when].map(lambda t: f"{t:%d-%m-%Y %H:%M}")})))
     return 0
 
 

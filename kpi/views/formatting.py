@@ -127,7 +127,7 @@ def day(value: object) -> str:
 
 def plain_value(value: object, language: str = "nl") -> str:
     """A stored setting's value as a person reads it: `naam: X, rol: admin` for a mapping, `-` for none."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
         return "-"
     if isinstance(value, dict):
         return ", ".join(f"{key}: {plain_value(item, language)}" for key, item in value.items()) or "-"
