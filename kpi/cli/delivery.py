@@ -59,7 +59,7 @@ def _import(args: argparse.Namespace) -> int:
         try:
             data = path.read_bytes()
         except OSError as error:
-            print(f"{path}: {error.strerror}", file=sys.stderr)
+            print(word("cli.unreadable", args.lang, path=path, reason=error.strerror), file=sys.stderr)
             refused = True
             continue
         result = checked_file(data, path.name, args.as_school, engine=engine)
@@ -108,7 +108,7 @@ def _dry_run(args: argparse.Namespace) -> int:
         try:
             result = checked_file(path.read_bytes(), path.name, args.as_school, engine=engine)
         except OSError as error:
-            print(f"{path}: {error.strerror}", file=sys.stderr)
+            print(word("cli.unreadable", args.lang, path=path, reason=error.strerror), file=sys.stderr)
             refused = True
             continue
         checked.append(result)
@@ -136,7 +136,7 @@ def _export(args: argparse.Namespace) -> int:
     except WordedError as error:
         print(error.text(args.lang), file=sys.stderr)
         return 2
-    print(word("cli.written", args.lang, what="export", path=args.out))
+    print(word("cli.written", args.lang, what=word("cli.what.export", args.lang), path=args.out))
     return 0
 
 
@@ -144,7 +144,7 @@ def _template(args: argparse.Namespace) -> int:
     from kpi.delivery.template import template_bytes
 
     args.out.write_bytes(template_bytes())
-    print(word("cli.written", args.lang, what="template", path=args.out))
+    print(word("cli.written", args.lang, what=word("cli.what.template", args.lang), path=args.out))
     return 0
 
 

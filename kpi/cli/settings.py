@@ -147,7 +147,7 @@ def _school_import(args: argparse.Namespace) -> int:
     try:
         changed, total = import_schools(_engine(), args.file.read_bytes(), actor(args))
     except OSError as error:
-        print(f"{args.file}: {error.strerror}", file=sys.stderr)
+        print(word("cli.unreadable", args.lang, path=args.file, reason=error.strerror), file=sys.stderr)
         return 1
     except ImportProblems as problems:
         for line, problem in problems.problems:
@@ -171,11 +171,22 @@ def _school_list(args: argparse.Namespace) -> int:
         writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
         writer.writerow(["brin", "naam", "gemeente", "soort", "gecontroleerd", "uit_dienst"])
         writer.writerows([s.brin, s.naam, s.gemeente, s.soort, s.verified, s.retired] for s in schools)
-    else:
-        for s in schools:
-            state = word("register.retired_word" if s.retired else "register.active", args.lang)
-            check = word("register.verified" if s.verified else "register.placeholder", args.lang)
-            print(f"{s.brin:<7} {s.soort or '-':<4} {state:<10} {check:<16} {_clean(s.naam)} ({_clean(s.gemeente)})")
+    elif schools:
+        from kpi.views.formatting import text_table
+
+        rows = [
+            (
+                s.brin,
+                _clean(s.naam),
+                _clean(s.gemeente) or "-",
+                s.soort or "-",
+                word("register.retired_word" if s.retired else "register.active", args.lang),
+                word("register.verified" if s.verified else "register.placeholder", args.lang),
+            )
+            for s in schools
+        ]
+        heads = [word(f"cli.head.{h}", args.lang) for h in ("brin", "name", "municipality", "sector", "state", "check")]
+        print(text_table(dict(zip(heads, zip(*rows, strict=True), strict=True))))
     return 0
 
 
