@@ -318,7 +318,7 @@ def test_settings_and_meetings_on_both_databases(any_engine, brink):
 
 def test_cli_targets_techniek_and_meetings(demo_db, brink, tmp_path, capsys):
     code, out, _ = run(capsys, "vergadering", "add", "Stuurgroep maart", "--date", "2026-03-12", "--by", "voorzitter")
-    assert code == 0 and out.strip() == "1"
+    assert code == 0 and out.strip() == "Vergadering 1 vastgelegd: Stuurgroep maart (12-03-2026)"
     code, _, err = run(capsys, "doel", "set", "mbo4_hbo_doorstroom", "--baseline-year", "2014", "--target-year",
                        "2016", "--rule", "at_least", "--target", "80")  # fmt: skip
     assert code == 1 and "is a share" in err

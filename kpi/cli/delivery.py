@@ -163,7 +163,9 @@ def _history(args: argparse.Namespace) -> int:
         return 0
     shown = history_table(history, args.lang)
     when = word("deliver.history_head.tijd", args.lang)
-    print(text_table(shown.assign(**{when: shown[when].map(lambda t: f"{t:%d-%m-%Y %H:%M}")})))
+    shown[when] = shown[when].map(lambda t: f"{t:%d-%m-%Y %H:%M}")
+    shown[word("cli.head.sha256", args.lang)] = history["sha256"]  # interfaces.md: the history names each file's hash
+    print(text_table(shown))
     return 0
 
 
