@@ -116,6 +116,9 @@ def test_dry_run_text_names_the_warnings_first(demo_db, brink, tmp_path, capsys)
     )
     code, out, err = run(capsys, "import", str(partial), "--dry-run")
     assert code == 0 and out.startswith("WAARSCHUWINGEN") and "niets opgeslagen" in err
+    changes = out.split("\n  ", 1)[1] if "\n  " in out else ""
+    assert "VMBO-leerlingen die kiezen voor techniek/ICT  2014-2015" in changes  # KPI labels, not ids
+    assert "vmbo_keuze_techniek" not in out
 
 
 # -- fixed baselines ----------------------------------------------------------------------------------
