@@ -141,7 +141,9 @@ def test_action_line_page_lists_its_actions_with_kpi_status_and_partners(app_env
     text = " ".join(m.value for m in app.markdown)
     assert "Publiek-private samenwerking ICT" in text and "mijlpaal (geen KPI)" in text
     assert "Doorstroom MBO-4 ICT-beheer en Engineering naar HBO" in text  # a linked KPI, with its status badge
-    assert "ROC van Amsterdam" in " ".join(c.value for c in app.caption)
+    captions = " ".join(c.value for c in app.caption)
+    assert "ROC van Amsterdam" in captions
+    assert "nog niet bijgewerkt" in captions and "Bijgewerkt op" not in captions  # nobody updated them yet
     assert _action_forms(app) == []  # a viewer cannot change an action
 
 
@@ -161,6 +163,7 @@ def test_steering_group_and_admin_update_an_action_on_the_page(app_env, role):
     assert (changed.status, changed.note, changed.updated_by) == ("vertraagd", "Subsidie afgewezen", "voorzitter")
     assert audit_entries(engine_for())[0]["actor"] == "voorzitter"
     assert "vertraagd" in " ".join(m.value for m in app.markdown)
+    assert "door voorzitter" in " ".join(c.value for c in app.caption)
 
 
 def test_partner_filter_shows_that_partners_actions_and_kpis(app_env):

@@ -125,13 +125,33 @@ def test_numbers_stored_as_text_are_numbers():
     assert checked.frames["leerlingen"]["aantal"].tolist() == [12, 12]
 
 
-def test_sheet_without_data_is_skipped_silently_but_unknown_sheet_reported():
+def test_template_instructions_and_empty_sheets_skipped_silently_but_unknown_sheet_reported():
     data = workbook_bytes(
-        {"Toelichting": [["Vul in"]], "leerlingen": [HEADER, GOOD], "werkenden": [["jaar", "regeling", "gestart"]]}
+        {
+            "Toelichting": [["Vul in"]],  # the template's own instructions sheet
+            "Notities": [["onze aantekeningen"]],
+            "leerlingen": [HEADER, GOOD],
+            "werkenden": [["jaar", "regeling", "gestart"]],
+        }
     )
     checked = checked_file(data, "x.xlsx")
     assert checked.ok and list(checked.frames) == ["leerlingen"]
-    assert [(p.code, p.sheet) for p in checked.problems] == [("sheet_skipped", "Toelichting")]
+    assert [(p.code, p.sheet) for p in checked.problems] == [("sheet_skipped", "Notities")]
+
+
+def test_the_filled_in_template_itself_gives_no_warning():
+    from openpyxl import load_workbook
+
+    from kpi.delivery.template import template_bytes
+
+    workbook = load_workbook(io.BytesIO(template_bytes()))
+    sheet = workbook["leerlingen"]
+    columns = [cell.value for cell in sheet[1]]
+    sheet.append([dict(zip(HEADER, GOOD, strict=True)).get(column) for column in columns])
+    out = io.BytesIO()
+    workbook.save(out)
+    checked = checked_file(out.getvalue(), "ingevuld.xlsx")
+    assert checked.ok and checked.problems == []
 
 
 @pytest.mark.parametrize(("encoding", "separator"), [("utf-8", ";"), ("cp1252", ","), ("utf-8-sig", ",")])

@@ -10,6 +10,7 @@ import streamlit as st
 from kpi.metrics.registry import REGISTRY
 from kpi.settings.actions import (
     ACTION_STATUSES,
+    SEEDED_BY,
     Action,
     actions_of,
     may_update_actions,
@@ -69,7 +70,11 @@ def render_actions(line: str, register: list[Action], chosen: pd.DataFrame, part
             st.caption(
                 f"{t('actions.partners')}: {', '.join(action.partners)} · "
                 + (t("actions.due", year=action.due_year) + " · " if action.due_year else "")
-                + t("actions.updated_by", date=action.updated_at.strftime("%d-%m-%Y"), name=action.updated_by)
+                + (
+                    t("actions.not_updated")
+                    if action.updated_by == SEEDED_BY
+                    else t("actions.updated_by", date=action.updated_at.strftime("%d-%m-%Y"), name=action.updated_by)
+                )
             )
             if may_update_actions(session.role()):
                 _update_form(action)

@@ -15,6 +15,10 @@ SUPPRESSED_SUFFIX = "_onderdrukt"
 """Count column `x` is stored with a boolean `x_onderdrukt`: the school wrote `<5` or `*`."""
 
 
+INSTRUCTIONS_SHEET = "Toelichting"
+"""The template's instructions sheet: it holds no data, so a delivery may keep it without a warning."""
+
+
 def normalise_key(text: object) -> str:
     """Matching key: lower case, accents removed, spaces, `_`, `-` and `.` ignored."""
     decomposed = unicodedata.normalize("NFKD", str(text))

@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from kpi.delivery.schema import SHEETS
+from kpi.delivery.schema import INSTRUCTIONS_SHEET, SHEETS
 
 INSTRUCTIONS = [
     "Aanleverbestand Techniekpact Monitor Gooi & Vechtstreek",
@@ -38,7 +38,7 @@ def template_bytes() -> bytes:
     """The template workbook as bytes."""
     workbook = Workbook()
     info = workbook.active
-    info.title = "Toelichting"
+    info.title = INSTRUCTIONS_SHEET
     for line in INSTRUCTIONS:
         info.append([line])
     info["A1"].font = Font(bold=True, size=14)

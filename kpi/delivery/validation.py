@@ -12,7 +12,7 @@ from kpi.codes import FORMULA_STARTS
 from kpi.delivery.brin import BRIN_PATTERN, is_brin, lookalikes, normalised_brin
 from kpi.delivery.messages import Problem
 from kpi.delivery.reading import RawSheet
-from kpi.delivery.schema import FIRST_YEAR, SUPPRESSED_SUFFIX, Column, Sheet, normalise_key
+from kpi.delivery.schema import FIRST_YEAR, INSTRUCTIONS_SHEET, SUPPRESSED_SUFFIX, Column, Sheet, normalise_key
 
 SUPPRESSION_MARKERS = ("<5", "*")
 AMBIGUOUS_MARKERS = ("-", ".")
@@ -371,6 +371,8 @@ def validated(
     problems: list[Problem] = []
     for raw in sheets:
         if raw.schema is None:
+            if normalise_key(raw.name) == normalise_key(INSTRUCTIONS_SHEET):
+                continue  # the template's own instructions, kept by the school: nothing to report
             problems.append(Problem("sheet_skipped", raw.name, severity="warning"))
             continue
         name = raw.schema.name
