@@ -117,7 +117,7 @@ def test_kpis_json_has_exactly_the_fields_of_interfaces_md(db, capsys):
     one_year = json.loads(run(capsys, "kpis", "--year", "2016", "--format", "json")[1])
     assert len(one_year) == 14 and {r["year"] for r in one_year} == {2016}
     table = run(capsys, "kpis", "--year", "2016")[1]
-    assert all(kpi in table for kpi in (r["id"] for r in one_year))
+    assert all(r["label"] in table for r in one_year) and "2016-2017" in table  # labels and school years, in words
     csv_out = run(capsys, "kpis", "--year", "2016", "--format", "csv")[1]
     assert csv_out.splitlines()[0].startswith("id;label;action_line;year;value")
     assert run(capsys, "demo")[1].startswith("database niet leeg")
@@ -251,7 +251,8 @@ def test_demo_set_is_retired_before_going_live(db, capsys):
     records = json.loads(run(capsys, "kpis", "--format", "json")[1])
     assert all(r["value"] is None for r in records)  # nothing of the demo counts any more
     history = run(capsys, "history")[1]
-    assert "demo_retired" in history and history.count("vervangen") >= 10  # kept as history, not deleted
+    assert "demogegevens uitgezet" in history and history.count("vervangen") >= 10  # kept as history, not deleted
+    assert "demo_retired" not in history  # kinds and statuses in words, not codes
     assert not holds_demo(engine_for())  # banner gone
     assert run(capsys, "demo")[1].startswith("database niet leeg")  # and it does not come back
 
@@ -293,8 +294,10 @@ def test_onboarding_a_new_school_from_the_command_line(db, capsys, monkeypatch):
     assert sum(e["action"] == "school.add" for e in entries) == 501
     assert ("delivery.import", "1") in [(e["action"], e["subject"]) for e in entries]
     assert all(e["actor"] == "beheer" for e in entries if e["action"] != "school.seed")
-    table = run(capsys, "audit")[1]
-    assert table.splitlines()[0].split()[2:4] == ["school.retire", "25LJ"]
+    table = run(capsys, "audit")[1].splitlines()
+    assert table[0].split() == ["Tijd", "Door", "Wat", "Onderwerp", "Oude", "waarde", "Nieuwe", "waarde"]
+    assert "(school.retire)" in table[1] and "25LJ" in table[1]  # the action in words, its code in brackets
+    assert "{" not in "".join(table) and "null" not in "".join(table)  # readable values, not JSON
 
 
 def test_user_commands_without_a_password_or_with_bad_input_never_show_a_traceback(db, capsys, monkeypatch):

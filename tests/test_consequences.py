@@ -116,6 +116,9 @@ def test_dry_run_text_names_the_warnings_first(demo_db, brink, tmp_path, capsys)
     )
     code, out, err = run(capsys, "import", str(partial), "--dry-run")
     assert code == 0 and out.startswith("WAARSCHUWINGEN") and "niets opgeslagen" in err
+    changes = out.split("\n  ", 1)[1] if "\n  " in out else ""
+    assert "VMBO-leerlingen die kiezen voor techniek/ICT  2014-2015" in changes  # KPI labels, not ids
+    assert "vmbo_keuze_techniek" not in out
 
 
 # -- fixed baselines ----------------------------------------------------------------------------------
@@ -318,7 +321,7 @@ def test_settings_and_meetings_on_both_databases(any_engine, brink):
 
 def test_cli_targets_techniek_and_meetings(demo_db, brink, tmp_path, capsys):
     code, out, _ = run(capsys, "vergadering", "add", "Stuurgroep maart", "--date", "2026-03-12", "--by", "voorzitter")
-    assert code == 0 and out.strip() == "1"
+    assert code == 0 and out.strip() == "Vergadering 1 vastgelegd: Stuurgroep maart (12-03-2026)"
     code, _, err = run(capsys, "doel", "set", "mbo4_hbo_doorstroom", "--baseline-year", "2014", "--target-year",
                        "2016", "--rule", "at_least", "--target", "80")  # fmt: skip
     assert code == 1 and "is a share" in err

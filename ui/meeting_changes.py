@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from kpi.delivery.history import local_time
 from kpi.metrics.meetings import MeetingChanges, changes_since, meeting_list
-from kpi.metrics.registry import REGISTRY
-from kpi.views.formatting import number, school_year, status_word
+from kpi.views.formatting import day
+from kpi.views.records import meeting_label, since_causes, since_changes
 from ui import data, session
 from ui.i18n import language, t
 
@@ -20,74 +21,6 @@ def meetings(version: tuple[int, ...]) -> pd.DataFrame:
 @st.cache_data(ttl=3600, max_entries=32)
 def changes(version: tuple[int, ...], meeting_id: int, role: str) -> MeetingChanges:
     return changes_since(data.engine(), meeting_id, role)
-
-
-def _label(meeting: dict) -> str:
-    return t("vergadering.label", name=meeting["name"], date=pd.Timestamp(meeting["held_on"]).strftime("%d-%m-%Y"))
-
-
-def _pair(before: object, after: object, shown) -> str:
-    return f"{shown(before)} → {shown(after)}"
-
-
-def _cause_name(cause: str) -> str:
-    source, ident = cause.split(":")
-    return t("vergadering.delivery", id=ident) if source == "levering" else t("vergadering.setting", id=ident)
-
-
-def _cause_what(row: dict) -> str:
-    action = row["action"]
-    if row["source"] == "delivery":
-        key = "cause.delivery.retired" if action.endswith("_retired") else f"cause.delivery.{action}"
-        old = "" if pd.isna(row["old"]) else int(row["old"])
-        return t(key, old=old) if key in _known() else action
-    return t(f"cause.{action}") if f"cause.{action}" in _known() else action
-
-
-def _known() -> set[str]:
-    from kpi.catalogue import catalogue
-
-    return set(catalogue())
-
-
-def changes_table(found: MeetingChanges) -> pd.DataFrame:
-    """The changed KPI results in words and formatted numbers."""
-    lang = language()
-    rows = []
-    for c in found.kpis.to_dict("records"):
-        kpi = REGISTRY[c["id"]]
-
-        def value(x, unit=c["unit"]):
-            return number(x, unit, lang)
-
-        def status(x):
-            return status_word(x, lang) if isinstance(x, str) else "-"
-
-        rows.append(
-            {
-                "KPI": kpi.label(lang),
-                t("year"): school_year(c["year"]),
-                t("vergadering.changed"): ", ".join(t(f"vergadering.what.{code}") for code in c["changed"]),
-                t("value"): _pair(c["value_before"], c["value_after"], value),
-                t("vergadering.status"): _pair(c["status_before"], c["status_after"], status),
-                t("target"): _pair(c["target_before"], c["target_after"], value),
-                t("vergadering.caused_by"): ", ".join(_cause_name(x) for x in c["causes"]) or "-",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def causes_table(found: MeetingChanges) -> pd.DataFrame:
-    """Deliveries, restores and settings changes since the meeting, oldest first."""
-    return pd.DataFrame(
-        {
-            "#": [_cause_name(c) for c in found.causes["cause"]],
-            t("vergadering.when"): pd.to_datetime(found.causes["at"], utc=True).dt.strftime("%d-%m-%Y %H:%M"),
-            t("vergadering.who"): found.causes["actor"],
-            t("vergadering.what_col"): [_cause_what(r) for r in found.causes.to_dict("records")],
-            t("vergadering.subject"): found.causes["subject"],
-        }
-    )
 
 
 def action_changes_table(found: MeetingChanges) -> pd.DataFrame:
@@ -103,7 +36,7 @@ def action_changes_table(found: MeetingChanges) -> pd.DataFrame:
             ],
             t("actions.column_toelichting"): moved["note"],
             t("vergadering.who"): moved["actor"],
-            t("vergadering.when"): pd.to_datetime(moved["at"], utc=True).dt.strftime("%d-%m-%Y %H:%M"),
+            t("vergadering.when"): [local_time(at).strftime("%d-%m-%Y %H:%M") for at in moved["at"]],
         }
     )
 
@@ -123,19 +56,19 @@ def since_meeting() -> None:
         list(by_id),
         key="vergadering",
         bind="query-params",
-        format_func=lambda i: _label(by_id[i]),
+        format_func=lambda i: meeting_label(by_id[i], language()),
     )
     found = changes(version, int(chosen), session.role())
     meeting = by_id[int(chosen)]
-    date = pd.Timestamp(meeting["held_on"]).strftime("%d-%m-%Y")
+    date = day(meeting["held_on"])
     if found.kpis.empty:
         st.success(t("vergadering.nothing_changed", name=meeting["name"], date=date))
     else:
         st.caption(t("vergadering.caption", name=meeting["name"], date=date))
-        st.dataframe(changes_table(found), hide_index=True, key="meeting_changes")
+        st.dataframe(since_changes(found, language()), hide_index=True, key="meeting_changes")
     if not found.actions.empty:
         st.markdown(f"**{t('vergadering.actions_moved')}**")
         st.dataframe(action_changes_table(found), hide_index=True, key="meeting_action_changes")
     if not found.causes.empty:
         with st.expander(t("vergadering.causes"), expanded=True):
-            st.dataframe(causes_table(found), hide_index=True, key="meeting_causes")
+            st.dataframe(since_causes(found, language()), hide_index=True, key="meeting_causes")

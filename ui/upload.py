@@ -17,6 +17,7 @@ from kpi.delivery.storage import EarlierDelivery, LevelConflictError, RestoreRef
 from kpi.settings.register import school_register
 from kpi.settings.users import User
 from kpi.views.export import csv_bytes
+from kpi.views.records import history_table
 from ui import data
 from ui.i18n import language, t
 from ui.impact import impact_preview
@@ -27,7 +28,6 @@ ROUND = "upload_round"
 RESULT = "upload_result"
 RESTORED = "restore_result"
 PENDING = "restore_pending"
-HISTORY_COLUMNS = ("id", "tijd", "school", "status", "bestand", "rijen", "door", "soort", "hersteld_van")
 
 
 def upload_limit_mb() -> int:
@@ -171,13 +171,8 @@ def history(user: User) -> pd.DataFrame:
     schools = user.schools if user.role == "school" else None
     frame = visible_history(data.engine(), schools, names)
     st.subheader(t("history"))
-    shown = frame.assign(
-        school=frame["school"].replace("", t("deliver.region")),  # the regional sheets belong to no school
-        status=frame["status"].map(lambda s: t(f"deliver.status.{s}")),
-        soort=frame["soort"].map(lambda k: t(f"deliver.kind.{k}")),
-    )[list(HISTORY_COLUMNS)]
     st.dataframe(
-        shown.rename(columns={c: t(f"deliver.history_head.{c}") for c in HISTORY_COLUMNS}),
+        history_table(frame, language()),
         hide_index=True,
         key="history",
         column_config={

@@ -12,7 +12,7 @@ import sys
 
 from kpi.catalogue import DEFAULT_LANGUAGE, LANGUAGES
 from kpi.cli import actions, consequences, delivery, metrics, opendata, settings, sources, views
-from kpi.cli.common import printable_output
+from kpi.cli.common import printable_output, reader_gone
 
 STAGES = (delivery, metrics, sources, opendata, settings, actions, consequences, views)
 
@@ -42,11 +42,16 @@ def failure_line(error: Exception, language: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; its exit status. Failures are one line on stderr (TECHNIEKPACT_DEBUG=1: the traceback)."""
+    """Run one command; its exit status. Failures are one line on stderr (TECHNIEKPACT_DEBUG=1: the traceback);
+    a reader that stops early (`| head`) ends it quietly with 141."""
     args = parser().parse_args(argv)
     with printable_output():  # values from files never reach the terminal as escape codes
         try:
-            return args.handler(args)
+            status = args.handler(args)
+            sys.stdout.flush()  # a closed pipe shows here, not at exit
+            return status
+        except BrokenPipeError:
+            return reader_gone()
         except KeyboardInterrupt:
             from kpi.catalogue import word
 

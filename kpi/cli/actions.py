@@ -33,10 +33,12 @@ def _list(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps([a.as_json() for a in register], ensure_ascii=False, indent=1))
         return 0
-    for a in register:
-        kpis = ", ".join(a.kpis) or word("actions.milestone", args.lang)
-        status = word(f"action_status.{a.status}", args.lang)
-        print(f"{a.id:<24} {a.action_line:<7} {status:<13} {a.due_year or '-':<5} {a.title} [{kpis}]")
+    from kpi.views.formatting import text_table
+    from kpi.views.meeting import actions_frame
+
+    shown = actions_frame(register, args.lang)  # as in the meeting pack: words, school years, KPI labels
+    shown.insert(0, word("cli.head.id", args.lang), [a.id for a in register])  # what `acties status` takes
+    print(text_table(shown))
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import getpass
+import os
 import sys
 from collections.abc import Iterator
 from typing import TextIO
@@ -48,3 +49,17 @@ def printable_output() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = out, err
+
+
+BROKEN_PIPE = 141
+"""Exit status when the reader went away (`python -m kpi audit | head`): 128 + SIGPIPE, as shells report it."""
+
+
+def reader_gone() -> int:
+    """Stdout's reader closed the pipe: stop quietly; later writes (and the flush at exit) go to /dev/null."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())
+    except (OSError, AttributeError, ValueError):  # no real stdout to redirect (e.g. captured in tests)
+        pass
+    return BROKEN_PIPE

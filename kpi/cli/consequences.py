@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import sys
 
+from kpi.catalogue import word
 from kpi.cli.common import actor
 
 
@@ -52,31 +53,49 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _baseline(args: argparse.Namespace) -> int:
-    from kpi.catalogue import word
+    import pandas as pd
+
     from kpi.delivery.storage import engine_for
     from kpi.metrics.baselines import fix_baselines, release_baselines
+    from kpi.views.formatting import plain_value, school_year, text_table
 
     engine = engine_for()
     try:
         if args.action == "loslaten":
             from kpi.metrics.registry import REGISTRY
 
-            print(release_baselines(engine, actor(args), args.kpi or list(REGISTRY)))
+            released = release_baselines(engine, actor(args), args.kpi or list(REGISTRY))
+            print(word("cli.baselines_released", args.lang, count=released))
             return 0
         fixed = fix_baselines(engine, actor(args), args.kpi)
     except KeyError as error:
-        print(f"onbekende KPI / unknown KPI: {error.args[0]}", file=sys.stderr)
+        print(word("cli.unknown_kpi", args.lang, id=error.args[0]), file=sys.stderr)
         return 1
-    for line in fixed.to_dict("records"):
-        value = "-" if line["new"] is None else f"{line['new']:.6g}"
-        outcome = word(f"nulmeting.outcome.{line['outcome']}", args.lang)
-        print(f"{line['kpi']}  {line['baseline_year']} -> {line['target_year']}  {value}  {outcome}")
+    rows = [
+        (
+            _label(line["kpi"], args.lang),
+            school_year(line["baseline_year"]),
+            school_year(line["target_year"]),
+            plain_value(line["new"], args.lang),
+            word(f"nulmeting.outcome.{line['outcome']}", args.lang),
+        )
+        for line in fixed.to_dict("records")
+    ]
+    heads = [word(f"cli.head.{h}", args.lang) for h in ("kpi", "baseline_year", "target_year", "baseline", "outcome")]
+    print(text_table(pd.DataFrame(rows, columns=heads)))
     return 0
+
+
+def _label(kpi: str, language: str) -> str:
+    from kpi.metrics.registry import REGISTRY
+
+    return REGISTRY[kpi].label(language) if kpi in REGISTRY else kpi
 
 
 def _target(args: argparse.Namespace) -> int:
     from kpi.delivery.storage import engine_for
     from kpi.metrics.targets import TargetsError, audit_value, checked_target, load_targets, remove_target, set_target
+    from kpi.views.formatting import school_year
 
     engine = engine_for()
     if args.action == "list":
@@ -84,18 +103,18 @@ def _target(args: argparse.Namespace) -> int:
         if args.format == "json":
             print(json.dumps(targets, ensure_ascii=False, indent=1, default=str))
         else:
-            for t in targets:
-                fixed = "" if t["fixed_baseline"] is None else f"  nulmeting vastgesteld: {t['fixed_baseline']:.6g}"
-                amount = "" if t["amount"] is None else f" {t['amount']:g}"
-                print(f"{t['kpi']}  {t['baseline_year']} -> {t['target_year']}  {t['rule']}{amount}{fixed}")
+            print(_targets_table(targets, args.lang))
         return 0
     if not args.kpi or args.target_year is None:
-        print("KPI en --target-year zijn nodig / KPI and --target-year are required", file=sys.stderr)
+        print(word("cli.target_needs", args.lang), file=sys.stderr)
         return 2
+    where = {"kpi": _label(args.kpi, args.lang), "year": school_year(args.target_year)}
     if args.action == "remove":
-        return 0 if remove_target(engine, args.kpi, args.target_year, actor(args)) else 1
+        removed = remove_target(engine, args.kpi, args.target_year, actor(args))
+        print(word("cli.target_removed" if removed else "cli.target_not_found", args.lang, **where))
+        return 0 if removed else 1
     if args.baseline_year is None or args.rule is None:
-        print("--baseline-year en --rule zijn nodig / are required", file=sys.stderr)
+        print(word("cli.target_rule_needs", args.lang), file=sys.stderr)
         return 2
     try:
         target = checked_target(args.kpi, args.baseline_year, args.target_year, args.rule, args.amount, args.source)
@@ -103,8 +122,34 @@ def _target(args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         return 1
     set_target(engine, target, actor(args))
-    print(f"{target.kpi} {target.target_year}: opgeslagen / saved")
+    print(word("cli.target_saved", args.lang, **where))
     return 0
+
+
+def _targets_table(targets: list[dict], language: str) -> str:
+    """Targets as a reader sees them: KPI label, school years, the rule in words, a fixed baseline; the id last."""
+    import pandas as pd
+
+    from kpi.metrics.registry import REGISTRY
+    from kpi.views.formatting import number, rule_text, school_year, text_table
+
+    if not targets:
+        return word("cli.no_targets", language)
+    rows = []
+    for t in targets:
+        unit = REGISTRY[t["kpi"]].unit if t["kpi"] in REGISTRY else "count"
+        fixed = t["fixed_baseline"]
+        rows.append(
+            (
+                _label(t["kpi"], language),
+                school_year(t["target_year"]),
+                rule_text(t["rule"], t["amount"], unit, t["baseline_year"], language),
+                "" if fixed is None else word("cli.fixed_baseline", language, value=number(fixed, unit, language)),
+                t["kpi"],
+            )
+        )
+    heads = ("kpi", "target_year", "rule", "baseline", "id")
+    return text_table(pd.DataFrame(rows, columns=[word(f"cli.head.{h}", language) for h in heads]))
 
 
 def _techniek(args: argparse.Namespace) -> int:
@@ -116,28 +161,41 @@ def _techniek(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(str(error), file=sys.stderr)
         return 1
-    print(f"{args.name}: {'techniek/ICT' if args.techniek else 'geen techniek/ICT'}")
+    print(word("cli.techniek_yes" if args.techniek else "cli.techniek_no", args.lang, name=args.name))
     return 0
 
 
 def _meeting(args: argparse.Namespace) -> int:
     from kpi.delivery.storage import engine_for
     from kpi.metrics.meetings import changes_since, mark_meeting, meeting_list
+    from kpi.views.formatting import text_table
+    from kpi.views.records import meeting_label, meetings_table, since_causes, since_changes
 
     engine = engine_for()
     if args.action == "add":
-        if not args.what:
-            print("geef een naam / give a name", file=sys.stderr)
+        if not args.what or not args.what.strip():
+            print(word("cli.meeting_name_needed", args.lang), file=sys.stderr)
             return 2
-        print(mark_meeting(engine, args.what, args.date or dt.date.today(), actor(args)))
+        held_on = args.date or dt.date.today()
+        meeting_id = mark_meeting(engine, args.what, held_on, actor(args))
+        label = meeting_label({"name": args.what.strip(), "held_on": held_on}, args.lang)
+        print(word("cli.meeting_added", args.lang, id=meeting_id, label=label))
         return 0
     if args.action == "list":
-        print(meeting_list(engine).to_string(index=False))
+        meetings = meeting_list(engine)
+        if args.format == "json":
+            print(meetings.to_json(orient="records", date_format="iso", force_ascii=False, indent=1))
+        else:
+            print(
+                text_table(meetings_table(meetings, args.lang))
+                if not meetings.empty
+                else word("cli.no_meetings", args.lang)
+            )
         return 0
     try:
         changes = changes_since(engine, int(args.what or 0))
     except (KeyError, ValueError):
-        print(f"onbekende vergadering / unknown meeting: {args.what}", file=sys.stderr)
+        print(word("cli.unknown_meeting", args.lang, id=args.what), file=sys.stderr)
         return 1
     if args.format == "json":
         out = {
@@ -146,6 +204,16 @@ def _meeting(args: argparse.Namespace) -> int:
             "causes": json.loads(changes.causes.to_json(orient="records", date_format="iso")),
         }
         print(json.dumps(out, ensure_ascii=False, indent=1, default=str))
+        return 0
+    label = meeting_label(changes.meeting, args.lang)
+    if changes.kpis.empty:
+        print(word("cli.no_changes_since", args.lang, label=label))
     else:
-        print(changes.kpis.to_string(index=False), changes.causes.to_string(index=False), sep="\n\n")
+        print(
+            word("cli.changes_since", args.lang, label=label), text_table(since_changes(changes, args.lang)), sep="\n"
+        )
+    if not changes.causes.empty:
+        print(
+            "", word("cli.causes_since", args.lang, label=label), text_table(since_causes(changes, args.lang)), sep="\n"
+        )
     return 0

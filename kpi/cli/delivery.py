@@ -59,7 +59,7 @@ def _import(args: argparse.Namespace) -> int:
         try:
             data = path.read_bytes()
         except OSError as error:
-            print(f"{path}: {error.strerror}", file=sys.stderr)
+            print(word("cli.unreadable", args.lang, path=path, reason=error.strerror), file=sys.stderr)
             refused = True
             continue
         result = checked_file(data, path.name, args.as_school, engine=engine)
@@ -108,7 +108,7 @@ def _dry_run(args: argparse.Namespace) -> int:
         try:
             result = checked_file(path.read_bytes(), path.name, args.as_school, engine=engine)
         except OSError as error:
-            print(f"{path}: {error.strerror}", file=sys.stderr)
+            print(word("cli.unreadable", args.lang, path=path, reason=error.strerror), file=sys.stderr)
             refused = True
             continue
         checked.append(result)
@@ -136,7 +136,7 @@ def _export(args: argparse.Namespace) -> int:
     except WordedError as error:
         print(error.text(args.lang), file=sys.stderr)
         return 2
-    print(word("cli.written", args.lang, what="export", path=args.out))
+    print(word("cli.written", args.lang, what=word("cli.what.export", args.lang), path=args.out))
     return 0
 
 
@@ -144,18 +144,28 @@ def _template(args: argparse.Namespace) -> int:
     from kpi.delivery.template import template_bytes
 
     args.out.write_bytes(template_bytes())
-    print(word("cli.written", args.lang, what="template", path=args.out))
+    print(word("cli.written", args.lang, what=word("cli.what.template", args.lang), path=args.out))
     return 0
 
 
 def _history(args: argparse.Namespace) -> int:
-    import pandas as pd
+    from kpi.delivery.history import visible_history
+    from kpi.delivery.storage import engine_for
+    from kpi.settings.register import school_register
+    from kpi.views.formatting import text_table
+    from kpi.views.records import history_table
 
-    from kpi.delivery.storage import delivery_history, engine_for
-
-    history = delivery_history(engine_for())
-    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
-        print(history.to_string(index=False) if not history.empty else word("cli.no_deliveries", args.lang))
+    engine = engine_for()
+    names = {school.brin: school.naam for school in school_register(engine)}
+    history = visible_history(engine, None, names)  # local times, schools by name: as on the upload page
+    if history.empty:
+        print(word("cli.no_deliveries", args.lang))
+    else:
+        shown = history_table(history, args.lang)
+        when = word("deliver.history_head.tijd", args.lang)
+        shown[when] = shown[when].map(lambda t: f"{t:%d-%m-%Y %H:%M}")
+        shown[word("cli.head.sha256", args.lang)] = history["sha256"]  # interfaces.md: each file's hash
+        print(text_table(shown))
     from kpi.cli.opendata import print_loads
 
     print("\n" + word("opendata.history_title", args.lang))  # open data is no delivery: its own list, below

@@ -109,8 +109,13 @@ def _user_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(listed, ensure_ascii=False, indent=1))
         return 0
-    for a in listed:
-        print(f"{_clean(a['name']):<24} {a['role']:<11} {','.join(a['schools']) or '-':<16} {a['updated_at']}")
+    if not listed:
+        return 0
+    from kpi.views.formatting import moment, text_table
+
+    heads = [word(f"cli.head.{h}", args.lang) for h in ("account", "role", "schools", "changed_at")]
+    rows = [(a["name"], a["role"], ", ".join(a["schools"]) or "-", moment(a["updated_at"])) for a in listed]
+    print(text_table(dict(zip(heads, zip(*rows, strict=True), strict=True))))
     return 0
 
 
@@ -142,7 +147,7 @@ def _school_import(args: argparse.Namespace) -> int:
     try:
         changed, total = import_schools(_engine(), args.file.read_bytes(), actor(args))
     except OSError as error:
-        print(f"{args.file}: {error.strerror}", file=sys.stderr)
+        print(word("cli.unreadable", args.lang, path=args.file, reason=error.strerror), file=sys.stderr)
         return 1
     except ImportProblems as problems:
         for line, problem in problems.problems:
@@ -166,11 +171,22 @@ def _school_list(args: argparse.Namespace) -> int:
         writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
         writer.writerow(["brin", "naam", "gemeente", "soort", "gecontroleerd", "uit_dienst"])
         writer.writerows([s.brin, s.naam, s.gemeente, s.soort, s.verified, s.retired] for s in schools)
-    else:
-        for s in schools:
-            state = word("register.retired_word" if s.retired else "register.active", args.lang)
-            check = word("register.verified" if s.verified else "register.placeholder", args.lang)
-            print(f"{s.brin:<7} {s.soort or '-':<4} {state:<10} {check:<16} {_clean(s.naam)} ({_clean(s.gemeente)})")
+    elif schools:
+        from kpi.views.formatting import text_table
+
+        rows = [
+            (
+                s.brin,
+                _clean(s.naam),
+                _clean(s.gemeente) or "-",
+                s.soort or "-",
+                word("register.retired_word" if s.retired else "register.active", args.lang),
+                word("register.verified" if s.verified else "register.placeholder", args.lang),
+            )
+            for s in schools
+        ]
+        heads = [word(f"cli.head.{h}", args.lang) for h in ("brin", "name", "municipality", "sector", "state", "check")]
+        print(text_table(dict(zip(heads, zip(*rows, strict=True), strict=True))))
     return 0
 
 
@@ -189,16 +205,18 @@ def _audit(args: argparse.Namespace) -> int:
     from kpi.settings.audit import audit_entries
 
     entries = audit_entries(_engine())
-    for entry in entries:
-        entry["at"] = entry["at"].isoformat(timespec="seconds")
     if args.format == "json":
+        for entry in entries:
+            entry["at"] = entry["at"].isoformat(timespec="seconds")
         print(json.dumps(entries, ensure_ascii=False, indent=1, default=str))
         return 0
     if not entries:
         print(word("audit.empty", args.lang))
-    for e in entries:
-        change = f"{json.dumps(e['old_value'], ensure_ascii=False)} -> {json.dumps(e['new_value'], ensure_ascii=False)}"
-        print(_clean(f"{e['at']}  {e['actor']:<14} {e['action']:<16} {e['subject']:<12} {change}"))
+        return 0
+    from kpi.views.formatting import text_table
+    from kpi.views.records import audit_table
+
+    print(text_table(audit_table(entries, args.lang)))
     return 0
 
 
@@ -207,9 +225,11 @@ def _clean(text: str) -> str:
     return "".join(c if c.isprintable() or c == " " else "?" for c in str(text))
 
 
-def _reference(_args: argparse.Namespace) -> int:
+def _reference(args: argparse.Namespace) -> int:
     from kpi.delivery.storage import engine_for
     from kpi.metrics import facts
+    from kpi.views.formatting import text_table
 
-    print(facts.unknown_program_names(engine_for()).to_string(index=False))
+    unknown = facts.unknown_program_names(engine_for())
+    print(text_table(unknown) if not unknown.empty else word("cli.no_unknown_programs", args.lang))
     return 0

@@ -75,6 +75,10 @@ def _pack(args: argparse.Namespace) -> int:
         print(word("meet.pack_failed", args.lang, error=error), file=sys.stderr)
         return 1
     args.out.write_bytes(content)
-    size = f"{len(content) / 1e6:.1f} MB" if len(content) >= 1e5 else f"{len(content) / 1e3:.0f} kB"
+    from kpi.views.formatting import number
+
+    megabytes = len(content) >= 1e5
+    size = f"{number(len(content) / (1e6 if megabytes else 1e3), decimals=1 if megabytes else 0, language=args.lang)} "
+    size += "MB" if megabytes else "kB"
     print(word("meet.pack_written", args.lang, path=args.out, size=size))
     return 0

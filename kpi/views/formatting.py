@@ -95,3 +95,69 @@ def rule_text(rule: object, amount: float | None, unit: str, baseline_year: obje
         amount=number(amount, unit, language),
         baseline_year=school_year(baseline_year),  # a school year, as everywhere (2014-2015)
     )
+
+
+def moment(value: object) -> str:
+    """A stored moment (UTC) as a Dutch clock reads it, to the minute: `28-11-2026 08:41`; empty when missing."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from kpi.delivery.history import local_time
+
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    return f"{local_time(value):%d-%m-%Y %H:%M}"
+
+
+def day(value: object) -> str:
+    """A date as `28-11-2026`; empty when missing."""
+    import datetime as dt
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return f"{value:%d-%m-%Y}"
+
+
+def plain_value(value: object, language: str = "nl") -> str:
+    """A stored setting's value as a person reads it: `naam: X, rol: admin` for a mapping, `-` for none."""
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {plain_value(item, language)}" for key, item in value.items()) or "-"
+    if isinstance(value, list | tuple):
+        return ", ".join(plain_value(item, language) for item in value) or "-"
+    if isinstance(value, bool):
+        return word("cli.yes" if value else "cli.no", language)
+    if isinstance(value, int | float):
+        return number(value, "count", language, None if isinstance(value, int) else _places(value))
+    return str(value)
+
+
+def _places(value: float) -> int:
+    """Decimals that show a stored number without losing or inventing digits (at most 6)."""
+    text = f"{value:.6f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def text_table(frame: object) -> str:
+    """A frame as aligned plain text for the terminal: headers as given, missing cells empty, no index."""
+    import pandas as pd
+
+    frame = pd.DataFrame(frame)
+    heads = [str(c) for c in frame.columns]
+    rows = [["" if _blank(v) else str(v) for v in row] for row in frame.itertuples(index=False)]
+    widths = [max(len(r[i]) for r in [heads, *rows]) for i in range(len(heads))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in [heads, *rows])
+
+
+def _blank(value: object) -> bool:
+    import pandas as pd
+
+    return value is None or (not isinstance(value, list | tuple | dict) and bool(pd.isna(value)))

@@ -132,7 +132,7 @@ def dry_run_lines(impact: Impact, language: str = "nl") -> list[str]:
             status = f"  [{status_word(c['status_before'], language) if c['status_before'] else '-'} → "
             status += f"{status_word(c['status_after'], language) if c['status_after'] else '-'}]"
         lines.append(
-            f"  {c['kpi']}  {school_year(c['year'])}  {where}: "
+            f"  {_kpi_label(c['kpi'], language)}  {school_year(c['year'])}  {where}: "
             f"{number(c['before'], c['unit'], language)} → {number(c['after'], c['unit'], language)}{status}"
         )
     return lines

@@ -11,7 +11,7 @@ from kpi.catalogue import word
 from kpi.metrics.benchmark import BENCHMARK_FIELDS
 from kpi.metrics.registry import REGISTRY
 from kpi.views.export import csv_bytes
-from kpi.views.formatting import reason_text
+from kpi.views.formatting import kpi_value, number, reason_text, school_year, status_word, text_table
 
 JSON_FIELDS = (
     *("id", "label", "action_line", "year", "value", "low", "high", "exact", "unit", "baseline_year"),
@@ -66,28 +66,18 @@ def results_csv(results: pd.DataFrame, language: str = "nl") -> bytes:
     return csv_bytes(worded(results, language)[[*JSON_FIELDS, *extra, "reason_text"]])
 
 
-def _shown(value: object, unit: str) -> str:
-    if value is None or pd.isna(value):
-        return "-"
-    return f"{value:.1%}" if unit == "share" else f"{value:,.1f}".rstrip("0").rstrip(".")
+def table_rows(results: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
+    """The results as a reader sees them: KPI label, school year, value (range low–high), target, status in words
+    with its reason (ids are in `--format json|csv` and `doel list`)."""
+    rows = []
+    for r in worded(results, language).to_dict("records"):
+        target = number(r["target_value"], r["unit"], language)
+        status = status_word(r["status"], language) if isinstance(r["status"], str) else "-"
+        reason = f" ({r['reason_text']})" if r["reason_text"] else ""
+        rows.append((r["label"], school_year(r["year"]), kpi_value(r, language), target, status + reason))
+    return pd.DataFrame(rows, columns=[word(f"cli.head.{h}", language) for h in TABLE_HEADS])
 
 
 def results_table(results: pd.DataFrame, language: str = "nl") -> str:
-    """A readable table: KPI, year, value (or range), target, status and its reason."""
-    lines = []
-    for _, r in worded(results, language).iterrows():
-        masked = r.get("masked")
-        value = masked if isinstance(masked, str) else _shown(r["value"], r["unit"])
-        if not r["exact"] and r["value"] is not None and not pd.isna(r["value"]):
-            value += f" [{_shown(r['low'], r['unit'])}–{_shown(r['high'], r['unit'])}]"
-        year = "" if r["year"] is None or pd.isna(r["year"]) else str(int(r["year"]))
-        target = _shown(r["target_value"], r["unit"])
-        status = r["status"] if isinstance(r["status"], str) else "-"
-        reason = f" ({r['reason_text']})" if r["reason_text"] else ""
-        lines.append((r["id"], year, value, target, status + reason))
-    headers = tuple(word(f"cli.head.{h}", language) for h in TABLE_HEADS)
-    widths = [max(len(str(row[i])) for row in [headers, *lines]) for i in range(4)]
-    out = ["  ".join(h.ljust(w) for h, w in zip(headers[:4], widths, strict=True)) + "  " + headers[4]]
-    for row in lines:
-        out.append("  ".join(str(c).ljust(w) for c, w in zip(row[:4], widths, strict=True)) + "  " + row[4])
-    return "\n".join(out)
+    """A readable table: KPI, school year, value (or range), target, status and its reason."""
+    return text_table(table_rows(results, language))
