@@ -36,3 +36,12 @@ def test_literal_key_is_in_the_catalogue(where, key):
 def test_every_entry_has_dutch_and_english():
     missing = [key for key, entry in catalogue().items() if not entry.get("nl") or not entry.get("en")]
     assert missing == []
+
+
+def test_every_kpi_has_every_word_the_others_have():
+    from kpi.metrics.registry import KPIS
+
+    words = {k.id: {key.rsplit(".", 1)[1] for key in catalogue() if key.startswith(f"kpi.{k.id}.")} for k in KPIS}
+    needed = set().union(*words.values())
+    assert {"label", "definition", "responsible"} <= needed
+    assert {kpi: needed - have for kpi, have in words.items() if needed - have} == {}

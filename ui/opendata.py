@@ -100,7 +100,7 @@ def detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
         if reason := reason_text(row, lang):
             st.caption(reason)
         st.markdown(f"**{t('definition')}.** {kpi.definition(lang)}")
-        st.markdown(f"**{t('responsible')}.** {kpi.responsible}")
+        st.markdown(f"**{t('responsible')}.** {kpi.responsible_for(language())}")
         st.markdown(f"**{t('plan')}.** *“{kpi.plan}”*")
     with st.expander(t("data_table"), expanded=False):
         table = _table(rows, kpi.unit)

@@ -38,7 +38,6 @@ class Kpi:
     denominator: Measure | None = None
     subset: bool = False
     """The numerator's rows are part of the denominator's: bounds of a range can then be tighter."""
-    responsible: str = ""
     plan: str = ""
     """What the action plan says, in its own words."""
     source: Source = "leveringen"
@@ -82,7 +81,6 @@ KPIS: tuple[Kpi, ...] = (
         "Kiezen",
         "count",
         Measure("leerlingen", _VMBO_INSTROOM, "techniek"),
-        responsible="VO-scholen (Hilfertsheem-Beatrix, College De Brink, Casparus College, ...), MBO College Hilversum, Techniektalent.nu",
         plan="10% meer leerlingen kiezen in 2016 voor een opleiding binnen techniek en ICT",
     ),
     Kpi(
@@ -92,7 +90,6 @@ KPIS: tuple[Kpi, ...] = (
         Measure("leerlingen", _VMBO_INSTROOM, "techniek"),
         Measure("leerlingen", _VMBO_INSTROOM),
         subset=True,
-        responsible="VO-scholen met beroepsgericht VMBO",
         plan="Een beroepskeuzeprogramma dat VMBO-leerlingen helpt te kiezen voor techniek of ICT",
     ),
     Kpi(
@@ -100,7 +97,6 @@ KPIS: tuple[Kpi, ...] = (
         "Kiezen",
         "count",
         Measure("organisaties", {"soort": ("basisschool",), "wt_beleid": (True,)}, value=None),
-        responsible="Basisscholen; Platform Bètatechniek en HBO ondersteunen",
         plan="Wetenschap en Technologie (W&T) is onderdeel van het beleid van zes basisscholen",
     ),
     Kpi(
@@ -108,7 +104,6 @@ KPIS: tuple[Kpi, ...] = (
         "Kiezen",
         "count",
         Measure("organisaties", {"soort": ("bedrijf",), "vrienden_van_techniek": (True,)}, value=None),
-        responsible="Regionale bedrijven in metaal, automotive, installatie, bouw en ICT",
         plan="Dertig bedrijven verenigd in Vrienden van techniek bieden beroepskeuzeactiviteiten",
     ),
     Kpi(
@@ -116,7 +111,6 @@ KPIS: tuple[Kpi, ...] = (
         "Kiezen",
         "count",
         Measure("duo-examens", _VMBO_EXAMS_TECHNIEK, value="kandidaten"),
-        responsible="VO-scholen met VMBO in de regio (bron: DUO)",
         plan=_DUO_CLAIM,
         source="duo",
     ),
@@ -127,7 +121,6 @@ KPIS: tuple[Kpi, ...] = (
         Measure("duo-examens", _VMBO_EXAMS_TECHNIEK, value="kandidaten"),
         Measure("duo-examens", _VMBO_EXAMS, value="kandidaten"),
         subset=True,
-        responsible="VO-scholen met VMBO in de regio (bron: DUO)",
         plan=_DUO_CLAIM,
         source="duo",
     ),
@@ -140,7 +133,6 @@ KPIS: tuple[Kpi, ...] = (
             {"indicator": ("doorstroom",), "onderwijssoort": ("VMBO-TL",), "naar_onderwijssoort": ("MBO-4",)},
             "naar_techniek",
         ),
-        responsible="Casparus College, Fontein Mavo, A. Roland Holst College, Erfgooiers College, Comenius College, De Savornin Lohman, MBO College Hilversum",
         plan="In 2016 10% meer uitstroom van MAVO in MBO4 opleidingen ICT en techniek",
     ),
     Kpi(
@@ -159,7 +151,6 @@ KPIS: tuple[Kpi, ...] = (
         Measure(
             "leerlingen", {"indicator": ("gediplomeerd",), "onderwijssoort": ("MBO-4",), "opleiding": MBO4_HBO_PROGRAMS}
         ),
-        responsible="MBO College Hilversum, hogeschool INHolland (ICT), regionaal bedrijfsleven",
         plan="In 2016 stroomt 80% van de MBO4 studenten ICT beheer en Engineering door naar het HBO",
     ),
     Kpi(
@@ -167,7 +158,6 @@ KPIS: tuple[Kpi, ...] = (
         "Leren",
         "count",
         Measure("leerlingen", {"indicator": ("instroom",), **_VAKMANSCHAP}),
-        responsible="Hilfertsheem-Beatrix, Casparus College, College De Brink, MBO College Hilversum, opleidingsbedrijven",
         plan="Meer instroom, minder uitval. Verkorting opleidingstijd.",
     ),
     Kpi(
@@ -176,7 +166,6 @@ KPIS: tuple[Kpi, ...] = (
         "share",
         Measure("leerlingen", {"indicator": ("uitval",), **_VAKMANSCHAP}),
         Measure("leerlingen", {"indicator": ("ingeschreven",), **_VAKMANSCHAP}),
-        responsible="Hilfertsheem-Beatrix, Casparus College, College De Brink, MBO College Hilversum",
         plan="Meer instroom, minder uitval",
     ),
     Kpi(
@@ -184,7 +173,6 @@ KPIS: tuple[Kpi, ...] = (
         "Leren",
         "count",
         Measure("leerlingen", {"indicator": ("instroom",), "onderwijssoort": MBO}, "techniek"),
-        responsible="Gemeente Hilversum, regionaal technisch bedrijfsleven, brancheorganisaties, MBO College Hilversum",
         plan="Herwaardering ambachtscultuur: meer instroom, meer publieke waardering en trots voor technisch vakmanschap",
     ),
     Kpi(
@@ -192,7 +180,6 @@ KPIS: tuple[Kpi, ...] = (
         "Werken",
         "count",
         Measure("werkenden", {"regeling": ("omscholing werkzoekenden",)}, value="gestart"),
-        responsible="Regionale gemeentes, UWV, werkgeversorganisaties techniek en ICT, opleiders",
         plan="Meer instroom van personeel in moeilijk vervulbare functies, meer werkzoekenden aan de slag",
     ),
     Kpi(
@@ -200,7 +187,6 @@ KPIS: tuple[Kpi, ...] = (
         "Werken",
         "count",
         Measure("werkenden", {"regeling": ("opscholing werkenden",)}, value="gestart"),
-        responsible="Sociale partners, bedrijfsleven, regionale overheid, MBO College Hilversum, Provincie Noord-Holland",
         plan="MBO2 personeel opleiden naar MBO3 en MBO 4",
     ),
     Kpi(
@@ -209,7 +195,6 @@ KPIS: tuple[Kpi, ...] = (
         "share",
         Measure("arbeidsmarkt", value="instroom_schoolverlaters"),
         Measure("arbeidsmarkt", value="vervangingsvraag"),
-        responsible="Bedrijfsleven en onderwijs in de regio",
         plan="De verwachte instroom van schoolverlaters is 50% van de vervangingsvraag",
     ),
 )
