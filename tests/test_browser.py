@@ -13,6 +13,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -61,33 +63,24 @@ def server(tmp_path_factory):
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run does)")
     pytest.importorskip("playwright.sync_api")
-    port = _free_port()
     folder = tmp_path_factory.mktemp("browser")
     database = f"sqlite:///{folder / 'browser.db'}"
     engine = engine_for(database)
     add_user(engine, "debrink", "geheim-wachtwoord", "school", ("14SM05",))
     add_user(engine, "beheer", "nog-geheimer-wachtwoord", "admin")
     engine.dispose()
+    with dashboard(database, folder) as url:
+        yield url
+
+
+@contextmanager
+def dashboard(database: str, folder: Path) -> Iterator[str]:
+    """`streamlit run dashboard.py` on `database`, on a free port; its address once it answers."""
+    port = _free_port()
     env = {**os.environ, "TECHNIEKPACT_DB": database, "TECHNIEKPACT_USERS": str(folder / "users.toml")}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1"]
+    command += ["--server.port", str(port), "--server.headless", "true"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -99,9 +92,11 @@ def server(tmp_path_factory):
     else:
         process.kill()
         pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
 
 from kpi.__main__ import main
-from tests.test_browser import CHROMIUM, ROOT, SHOTS, _free_port, _settle, browser  # noqa: F401 (fixture)
+from tests.test_browser import CHROMIUM, SHOTS, _settle, browser, dashboard  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
 LINK = '<a href="http://x.invalid/">klik</a>'
@@ -35,27 +29,8 @@ def server(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TECHNIEKPACT_DB", database)
         assert main(["import", str(delivery)]) == 0
-    port = _free_port()
-    env = {**os.environ, "TECHNIEKPACT_DB": database, "TECHNIEKPACT_USERS": str(folder / "users.toml")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    with dashboard(database, folder) as url:
+        yield url
 
 
 def test_html_in_a_program_name_is_text_in_the_chart_legend(server, browser):  # noqa: F811 (the fixture)
