@@ -37,7 +37,8 @@ def test_html_in_a_program_name_is_text_in_the_chart_legend(server, browser):  #
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(server, wait_until="domcontentloaded")  # a cold server's first deep link shows the bare page
     _settle(page, "[data-testid='stMetric']")
-    page.goto(f"{server}/verkenner?per=opleiding", wait_until="domcontentloaded")
+    # a select box keeps its option's label in the URL
+    page.goto(f"{server}/verkenner?per=Opleiding&indicator=Instroom", wait_until="domcontentloaded")
     _settle(page, ".js-plotly-plot .legend")
     legend = page.locator(".js-plotly-plot .legend")
     names = legend.locator(".legendtext").all_text_contents()
