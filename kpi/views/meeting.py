@@ -3,7 +3,7 @@ and, per KPI, the sentences and the chart. The writers (PDF, PowerPoint, HTML, E
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import NamedTuple
 
@@ -123,17 +123,12 @@ def build_pack(
     if chosen_year is None:
         raise ValueError("no data")
     chosen = protected_results(facts, targets, role, filters, chosen_year)
-    return Pack(
-        year=int(chosen_year),
+    return replace(
+        pack_of_results(chosen, everything, targets, role, language, int(chosen_year)),
         filters=filters,
         names=names or {},
         made=made or datetime.now().replace(microsecond=0),
         demo=demo,
-        role=role,
-        language=language,
-        year_results=chosen,
-        all_results=everything,
-        targets=targets,
         changes=changes,
         actions=actions,
         meeting=meeting,
