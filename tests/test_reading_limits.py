@@ -11,9 +11,11 @@ import zlib
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kpi.delivery.ingest import checked_file
-from kpi.delivery.limits import SheetSpan, _scan_chunk
+from kpi.delivery.limits import IMPROVEMENTS_BEFORE_FULL_SCAN, SheetSpan, _scan_chunk, _scan_every_reference
 from kpi.delivery.problem_list import report_lines
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
 
@@ -91,6 +93,36 @@ def test_cell_references_scanned_exactly():
         span = SheetSpan()
         _scan_chunk(xml, span)
         assert (span.rows, span.columns) == expected, xml
+
+
+_REFERENCE = st.builds(
+    lambda tag, letters, digits: b'<%s r="%s%s"/>' % (tag, letters.encode(), digits.encode()),
+    st.sampled_from([b"c", b"row", b"x"]),
+    st.text("ABCLMZ", max_size=4),
+    st.text("0123456789", min_size=1, max_size=7),
+)
+"""References of up to 11 characters: beyond that the exhaustive scan's window ends and it ignores them,
+where the quick scan counts them (it refuses more, never less)."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_REFERENCE, max_size=3 * IMPROVEMENTS_BEFORE_FULL_SCAN), st.booleans())
+def test_quick_scan_agrees_with_reading_every_reference(references, ascending_rows):
+    """The regex scan (only references beyond the span so far) finds the same span as reading all of them,
+    whatever order the references come in, including pieces that make it give up and read every one."""
+    if ascending_rows:
+        references = [b'<row r="%d">' % i + ref for i, ref in enumerate(references, start=1)]
+    xml = b"".join(references)
+    quick, every = SheetSpan(), SheetSpan()
+    _scan_chunk(xml, quick)
+    _scan_every_reference(xml, every)
+    assert (quick.rows, quick.columns) == (every.rows, every.columns), xml
+
+
+def test_quick_scan_counts_a_reference_too_long_for_the_exhaustive_window():
+    span = SheetSpan()
+    _scan_chunk(b'<c r="ABC123456789"/>', span)
+    assert span.rows == 123456789
 
 
 def _lying_zip(inflated: int, declared: int = 1000, block: bytes = b" " * (1 << 20)) -> bytes:
