@@ -15,7 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kpi.delivery.ingest import checked_file
-from kpi.delivery.limits import IMPROVEMENTS_BEFORE_FULL_SCAN, SheetSpan, _scan_chunk, _scan_every_reference
+from kpi.delivery.isolated import read_ahead
+from kpi.delivery.limits import (
+    IMPROVEMENTS_BEFORE_FULL_SCAN,
+    SheetSpan,
+    _scan_chunk,
+    _scan_every_reference,
+    current_limits,
+)
 from kpi.delivery.problem_list import report_lines
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
 
@@ -64,6 +71,23 @@ def test_far_cell_refused_before_reading(cell):
     assert len(data) < 10_000
     problem = _refused(data, "ver.xlsx", "file_too_many_cells")[0]
     assert problem.sheet == "leerlingen" and cell in problem.message("nl")
+
+
+def test_a_read_started_ahead_gives_what_an_ordinary_read_gives():
+    """The command line starts reading its first file before loading pandas; the result is the same."""
+    data = workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]})
+    ahead = read_ahead(data, "goed.xlsx")
+    assert ahead is not None and ahead.reads("xlsx", "goed", current_limits())
+    early, ordinary = checked_file(data, "goed.xlsx", ahead=ahead), checked_file(data, "goed.xlsx")
+    assert early.ok and early.content_sha256 == ordinary.content_sha256
+    assert {n: len(f) for n, f in early.frames.items()} == {"leerlingen": len(GOOD_ROWS)}
+
+
+def test_a_file_the_early_check_refuses_is_refused_by_the_ordinary_read_in_the_same_words():
+    data = _far_cell("XFD1048576")
+    assert read_ahead(data, "ver.xlsx") is None
+    assert read_ahead(b"", "leeg.xlsx") is None
+    _refused(data, "ver.xlsx", "file_too_many_cells")
 
 
 @pytest.mark.parametrize(

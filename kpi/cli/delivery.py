@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kpi.catalogue import WordedError, word
 from kpi.cli.common import actor, add_filters
+
+if TYPE_CHECKING:
+    from kpi.delivery.isolated import PendingRead
+
+FileToCheck = tuple[Path, "bytes | None", "PendingRead | None"]
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -41,7 +48,8 @@ def _import(args: argparse.Namespace) -> int:
     from kpi.delivery import isolated
 
     isolated.KEEP_SPARE = len(args.files) > 1
-    isolated.prestart()  # the reading process starts while this one loads pandas and the database
+    first = _bytes_or_none(args.files[0])  # read while this process loads pandas and the database
+    ahead = isolated.read_ahead(first, args.files[0].name) if first is not None else None
     from kpi.delivery.brin import is_brin, normalised_brin
     from kpi.delivery.ingest import checked_file, conflict_problems
     from kpi.delivery.problem_list import problem_summary, report_lines
@@ -51,18 +59,15 @@ def _import(args: argparse.Namespace) -> int:
         print(word("deliver.cli_as_invalid", args.lang, value=args.as_school), file=sys.stderr)
         return 2
     if args.dry_run:
-        return _dry_run(args)
+        return _dry_run(args, first, ahead)
     by = actor(args)
     engine = engine_for()
     checked, refused = [], False
-    for path in args.files:
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            print(word("cli.unreadable", args.lang, path=path, reason=error.strerror), file=sys.stderr)
+    for path, data, read in _files(args, first, ahead):
+        if data is None:
             refused = True
             continue
-        result = checked_file(data, path.name, args.as_school, engine=engine)
+        result = checked_file(data, path.name, args.as_school, engine=engine, ahead=read)
         checked.append(result)
         lines = report_lines(result.problems, args.lang)  # one line per distinct problem, rows as ranges
         if lines:
@@ -91,7 +96,27 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _dry_run(args: argparse.Namespace) -> int:
+def _bytes_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None  # reported when the file's turn comes
+
+
+def _files(args: argparse.Namespace, first: bytes | None, ahead: PendingRead | None) -> Iterator[FileToCheck]:
+    """Each file with its bytes (None when unreadable, reported here) and the read started ahead for the first."""
+    for index, path in enumerate(args.files):
+        if index == 0 and first is not None:
+            yield path, first, ahead
+            continue
+        try:
+            yield path, path.read_bytes(), None
+        except OSError as error:
+            print(word("cli.unreadable", args.lang, path=path, reason=error.strerror), file=sys.stderr)
+            yield path, None, None
+
+
+def _dry_run(args: argparse.Namespace, first: bytes | None, ahead: PendingRead | None) -> int:
     """Check every file and preview what storing them would change; stores nothing."""
     import json
 
@@ -104,13 +129,11 @@ def _dry_run(args: argparse.Namespace) -> int:
 
     engine = engine_for()
     checked, problems, refused = [], [], False
-    for path in args.files:
-        try:
-            result = checked_file(path.read_bytes(), path.name, args.as_school, engine=engine)
-        except OSError as error:
-            print(word("cli.unreadable", args.lang, path=path, reason=error.strerror), file=sys.stderr)
+    for path, data, read in _files(args, first, ahead):
+        if data is None:
             refused = True
             continue
+        result = checked_file(data, path.name, args.as_school, engine=engine, ahead=read)
         checked.append(result)
         problems += [(path.name, p) for p in result.problems]
         refused |= not result.ok

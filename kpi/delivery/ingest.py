@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from kpi.delivery.isolated import PendingRead
 from kpi.delivery.messages import Problem
 from kpi.delivery.problem_list import spans_text
 from kpi.delivery.reading import RefusedFile, raw_sheets
@@ -55,17 +56,19 @@ def checked_file(
     as_school: str | None = None,
     progress: Progress | None = None,
     engine: Engine | None = None,
+    ahead: PendingRead | None = None,
 ) -> CheckedFile:
     """Read and check a delivery without storing anything; with `engine`, against its school register and
     what counts now (without one: the register a new database starts with).
 
     `as_school` (None: no restriction) limits the file to one school; an empty or malformed code allows nothing.
+    `ahead` is this file's read started earlier (isolated.read_ahead).
     """
     report = progress or (lambda step: None)
     checked = CheckedFile(file_name, hashlib.sha256(data).hexdigest())
     report("reading")
     try:
-        sheets, notes = raw_sheets(data, file_name)
+        sheets, notes = raw_sheets(data, file_name, ahead)
     except RefusedFile as refused:
         checked.problems = [refused.problem]
         return checked

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import logging
 import os
-import zipfile
 from dataclasses import dataclass
 
 import pandas as pd
 import pyarrow as pa
 
-from kpi.delivery.isolated import isolated_tables, read_tables
+from kpi.delivery.isolated import PendingRead, isolated_tables, read_tables
+from kpi.delivery.kinds import EXTENSION_KINDS, detected_kind, place_name
 from kpi.delivery.limits import RefusedFile, current_limits, max_upload_bytes
 from kpi.delivery.messages import Problem
 from kpi.delivery.schema import SHEETS, Sheet, normalise_key
@@ -33,26 +32,6 @@ class RawSheet:
     """Data rows below the header, all cells as text (missing as NA), columns positional."""
     excel_rows: pd.Series
     header_row: int | None = None
-
-
-def detected_kind(data: bytes) -> str:
-    """What the bytes are, by their content: xlsx, ods, xls, encrypted, text or unknown."""
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except zipfile.BadZipFile:
-            return "unknown"
-        if "mimetype" in names and "content.xml" in names:
-            return "ods"
-        return "xlsx" if "[Content_Types].xml" in names else "unknown"
-    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        # An encrypted xlsx is an OLE container holding an "EncryptedPackage" stream (UTF-16 name).
-        return "encrypted" if "EncryptedPackage".encode("utf-16-le") in data[:1_000_000] else "xls"
-    head = data[:65536]
-    if b"\x00" in head:
-        return "unknown"
-    printable = sum(b >= 32 or b in b"\r\n\t" for b in head)
-    return "text" if printable >= 0.95 * len(head) else "unknown"
 
 
 def _frames(tables: list[tuple[str, pa.Table]]) -> list[tuple[str, pd.DataFrame]]:
@@ -96,8 +75,11 @@ def _located(name: str, frame: pd.DataFrame) -> RawSheet:
     return RawSheet(name, schema, header, rows.reset_index(drop=True), pd.Series(rows.index + 1), index + 1)
 
 
-def raw_sheets(data: bytes, filename: str = "") -> tuple[list[RawSheet], list[Problem]]:
-    """Read every sheet of a delivery; raises RefusedFile when the file as a whole cannot be read."""
+def raw_sheets(
+    data: bytes, filename: str = "", ahead: PendingRead | None = None
+) -> tuple[list[RawSheet], list[Problem]]:
+    """Read every sheet of a delivery (taking the result of `ahead` when it reads this file); raises RefusedFile
+    when the file as a whole cannot be read."""
     limits = current_limits()
     limit = limits.upload_bytes
     if not data:
@@ -108,7 +90,7 @@ def raw_sheets(data: bytes, filename: str = "") -> tuple[list[RawSheet], list[Pr
     kind = detected_kind(data)
     notes: list[Problem] = []
     extension = os.path.splitext(filename)[1].lower()
-    expected = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods", ".csv": "text", ".txt": "text"}
+    expected = EXTENSION_KINDS
     if kind == "encrypted":
         raise RefusedFile(Problem("file_encrypted"))
     if kind == "unknown":
@@ -117,10 +99,13 @@ def raw_sheets(data: bytes, filename: str = "") -> tuple[list[RawSheet], list[Pr
         detected = "CSV" if kind == "text" else kind
         params = {"extension": extension, "detected": detected}
         notes.append(Problem("file_kind_mismatch", value=filename, severity="warning", params=params))
-    where = os.path.splitext(os.path.basename(filename))[0] or "csv"
-    read = isolated_tables if ISOLATED else read_tables
+    where = place_name(filename)
     try:
-        frames = _frames(read(data, kind, where, limits))
+        if ahead is not None and ahead.reads(kind, where, limits):
+            tables = ahead.tables()
+        else:
+            tables = (isolated_tables if ISOLATED else read_tables)(data, kind, where, limits)
+        frames = _frames(tables)
     except RefusedFile:
         raise
     except Exception as error:  # the readers raise many kinds; all mean "not readable"

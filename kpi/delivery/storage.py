@@ -189,7 +189,7 @@ def typed_table(frame: pd.DataFrame, sheet: Sheet) -> pa.Table:
 
 def _insert_rows(conn: sa.Connection, sheet: Sheet, table: pa.Table, delivery_id: int) -> None:
     """One bulk statement inside the delivery's transaction: COPY on PostgreSQL (written as CSV by Arrow),
-    one executemany elsewhere (SQLAlchemy's per-row parameter handling costs five times more here)."""
+    one executemany of the driver on SQLite (SQLAlchemy's per-row parameter handling costs five times more)."""
     target_table = FACT_TABLES[sheet.name]
     names = ["delivery_id", "current", *sheet.stored_columns]
     quote = conn.dialect.identifier_preparer.quote
@@ -210,9 +210,12 @@ def _insert_rows(conn: sa.Connection, sheet: Sheet, table: pa.Table, delivery_id
             copy.write(sink.getvalue().to_pybytes())
         return
     columns = [table[name].to_pylist() for name in sheet.stored_columns]
-    rows = list(zip([delivery_id] * n, [True] * n, *columns, strict=True))
-    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    conn.exec_driver_sql(f"INSERT INTO {target} VALUES ({', '.join([marker] * len(names))})", rows)
+    values = f"{int(delivery_id)}, 1, {', '.join(['?'] * len(columns))}"  # SQLite: its own id and TRUE as literals
+    cursor = conn.connection.driver_connection.cursor()  # the driver's own: rows stream in without a list
+    try:
+        cursor.executemany(f"INSERT INTO {target} VALUES ({values})", zip(*columns, strict=True))
+    finally:
+        cursor.close()
 
 
 def _snapshot_bytes(table: pa.Table | dict[str, list], sheet: Sheet | None = None) -> bytes:
