@@ -36,19 +36,21 @@ SETTLED = """() => !document.querySelector("[data-testid='stSkeleton']")
 
 
 class Server:
-    """streamlit run dashboard.py on a free port, its render times collected from the debug log."""
+    """streamlit run dashboard.py (or another script) on a free port, its render times collected from the debug log."""
 
-    def __init__(self, database: str):
+    def __init__(self, database: str, script: Path = ROOT / "dashboard.py"):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         env = {**os.environ, "TECHNIEKPACT_DB": database}
-        command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
+        command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
                    "--server.port", str(self.port), "--logger.level", "debug"]  # fmt: skip
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
         self.times: list[float] = []
+        self.renders: list[tuple[str, float]] = []
+        """(page, ms) of every script run, in order."""
         threading.Thread(target=self._read, daemon=True).start()
         for _ in range(120):
             try:
@@ -67,6 +69,7 @@ class Server:
             found = RENDER.search(line)
             if found:
                 self.times.append(float(found.group(2)))
+                self.renders.append((found.group(1), float(found.group(2))))
 
     def stop(self) -> None:
         self.process.terminate()

@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from kpi.delivery.storage import engine_for
+from kpi.metrics.registry import KPIS
 from kpi.settings.users import User, add_user, authenticated
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
 
@@ -334,7 +335,6 @@ def test_the_uploader_and_its_help_name_the_configured_limit(app_env):
 
 def test_per_school_breakdown_is_computed_only_when_opened(app_env, monkeypatch):
     """Leren's per-school tables cost nothing while their expanders are closed (issue 7)."""
-    from kpi.metrics.registry import KPIS
     from ui import data
 
     calls: list[str] = []
@@ -348,11 +348,29 @@ def test_per_school_breakdown_is_computed_only_when_opened(app_env, monkeypatch)
     app = _visit(_app(), "pages/leren.py")
     assert calls == []
     kpi = next(k for k in KPIS if k.action_line == "Leren" and k.per_school)
+    app.session_state["kpi"] = kpi.label("nl")  # its tab, then its breakdown
     app.session_state[f"open_breakdown_{kpi.id}"] = True
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     assert calls == [kpi.id]
     assert len(_table(app, "School")) > 0
+
+
+def test_an_action_line_page_draws_only_its_open_kpi_and_makes_a_data_table_only_when_opened(app_env):
+    """One chart at a time (a chart per KPI made the page three times a one-chart page); the URL names the tab."""
+    app = _visit(_app(), "pages/leren.py")
+    leren = [k for k in KPIS if k.action_line == "Leren"]
+    assert [tab.label for tab in app.tabs] == [k.label("nl") for k in leren]
+    assert len(app.get("plotly_chart")) == 1 and app.session_state["kpi"] == leren[0].label("nl")
+    assert not [d for d in app.dataframe if "Schooljaar" in d.value.columns] and not app.get("download_button")
+    app.session_state[f"open_table_{leren[0].id}"] = True
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert len(_table(app, "Schooljaar")) > 0 and len(app.get("download_button")) >= 2
+    linked = _app()
+    linked.query_params["kpi"] = leren[2].label("nl")  # a link to one KPI opens its tab
+    linked = _visit(linked.run(), "pages/leren.py")
+    assert leren[2].label("nl") in [h.value for h in linked.subheader]
 
 
 def test_a_fresh_install_without_demo_shows_real_open_data(app_env, monkeypatch):
@@ -365,9 +383,16 @@ def test_a_fresh_install_without_demo_shows_real_open_data(app_env, monkeypatch)
     captions = " ".join(c.value for c in app.caption)
     assert "Nederland 2023-2024: 18,5%" in captions and "Regio ÷ Nederland: 1,09" in captions
     app = _visit(app, "pages/kiezen.py")
-    assert len(app.get("plotly_chart")) == 2
+    duo = [k.label("nl") for k in KPIS if k.source == "duo"]
+    assert len(duo) == 2 and set(duo) <= {tab.label for tab in app.tabs}
+    assert app.session_state["kpi"] == duo[0]  # the page opens on the first KPI with figures, not an empty one
+    assert len(app.get("plotly_chart")) == 1  # only the open tab is drawn
     assert "Bron: DUO open data" in " ".join(c.value for c in app.caption)
     assert "geen doel" in " ".join(m.value for m in app.markdown if "tp-badge" in m.value)
+    app.session_state["kpi"] = duo[1]
+    app.run()
+    assert duo[1] in [h.value for h in app.subheader] and duo[0] not in [h.value for h in app.subheader]
+    assert len(app.get("plotly_chart")) == 1
 
 
 def test_a_school_filter_shows_that_school_against_region_and_country(app_env, monkeypatch):

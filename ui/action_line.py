@@ -1,4 +1,6 @@
-"""The body of an action line's page (Kiezen, Leren, Werken): per KPI a chart, the words around it and the data."""
+"""The body of an action line's page (Kiezen, Leren, Werken): its actions, then a tab per KPI with its chart,
+the words around it and the data. Only the open tab is computed and drawn, and it is named in the URL (`?kpi=`):
+with a chart for every KPI at once, a page took three to four times as long as a one-chart page to appear."""
 
 import streamlit as st
 
@@ -6,7 +8,7 @@ from kpi.metrics.benchmark import default_year
 from kpi.metrics.registry import KPIS
 from ui import data, session
 from ui.actions import partner_filter, render_actions
-from ui.i18n import t
+from ui.i18n import language, t
 from ui.widgets import empty_state, kpi_detail, or_stop, year_select
 
 
@@ -26,11 +28,18 @@ def render(lines: tuple[str, ...], title_key: str) -> None:
         st.caption(t("actions.partner_caption", partner=partner))
     chosen = everything[everything["year"] == year]
     for line in lines:
-        if line == "Context":
-            st.header(t("context_title"))
-        else:
+        if line != "Context":
             render_actions(line, register, chosen, partner)
             st.divider()
-        for kpi in (k for k in KPIS if k.action_line == line and (followed is None or k.id in followed)):
-            kpi_detail(kpi, everything[everything["id"] == kpi.id], year)
-            st.divider()
+    kpis = [k for line in lines for k in KPIS if k.action_line == line and (followed is None or k.id in followed)]
+    if not kpis:
+        return
+    lang = language()
+    labels = [f"{t('context_title')} · {k.label(lang)}" if k.action_line == "Context" else k.label(lang) for k in kpis]
+    with_values = set(everything["id"][everything["value"].notna()])
+    measured = [label for k, label in zip(kpis, labels, strict=True) if k.id in with_values]
+    tabs = st.tabs(labels, default=next(iter(measured), None), key="kpi", bind="query-params")  # opens on data
+    for kpi, tab in zip(kpis, tabs, strict=True):
+        if tab.open:
+            with tab:
+                kpi_detail(kpi, everything[everything["id"] == kpi.id], year)

@@ -174,19 +174,26 @@ def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
                 frame = data.breakdown(data.version(), kpi.id, int(row["year"]), session.filters(), session.role())
                 shown = _breakdown_table(frame, kpi)
                 st.dataframe(shown, hide_index=True, key=f"breakdown_{kpi.id}")
-    with st.expander(t("data_table"), expanded=False):
-        shown = rows.dropna(subset=["year"]).sort_values("year")
-        display = pd.DataFrame(
-            {
-                t("meet.school_year"): [school_year(y) for y in shown["year"]],
-                t("meet.value"): [kpi_value(r, lang) for r in shown.to_dict("records")],
-                t("meet.target"): [number(v, kpi.unit, lang) for v in shown["target_value"]],
-                t("meet.status"): [status_word(s, lang) for s in shown["status"]],
-            }
-        )
-        st.dataframe(display, hide_index=True, key=f"table_{kpi.id}")
-        table = kpi_download(rows, lang)
-        downloads(table, kpi.id, key=f"dl_{kpi.id}", what=kpi.label(lang), shares=kpi.unit == "share")
+    table_box = st.expander(t("data_table"), expanded=False, key=f"open_table_{kpi.id}", on_change="rerun")
+    if table_box.open:  # the table and its downloads are made only while open
+        with table_box:
+            _kpi_table(kpi, rows, lang)
+
+
+def _kpi_table(kpi: Kpi, rows: pd.DataFrame, lang: str) -> None:
+    """A KPI's values per year as a table, with its downloads."""
+    shown = rows.dropna(subset=["year"]).sort_values("year")
+    display = pd.DataFrame(
+        {
+            t("meet.school_year"): [school_year(y) for y in shown["year"]],
+            t("meet.value"): [kpi_value(r, lang) for r in shown.to_dict("records")],
+            t("meet.target"): [number(v, kpi.unit, lang) for v in shown["target_value"]],
+            t("meet.status"): [status_word(s, lang) for s in shown["status"]],
+        }
+    )
+    st.dataframe(display, hide_index=True, key=f"table_{kpi.id}")
+    table = kpi_download(rows, lang)
+    downloads(table, kpi.id, key=f"dl_{kpi.id}", what=kpi.label(lang), shares=kpi.unit == "share")
 
 
 def _breakdown_table(frame: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
