@@ -87,12 +87,13 @@ def median_visit(page, server_url: str, path: str, away: str, repeat: int) -> tu
 def server_ms(server: Server, since: int, path: str) -> str:
     """The median of the page's script runs the dashboard logged since `since` (its own render time)."""
     times = [ms for name, ms in server.renders[since:] if name == (path or "overzicht")]
-    return f"{statistics.median(times):.0f} ms" if times else "-"
+    return f"{statistics.median(times):.0f} ms x {len(times)} runs" if times else "-"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--pages", nargs="*", default=PAGES, help="url paths ('' is the overview)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -107,7 +108,7 @@ def main() -> None:
         try:
             base, _ = median_visit(page, floor.url, "grafiek", "", args.repeat)
             print(f"floor (one chart): {base * 1000:.0f} ms (median of {args.repeat})")
-            for path in PAGES:
+            for path in args.pages:
                 logged = len(dashboard.renders)
                 away = "doelen" if path != "doelen" else "verkenner"
                 seconds, charts = median_visit(page, dashboard.url, path, away, args.repeat)

@@ -55,18 +55,18 @@ def render_actions(line: str, register: list[Action], chosen: pd.DataFrame, part
     statuses = dict(zip(chosen["id"], chosen["status"], strict=False))
     for action in shown:
         with st.container(border=True):
-            st.markdown(f"{action_badge(action.status)} &nbsp; **{html.escape(action.title)}**", unsafe_allow_html=True)
-            st.markdown(f"{html.escape(action.action)}  \n*{t('actions.result')}:* {html.escape(action.result)}")
-            st.markdown(html.escape(action.note) if action.note else f"*{t('actions.no_note')}*")
             kpis = [
                 f"{html.escape(REGISTRY[k].label(language()))} {status_badge(statuses.get(k))}"
                 for k in action.kpis
                 if k in REGISTRY
             ]
-            st.markdown(
+            lines = [  # one element per action: each element costs the browser time
+                f"{action_badge(action.status)} &nbsp; **{html.escape(action.title)}**",
+                f"{html.escape(action.action)}  \n*{t('actions.result')}:* {html.escape(action.result)}",
+                html.escape(action.note) if action.note else f"*{t('actions.no_note')}*",
                 f"*{t('actions.kpis')}:* " + ("; ".join(kpis) if kpis else t("actions.milestone")),
-                unsafe_allow_html=True,
-            )
+            ]
+            st.markdown("\n\n".join(lines), unsafe_allow_html=True)
             st.caption(
                 f"{t('actions.partners')}: {', '.join(action.partners)} · "
                 + (t("actions.due", year=action.due_year) + " · " if action.due_year else "")

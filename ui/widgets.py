@@ -157,16 +157,18 @@ def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
     with right:
         current = rows[rows["year"] == year]
         row = current.iloc[0].to_dict() if len(current) else rows.iloc[-1].to_dict()
-        st.markdown(f"**{t('value')} {school_year(row['year'])}:** {kpi_value(row, lang)}")
-        st.markdown(status_badge(row.get("status")), unsafe_allow_html=True)
+        value = f"**{t('value')} {school_year(row['year'])}:** {kpi_value(row, lang)}"
+        st.markdown(f"{value}\n\n{status_badge(row.get('status'))}", unsafe_allow_html=True)
         if reason := reason_text(row, lang):
             st.caption(reason)
-        st.markdown(f"**{t('definition')}.** {kpi.definition(lang)}")
-        if isinstance(row.get("rule"), str):
-            st.markdown(f"**{t('target')}.** {target_words(row, target_amount(data.targets(), row), lang)}")
+        has_target = isinstance(row.get("rule"), str)
+        words = [f"**{t('definition')}.** {kpi.definition(lang)}"]  # one element: each one costs the browser
+        if has_target:
+            words.append(f"**{t('target')}.** {target_words(row, target_amount(data.targets(), row), lang)}")
+        words += [f"**{t('responsible')}.** {kpi.responsible_for(lang)}", f"**{t('plan')}.** *“{kpi.plan}”*"]
+        st.markdown("\n\n".join(words))
+        if has_target:
             baseline_note(kpi, row)
-        st.markdown(f"**{t('responsible')}.** {kpi.responsible_for(lang)}")
-        st.markdown(f"**{t('plan')}.** *“{kpi.plan}”*")
     if kpi.per_school:  # computed only while open: a closed breakdown costs nothing
         breakdown = st.expander(t("per_school"), expanded=False, key=f"open_breakdown_{kpi.id}", on_change="rerun")
         if breakdown.open:
