@@ -11,17 +11,13 @@ from ui.frame import require_frame
 from ui.i18n import language, t
 from ui.meeting_changes import since_meeting
 from ui.pack import pack_downloads
-from ui.widgets import card_grid, empty_state, or_stop, status_summary, year_select
+from ui.widgets import card_grid, results_or_stop, status_summary, year_select
 
 require_frame()
 
 st.title(t("app_title"))
 lang = language()
-everything = or_stop(lambda: data.results(data.version(), session.filters(), None, session.role()))
-years = sorted({int(y) for y in everything["year"].dropna()})
-if not years:
-    empty_state()
-    st.stop()
+everything, years = results_or_stop()
 year = year_select(years, default_year(everything))
 chosen = data.results(data.version(), session.filters(), year, session.role())
 judged = judged_words(year, chosen["target_year"].dropna().tolist(), lang)

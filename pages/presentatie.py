@@ -9,16 +9,12 @@ from ui.frame import require_frame
 from ui.i18n import language, t
 from ui.pack import shown_pack
 from ui.present import CSS, actions_slide, controls, kpi_slide, overview_slide, slide_index
-from ui.widgets import empty_state, or_stop, year_select
+from ui.widgets import results_or_stop, year_select
 
 require_frame()
 st.html(CSS)
 lang = language()
-everything = or_stop(lambda: data.results(data.version(), session.filters(), None, session.role()))
-years = sorted({int(y) for y in everything["year"].dropna()})
-if not years:
-    empty_state()
-    st.stop()
+everything, years = results_or_stop()
 register = data.actions()
 total = len(everything["id"].unique()) + 2  # the overview first, the plan's actions last
 index = slide_index(total)

@@ -1,7 +1,8 @@
-"""The body of an action line's page (Kiezen, Leren, Werken): its actions, then a tab per KPI with its chart,
-the words around it and the data. Only the open tab is computed and drawn, and it is named in the URL (`?kpi=`):
+"""The body of an action line's page (Kiezen, Leren, Werken): a tab per KPI (its chart, the words around it and
+the data), then the plan's actions. Only the open tab is computed and drawn, and it is named in the URL (`?kpi=`):
 with a chart for every KPI at once, a page took three to four times as long as a one-chart page to appear."""
 
+import pandas as pd
 import streamlit as st
 
 from kpi.metrics.benchmark import default_year
@@ -26,11 +27,16 @@ def render(lines: tuple[str, ...], title_key: str) -> None:
     followed = {k for a in register if partner in a.partners for k in a.kpis} if partner else None
     if partner:
         st.caption(t("actions.partner_caption", partner=partner))
+    _kpi_tabs(lines, everything, year, followed)
     chosen = everything[everything["year"] == year]
     for line in lines:
         if line != "Context":
-            render_actions(line, register, chosen, partner)
             st.divider()
+            render_actions(line, register, chosen, partner)
+
+
+def _kpi_tabs(lines: tuple[str, ...], everything: pd.DataFrame, year: int, followed: set[str] | None) -> None:
+    """A tab per KPI of these lines (those `followed`, if given), opening on the first with figures."""
     kpis = [k for line in lines for k in KPIS if k.action_line == line and (followed is None or k.id in followed)]
     if not kpis:
         return
@@ -38,7 +44,7 @@ def render(lines: tuple[str, ...], title_key: str) -> None:
     labels = [f"{t('context_title')} · {k.label(lang)}" if k.action_line == "Context" else k.label(lang) for k in kpis]
     with_values = set(everything["id"][everything["value"].notna()])
     measured = [label for k, label in zip(kpis, labels, strict=True) if k.id in with_values]
-    tabs = st.tabs(labels, default=next(iter(measured), None), key="kpi", bind="query-params")  # opens on data
+    tabs = st.tabs(labels, default=next(iter(measured), None), key="kpi", bind="query-params")
     for kpi, tab in zip(kpis, tabs, strict=True):
         if tab.open:
             with tab:

@@ -63,15 +63,11 @@ def card_lines(row: dict, unit: str) -> None:
 
 
 def detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
-    """An open-data KPI on its action line's page: region and NL chart, the verdict on the plan's claim, data."""
+    """An open-data KPI with figures on its action line's page (under its title): region and NL chart, the verdict
+    on the plan's claim, data."""
     from ui.widgets import downloads, status_badge  # the shared pieces; widgets hands open-data KPIs to us
 
     lang = language()
-    st.subheader(kpi.label(lang))
-    if rows["value"].isna().all() and rows["masked"].isna().all():
-        reason = reason_text(rows.iloc[0].to_dict(), lang)
-        st.info(reason[:1].upper() + reason[1:] + "." if reason else t("no_data", what=""))
-        return
     schools = session.filters().schools
     known = data.names(data.version())
     chosen = ", ".join(known.get(code, code) for code in schools)

@@ -74,6 +74,17 @@ def or_stop(make: Callable[[], T]) -> T:
         raise  # st.stop() raises; this line only tells type checkers so
 
 
+def results_or_stop() -> tuple[pd.DataFrame, list[int]]:
+    """Every year's results for the shared filters and the user's role, and those years; with no year at all the
+    page says so and stops."""
+    everything = or_stop(lambda: data.results(data.version(), session.filters(), None, session.role()))
+    years = sorted({int(y) for y in everything["year"].dropna()})
+    if not years:
+        empty_state()
+        st.stop()
+    return everything, years
+
+
 def kpi_card(kpi: Kpi, row: dict, history: pd.DataFrame) -> None:
     """One KPI on the overview: value, status word, target, progress, sparkline and projection."""
     lang = language()
@@ -142,14 +153,14 @@ def downloads(
 
 def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
     """One KPI on its action line's page: chart, words, per-school breakdown, data and download."""
-    if kpi.source == "duo":  # the region against the Netherlands, from open data
-        opendata.detail(kpi, rows, year)
-        return
     lang = language()
     st.subheader(kpi.label(lang))
     if rows["value"].isna().all() and rows["masked"].isna().all():
         reason = reason_text(rows.iloc[0].to_dict(), lang)
         st.info(reason[:1].upper() + reason[1:] + "." if reason else t("no_data", what=""))
+        return
+    if kpi.source == "duo":  # the region against the Netherlands, from open data
+        opendata.detail(kpi, rows, year)
         return
     left, right = st.columns([2, 1])
     with left:

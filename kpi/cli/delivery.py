@@ -12,9 +12,10 @@ from kpi.catalogue import WordedError, word
 from kpi.cli.common import actor, add_filters
 
 if TYPE_CHECKING:
-    from kpi.delivery.isolated import PendingRead
+    from sqlalchemy.engine import Engine
 
-FileToCheck = tuple[Path, "bytes | None", "PendingRead | None"]
+    from kpi.delivery.ingest import CheckedFile
+    from kpi.delivery.isolated import PendingRead
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -51,7 +52,7 @@ def _import(args: argparse.Namespace) -> int:
     first = _bytes_or_none(args.files[0])  # read while this process loads pandas and the database
     ahead = isolated.read_ahead(first, args.files[0].name) if first is not None else None
     from kpi.delivery.brin import is_brin, normalised_brin
-    from kpi.delivery.ingest import checked_file, conflict_problems
+    from kpi.delivery.ingest import conflict_problems
     from kpi.delivery.problem_list import problem_summary, report_lines
     from kpi.delivery.storage import DeliveryMeta, LevelConflictError, engine_for, store_many
 
@@ -63,11 +64,10 @@ def _import(args: argparse.Namespace) -> int:
     by = actor(args)
     engine = engine_for()
     checked, refused = [], False
-    for path, data, read in _files(args, first, ahead):
-        if data is None:
+    for path, result in _checked_files(args, first, ahead, engine):
+        if result is None:
             refused = True
             continue
-        result = checked_file(data, path.name, args.as_school, engine=engine, ahead=read)
         checked.append(result)
         lines = report_lines(result.problems, args.lang)  # one line per distinct problem, rows as ranges
         if lines:
@@ -103,17 +103,20 @@ def _bytes_or_none(path: Path) -> bytes | None:
         return None  # reported when the file's turn comes
 
 
-def _files(args: argparse.Namespace, first: bytes | None, ahead: PendingRead | None) -> Iterator[FileToCheck]:
-    """Each file with its bytes (None when unreadable, reported here) and the read started ahead for the first."""
+def _checked_files(
+    args: argparse.Namespace, first: bytes | None, ahead: PendingRead | None, engine: Engine
+) -> Iterator[tuple[Path, CheckedFile | None]]:
+    """Each file checked (the first with the read started ahead); None for a file that cannot be opened (said here)."""
+    from kpi.delivery.ingest import checked_file
+
     for index, path in enumerate(args.files):
-        if index == 0 and first is not None:
-            yield path, first, ahead
-            continue
         try:
-            yield path, path.read_bytes(), None
+            data = first if index == 0 and first is not None else path.read_bytes()
         except OSError as error:
             print(word("cli.unreadable", args.lang, path=path, reason=error.strerror), file=sys.stderr)
-            yield path, None, None
+            yield path, None
+            continue
+        yield path, checked_file(data, path.name, args.as_school, engine=engine, ahead=ahead if index == 0 else None)
 
 
 def _dry_run(args: argparse.Namespace, first: bytes | None, ahead: PendingRead | None) -> int:
@@ -121,7 +124,6 @@ def _dry_run(args: argparse.Namespace, first: bytes | None, ahead: PendingRead |
     import json
 
     from kpi.catalogue import word
-    from kpi.delivery.ingest import checked_file
     from kpi.delivery.problem_list import report_lines
     from kpi.delivery.storage import engine_for
     from kpi.metrics.impact import delivery_impact
@@ -129,11 +131,10 @@ def _dry_run(args: argparse.Namespace, first: bytes | None, ahead: PendingRead |
 
     engine = engine_for()
     checked, problems, refused = [], [], False
-    for path, data, read in _files(args, first, ahead):
-        if data is None:
+    for path, result in _checked_files(args, first, ahead, engine):
+        if result is None:
             refused = True
             continue
-        result = checked_file(data, path.name, args.as_school, engine=engine, ahead=read)
         checked.append(result)
         problems += [(path.name, p) for p in result.problems]
         refused |= not result.ok
