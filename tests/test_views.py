@@ -18,7 +18,7 @@ from kpi.metrics.compute import kpi_values, protected_results
 from kpi.metrics.privacy import masked_results, protected_table
 from kpi.metrics.registry import ACTION_LINES, KPIS, REGISTRY
 from kpi.metrics.targets import RULES, Target
-from kpi.views.charts import STATUS_COLOURS, explorer_chart, kpi_chart, sankey
+from kpi.views.charts import STATUS_COLOURS, explorer_chart, kpi_chart, projection_drawn, sankey
 from kpi.views.explorer import OTHER, Selection, explorer_options, explorer_pivot, explorer_rows, school_names
 from kpi.views.flows import PLAN_FLOWS, doorstroom_matrix
 from kpi.views.formatting import cell, kpi_value, number, reason_text, rule_text, school_year, status_word
@@ -515,3 +515,22 @@ def test_meeting_pack_xlsx_has_selection_overview_and_series_in_the_language():
         series = workbook[names[2]]
         assert series.max_row == 1 + len(everything.dropna(subset=["year"]))
         assert not any(kpi.id in str(c.value) for row in series.iter_rows() for c in row for kpi in KPIS)
+
+
+@pytest.mark.parametrize(
+    ("rows", "drawn"),
+    [
+        ([(2014, None, 10.0, None), (2015, 2016, 11.0, 12.5)], True),  # target after the last measurement
+        ([(2015, 2016, 11.0, 12.5), (2014, None, 10.0, None)], True),  # order of the rows does not matter
+        ([(2014, None, 10.0, None), (2016, 2016, 12.0, 12.0)], False),  # target year measured already
+        ([(2014, None, 10.0, None), (2015, 2016, 11.0, None)], False),  # no projection computed
+        ([(2014, None, None, None), (2015, 2016, None, 12.5)], False),  # nothing measured
+        ([(None, 2016, 11.0, 12.5), (2014, None, 10.0, None)], False),  # a row without a year is not judged
+        ([], False),
+    ],
+)
+def test_projection_is_named_only_where_the_chart_draws_one(rows, drawn):
+    frame = pd.DataFrame(rows, columns=["year", "target_year", "value", "projection"]).astype(
+        {"year": "Int64", "target_year": "Int64", "value": "Float64", "projection": "Float64"}
+    )
+    assert projection_drawn(frame) is drawn

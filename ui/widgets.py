@@ -13,7 +13,7 @@ import streamlit as st
 from kpi.codes import NO_DATA, STATUSES
 from kpi.metrics.compute import progress_to_target
 from kpi.metrics.registry import REGISTRY, Kpi
-from kpi.metrics.targets import TargetsError
+from kpi.metrics.targets import Target, TargetsError
 from kpi.views.charts import STATUS_COLOURS, kpi_chart, projection_drawn
 from kpi.views.downloads import context_lines, csv_download, kpi_download, xlsx_download
 from kpi.views.formatting import kpi_value, number, reason_text, school_year, status_word
@@ -54,6 +54,8 @@ def card_grid(chosen: pd.DataFrame, everything: pd.DataFrame, width: int = 4) ->
     """Every KPI card in rows of `width`, action lines flowing on (each named above its first card in a row),
     so twelve cards take three rows instead of one row per action line."""
     rows = chosen.to_dict("records")
+    targets = data.targets()
+    histories = dict(tuple(everything.groupby("id", sort=False)))
     for start in range(0, len(rows), width):
         columns = st.columns(width)
         for offset, row in enumerate(rows[start : start + width]):
@@ -61,7 +63,7 @@ def card_grid(chosen: pd.DataFrame, everything: pd.DataFrame, width: int = 4) ->
                 first = offset == 0 or rows[start + offset - 1]["action_line"] != row["action_line"]
                 line = t(f"action_line.{row['action_line']}")
                 st.markdown(f"##### {line}" if first else "##### &nbsp;")
-                kpi_card(REGISTRY[row["id"]], row, everything[everything["id"] == row["id"]])
+                kpi_card(REGISTRY[row["id"]], row, histories.get(row["id"], everything.iloc[0:0]), targets)
 
 
 def or_stop(make: Callable[[], T]) -> T:
@@ -85,7 +87,7 @@ def results_or_stop() -> tuple[pd.DataFrame, list[int]]:
     return everything, years
 
 
-def kpi_card(kpi: Kpi, row: dict, history: pd.DataFrame) -> None:
+def kpi_card(kpi: Kpi, row: dict, history: pd.DataFrame, targets: dict[str, list[Target]]) -> None:
     """One KPI on the overview: value, status word, target, progress, sparkline and projection."""
     lang = language()
     with st.container(border=True, key=f"card_{kpi.id}"):
@@ -107,7 +109,7 @@ def kpi_card(kpi: Kpi, row: dict, history: pd.DataFrame) -> None:
         if reason := reason_text(row, lang):
             st.caption(reason)
         if isinstance(row.get("rule"), str):
-            st.caption(target_words(row, target_amount(data.targets(), row), lang))
+            st.caption(target_words(row, target_amount(targets, row), lang))
             baseline_note(kpi, row)
             progress = progress_to_target(row)
             if progress is not None and not row.get("masked"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -156,14 +157,19 @@ def kpi_chart(rows: pd.DataFrame, language: str = "nl", highlight: int | None = 
 
 def projection_drawn(rows: pd.DataFrame) -> bool:
     """Whether the chart draws a projection: only while the target year lies after the last measured year,
-    so a card names a projection only when its chart shows one."""
-    data = rows.dropna(subset=["year"]).sort_values("year")
-    judged = data.dropna(subset=["target_year"])
-    measured = data.dropna(subset=["value"])
+    so a card names a projection only when its chart shows one. (Arrays, not frame operations: the overview
+    asks this for every card on every run.)"""
+    columns = {
+        c: rows[c].to_numpy(dtype=float, na_value=np.nan) for c in ("year", "target_year", "value", "projection")
+    }
+    order = np.argsort(columns["year"], kind="stable")
+    order = order[~np.isnan(columns["year"][order])]
+    year, target_year, value, projection = (columns[c][order] for c in ("year", "target_year", "value", "projection"))
+    judged, measured = np.flatnonzero(~np.isnan(target_year)), np.flatnonzero(~np.isnan(value))
     if not len(judged) or not len(measured):
         return False
-    last = judged.iloc[-1]
-    return bool(pd.notna(last["projection"]) and int(last["target_year"]) > int(measured["year"].iloc[-1]))
+    last = judged[-1]
+    return bool(not np.isnan(projection[last]) and int(target_year[last]) > int(year[measured[-1]]))
 
 
 def sankey(flows: pd.DataFrame, language: str = "nl") -> go.Figure:
