@@ -124,13 +124,24 @@ def app_env(tmp_path, monkeypatch):
     return tmp_path
 
 
-def _leren(user: User | None) -> AppTest:
+def _leren(user: User | None, actions_open: bool = True) -> AppTest:
     app = AppTest.from_file(str(DASHBOARD), default_timeout=60)
     if user:
         app.session_state["user"] = user
     app.run()
+    if actions_open:
+        app.session_state["open_actions_Leren"] = True
     app.switch_page("pages/leren.py")
     return app.run()
+
+
+def test_actions_start_closed_with_their_statuses_counted_in_the_label(app_env):
+    """The cards are made only when opened (the page appears sooner); the label already says how far they are."""
+    app = _leren(None, actions_open=False)
+    assert not app.exception
+    labels = [e.label for e in app.expander]
+    assert "Acties uit het actieplan (6): 6 gepland" in labels
+    assert "Publiek-private samenwerking ICT" not in " ".join(m.value for m in app.markdown)
 
 
 def _action_forms(app: AppTest) -> list:

@@ -45,12 +45,25 @@ def partner_filter(register: list[Action]) -> str | None:
 def render_actions(line: str, register: list[Action], chosen: pd.DataFrame, partner: str | None) -> None:
     """The actions of `line` (of `partner`, when one is chosen), each with its status, KPIs and partners."""
     shown = actions_of(register, line, partner)
-    st.subheader(t("actions.title"))
-    if saved := st.session_state.pop("action_saved", None):
-        st.success(saved)
     if partner and not shown:
         st.caption(t("actions.none_for_partner", partner=partner))
         return
+    counts = ", ".join(f"{n} {t(f'action_status.{s}')}" for s, n in status_counts(shown).items() if n)
+    box = st.expander(
+        t("actions.heading", n=len(shown), statuses=counts),
+        expanded=bool(partner),  # "what does this partner contribute?" is answered at once
+        key=f"open_actions_{line}",
+        on_change="rerun",
+    )
+    if box.open:  # made only while open: the page appears sooner
+        with box:
+            _action_cards(shown, chosen)
+
+
+def _action_cards(shown: list[Action], chosen: pd.DataFrame) -> None:
+    """Each action with its status, result, note, KPIs (with their status) and partners; a form for editors."""
+    if saved := st.session_state.pop("action_saved", None):
+        st.success(saved)
     st.caption(t("actions.caption"))
     statuses = dict(zip(chosen["id"], chosen["status"], strict=False))
     for action in shown:
