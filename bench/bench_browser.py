@@ -43,31 +43,32 @@ def grafiek():
 st.navigation([st.Page(start, url_path="start", default=True), st.Page(grafiek, url_path="grafiek")]).run()
 """
 STATE = """(path) => {
-    if (!location.pathname.endsWith(path)) return -1;
+    if (!location.pathname.endsWith(path)) return "";
     const busy = document.querySelector(
         "[data-testid='stSkeleton'], [data-testid='stStatusWidget'], [data-stale='true']");
     const title = document.querySelector("[data-testid='stMainBlockContainer'] h1");
-    const charts = document.querySelectorAll("[data-testid='stPlotlyChart']");
-    const drawn = document.querySelectorAll("[data-testid='stPlotlyChart'] .svg-container");
-    return !busy && title && charts.length === drawn.length ? charts.length : -1;
+    const charts = document.querySelectorAll("[data-testid='stPlotlyChart']").length;
+    const drawn = document.querySelectorAll("[data-testid='stPlotlyChart'] .svg-container").length;
+    const elements = document.querySelectorAll("[data-testid='stMainBlockContainer'] [data-testid]").length;
+    return !busy && title && charts === drawn ? `${charts} charts, ${elements} elements` : "";
 }"""
+"""What the page shows once nothing is running or stale and every chart is drawn ("" before): settled when it
+stays the same for the quiet time, at the moment it first appeared."""
 
 
 def settled_seconds(page, server_url: str, path: str, quiet: float = 0.5) -> tuple[float, int]:
     """Seconds from a click on `path` in the sidebar's page list until that page is settled, and its charts."""
     start = time.perf_counter()
     page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']").first.click()
-    since, count = None, -1
+    since, shown = None, ""
     while True:
         state = page.evaluate(STATE, "/" + path)
         now = time.perf_counter()
-        if state >= 0 and state == count and since is not None:
+        if state and state == shown:
             if now - since >= quiet:
-                return since - start, count
-        elif state >= 0:
-            since, count = now, state
+                return since - start, int(state.split()[0])
         else:
-            since, count = None, -1
+            since, shown = now, state
         if now - start > 120:
             raise SystemExit(f"{path} did not settle")
         time.sleep(0.02)
