@@ -115,3 +115,18 @@ def test_english_mode_translates_responsible_parties(app_env):  # noqa: F811
     _visit(app, "pages/kiezen.py")
     text = " ".join(m.value for m in app.markdown)
     assert "Secondary schools" in text and "VO-scholen" not in text
+
+
+def test_open_data_kpis_read_geen_doel_in_the_presentation_as_on_the_overview(app_env):  # noqa: F811
+    """The plan sets no target for DUO's context KPIs: the same words on every page, not "geen oordeel"."""
+    duo = [k for k in KPIS if k.source == "duo"]
+    app = _app()
+    app.query_params["jaar"] = "2019-2020"
+    app.query_params["dia"] = str(KPIS.index(duo[0]) + 1)
+    app.run()
+    _visit(app, "pages/presentatie.py")
+    text = " ".join(m.value for m in app.markdown)
+    assert duo[0].label("nl") in text and ">geen doel</span>" in text and "geen oordeel" not in text
+    overview = _visit(_app().run(), "pages/overzicht.py")
+    cards = " ".join(m.value for m in overview.markdown if "tp-badge" in m.value)
+    assert ">geen doel</span>" in cards

@@ -96,7 +96,7 @@ def overview_slide(
     for index, page in enumerate(pages):
         tiles[index % 4].markdown(
             f'<div class="tp-tile"><div class="tp-tile-label">{html.escape(page.label)}</div>'
-            f'<div class="tp-tile-value">{html.escape(page.short_value)}</div>{status_badge(page.status)}</div>',
+            f'<div class="tp-tile-value">{html.escape(page.short_value)}</div>{status_badge(page.status, not page.has_target)}</div>',
             unsafe_allow_html=True,
         )
 
@@ -110,7 +110,7 @@ def kpi_slide(page: KpiPage, history: pd.DataFrame, year: int, language: str) ->
         st.markdown(
             f'<div class="tp-present-line">{html.escape(t("value"))} {school_year(year)}</div>'
             f'<div class="tp-present-value" data-testid="tp-present-value">{html.escape(page.short_value)}</div>'
-            f'<div class="tp-present-status">{status_badge(page.status)}</div>'
+            f'<div class="tp-present-status">{status_badge(page.status, not page.has_target)}</div>'
             f'<div class="tp-present-text">{html.escape(page.target)}</div>'
             + (
                 f'<div class="tp-present-small">{html.escape(page.range)}</div>'

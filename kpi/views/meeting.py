@@ -95,6 +95,8 @@ class KpiPage:
     range: str
     status: str | None
     status_word: str
+    has_target: bool
+    """False for a KPI the plan sets no target for (the open-data context KPIs): its status word says so."""
     target: str
     rule: str
     definition: str
@@ -167,6 +169,7 @@ def kpi_pages(pack: Pack) -> list[KpiPage]:
         kpi = REGISTRY[row["id"]]
         amount = target_amount(pack.targets, row)
         status = row["status"] if isinstance(row["status"], str) else None
+        has_target = isinstance(row.get("rule"), str)
         pages.append(
             KpiPage(
                 id=kpi.id,
@@ -176,7 +179,10 @@ def kpi_pages(pack: Pack) -> list[KpiPage]:
                 short_value=short_value(row, lang),
                 range=range_words(row, lang),
                 status=status,
-                status_word=status_word(row["status"], lang),
+                status_word=status_word(row["status"], lang)
+                if has_target or status
+                else word("opendata.no_target", lang),
+                has_target=has_target,
                 target=target_words(row, amount, lang),
                 rule=rule_words(row, amount, lang),
                 definition=kpi.definition(lang),
