@@ -399,7 +399,7 @@ def test_kiezen_shows_the_region_against_the_netherlands(server, browser):
     page.goto(f"{server}/kiezen?jaar=2023-2024", wait_until="domcontentloaded")
     _settle(page, ".js-plotly-plot")
     page.get_by_role("tab", name="Aandeel VMBO-examenkandidaten in techniek").click()  # one KPI tab at a time
-    page.wait_for_function("() => location.search.includes('kpi=Aandeel')", timeout=30_000)
+    page.wait_for_function("() => location.search.includes('kpi=vmbo_examen_techniek_aandeel')", timeout=30_000)
     page.wait_for_selector("text=Bron: DUO open data", timeout=30_000)
     page.wait_for_timeout(1500)
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -408,4 +408,7 @@ def test_kiezen_shows_the_region_against_the_netherlands(server, browser):
     assert "Regio" in legend and "Nederland" in legend and "Regio: bereik door <5" in legend
     assert len(page.locator(".js-plotly-plot").all()) == 1  # only the open tab is drawn
     assert page.get_by_text("Regio ÷ Nederland: 1,09", exact=False).count() >= 1
+    page.locator("[data-testid='stSidebar'] button", has_text="EN").first.click()  # the link names the KPI by id
+    page.wait_for_selector("h3:has-text('Share of VMBO exam candidates in technology')", timeout=30_000)
+    assert "kpi=vmbo_examen_techniek_aandeel" in page.url
     page.close()

@@ -348,7 +348,7 @@ def test_per_school_breakdown_is_computed_only_when_opened(app_env, monkeypatch)
     app = _visit(_app(), "pages/leren.py")
     assert calls == []
     kpi = next(k for k in KPIS if k.action_line == "Leren" and k.per_school)
-    app.session_state["kpi"] = kpi.label("nl")  # its tab, then its breakdown
+    app.session_state["kpi_tab"] = kpi.label("nl")  # its tab, then its breakdown
     app.session_state[f"open_breakdown_{kpi.id}"] = True
     app.run()
     assert not app.exception, [e.value for e in app.exception]
@@ -361,16 +361,18 @@ def test_an_action_line_page_draws_only_its_open_kpi_and_makes_a_data_table_only
     app = _visit(_app(), "pages/leren.py")
     leren = [k for k in KPIS if k.action_line == "Leren"]
     assert [tab.label for tab in app.tabs] == [k.label("nl") for k in leren]
-    assert len(app.get("plotly_chart")) == 1 and app.session_state["kpi"] == leren[0].label("nl")
+    assert len(app.get("plotly_chart")) == 1 and app.session_state["kpi_tab"] == leren[0].label("nl")
     assert not [d for d in app.dataframe if "Schooljaar" in d.value.columns] and not app.get("download_button")
     app.session_state[f"open_table_{leren[0].id}"] = True
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     assert len(_table(app, "Schooljaar")) > 0 and len(app.get("download_button")) >= 2
-    linked = _app()
-    linked.query_params["kpi"] = leren[2].label("nl")  # a link to one KPI opens its tab
-    linked = _visit(linked.run(), "pages/leren.py")
-    assert leren[2].label("nl") in [h.value for h in linked.subheader]
+    for lang in ("NL", "EN"):  # a link names the KPI by its id: the same link opens it in either language
+        linked = _app()
+        linked.query_params["kpi"] = leren[2].id
+        linked.query_params["lang"] = lang
+        linked = _visit(linked.run(), "pages/leren.py")
+        assert leren[2].label(lang.lower()) in [h.value for h in linked.subheader]
 
 
 def test_a_fresh_install_without_demo_shows_real_open_data(app_env, monkeypatch):
@@ -385,11 +387,11 @@ def test_a_fresh_install_without_demo_shows_real_open_data(app_env, monkeypatch)
     app = _visit(app, "pages/kiezen.py")
     duo = [k.label("nl") for k in KPIS if k.source == "duo"]
     assert len(duo) == 2 and set(duo) <= {tab.label for tab in app.tabs}
-    assert app.session_state["kpi"] == duo[0]  # the page opens on the first KPI with figures, not an empty one
+    assert app.session_state["kpi_tab"] == duo[0]  # the page opens on the first KPI with figures, not an empty one
     assert len(app.get("plotly_chart")) == 1  # only the open tab is drawn
     assert "Bron: DUO open data" in " ".join(c.value for c in app.caption)
     assert "geen doel" in " ".join(m.value for m in app.markdown if "tp-badge" in m.value)
-    app.session_state["kpi"] = duo[1]
+    app.session_state["kpi_tab"] = duo[1]
     app.run()
     assert duo[1] in [h.value for h in app.subheader] and duo[0] not in [h.value for h in app.subheader]
     assert len(app.get("plotly_chart")) == 1

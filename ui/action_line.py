@@ -1,5 +1,5 @@
 """The body of an action line's page (Kiezen, Leren, Werken): a tab per KPI (its chart, the words around it and
-the data), then the plan's actions. Only the open tab is computed and drawn, and it is named in the URL (`?kpi=`):
+the data), then the plan's actions. Only the open tab is computed and drawn, and its KPI id is in the URL (`?kpi=`):
 with a chart for every KPI at once, a page took three to four times as long as a one-chart page to appear."""
 
 import pandas as pd
@@ -36,16 +36,25 @@ def render(lines: tuple[str, ...], title_key: str) -> None:
 
 
 def _kpi_tabs(lines: tuple[str, ...], everything: pd.DataFrame, year: int, followed: set[str] | None) -> None:
-    """A tab per KPI of these lines (those `followed`, if given), opening on the first with figures."""
+    """A tab per KPI of these lines (those `followed`, if given), opening on the KPI the URL names (`?kpi=<id>`,
+    the same link in every language), else on the first with figures."""
     kpis = [k for line in lines for k in KPIS if k.action_line == line and (followed is None or k.id in followed)]
     if not kpis:
         return
     lang = language()
     labels = [f"{t('context_title')} · {k.label(lang)}" if k.action_line == "Context" else k.label(lang) for k in kpis]
+    ids = dict(zip(labels, (k.id for k in kpis), strict=True))
     with_values = set(everything["id"][everything["value"].notna()])
-    measured = [label for k, label in zip(kpis, labels, strict=True) if k.id in with_values]
-    tabs = st.tabs(labels, default=next(iter(measured), None), key="kpi", bind="query-params")
+    linked = [label for label, kpi_id in ids.items() if kpi_id == st.query_params.get("kpi")]
+    measured = [label for label, kpi_id in ids.items() if kpi_id in with_values]
+    opened = next(iter(linked or measured), None)
+    tabs = st.tabs(labels, default=opened, key="kpi_tab", on_change=_kpi_in_url, args=(ids,))
     for kpi, tab in zip(kpis, tabs, strict=True):
         if tab.open:
             with tab:
                 kpi_detail(kpi, everything[everything["id"] == kpi.id], year)
+
+
+def _kpi_in_url(ids: dict[str, str]) -> None:
+    """The chosen tab's KPI id into the URL (a label would change with the language)."""
+    st.query_params["kpi"] = ids.get(st.session_state["kpi_tab"], "")

@@ -59,8 +59,7 @@ def controls(index: int, total: int):
     back.page_link("pages/overzicht.py", label=t("page_overview"), icon=":material/arrow_back:")
     previous.button(
         t("meet.previous"),
-        key="present_previous",
-        icon=":material/chevron_left:",
+        key="present_previous",  # no icon: Streamlit shows the arrow key beside the label
         shortcut="Left",
         on_click=_go,
         args=(max(0, index - 1),),
@@ -71,7 +70,6 @@ def controls(index: int, total: int):
     following.button(
         t("meet.next"),
         key="present_next",
-        icon=":material/chevron_right:",
         shortcut="Right",
         on_click=_go,
         args=(min(total - 1, index + 1),),
