@@ -339,6 +339,7 @@ def test_the_chart_shows_region_and_netherlands_with_bands_and_names_duo(db, cap
     ]  # plotly shows <5
     assert [trace.fill for trace in figure.data if trace.fill] == ["tonexty", "tonexty"]
     assert "DUO" in figure.layout.annotations[0].text
+    assert list(figure.layout.xaxis.ticktext) == ["2019-2020", "2020-2021", "2021-2022", "2022-2023", "2023-2024"]
     count = benchmark_chart(results[results["id"] == "vmbo_examen_techniek"], "en")
     assert count.data[-1].yaxis == "y2" and "Netherlands" in count.data[-1].name  # counts: NL on its own axis
 

@@ -97,7 +97,7 @@ def benchmark_chart(rows: pd.DataFrame, language: str = "nl", selection: str | N
         years, national["nl_value"], national["nl_low"], national["nl_high"], nl_name, NL_COLOUR, language, **nl_axis
     )
     traces[-1]["line"]["dash"] = "dash"
-    layout = _layout(unit, language)
+    layout = _layout(unit, language, years=years)  # school years on the axis, as on every other chart
     layout["hovermode"] = "x unified"
     if nl_axis:
         layout["yaxis2"] = {
@@ -116,11 +116,13 @@ def benchmark_chart(rows: pd.DataFrame, language: str = "nl", selection: str | N
             "xref": "paper",
             "yref": "paper",
             "x": 0,
-            "y": -0.16,
+            "y": 0,
+            "yanchor": "top",
+            "yshift": -64,  # below the school years and the axis title, whatever the chart's height
             "showarrow": False,
             "xanchor": "left",
             "font": {"size": 12, "color": "#555555"},
         }
     ]
-    layout["margin"] = {**layout["margin"], "b": 70}
+    layout["margin"] = {**layout["margin"], "b": 96}
     return go.Figure(data=traces, layout=layout)
