@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kpi.views.definitions import definitions_table, reference_shown
+from kpi.views.records import unknown_programs_table
 from ui import data
 from ui.frame import require_frame
 from ui.i18n import language, t
@@ -22,4 +23,4 @@ unknown = data.unclassified(data.version())
 if unknown.empty:
     st.success(t("none_unknown"))
 else:
-    st.dataframe(unknown, hide_index=True, key="unknown_programs")
+    st.dataframe(unknown_programs_table(unknown, lang), hide_index=True, key="unknown_programs")

@@ -130,3 +130,11 @@ def test_open_data_kpis_read_geen_doel_in_the_presentation_as_on_the_overview(ap
     overview = _visit(_app().run(), "pages/overzicht.py")
     cards = " ".join(m.value for m in overview.markdown if "tp-badge" in m.value)
     assert ">geen doel</span>" in cards
+
+
+def test_unclassified_programs_have_headers_in_the_chosen_language(app_env):  # noqa: F811
+    app = _app().run()
+    app.segmented_control(key="lang").set_value("EN").run()
+    app = _visit(app, "pages/doelen.py")
+    unknown = next(d.value for d in app.dataframe if "Program" in d.value.columns)
+    assert list(unknown.columns) == ["Program", "Rows", "Schools"] and len(unknown) > 0

@@ -122,3 +122,8 @@ def since_causes(found: MeetingChanges, language: str = "nl") -> pd.DataFrame:
             word("vergadering.subject", language): found.causes["subject"],
         }
     )
+
+
+def unknown_programs_table(unknown: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
+    """Programs the reference table does not classify, with headers in words."""
+    return unknown.rename(columns={c: word(f"unknown_head.{c}", language) for c in unknown.columns})
