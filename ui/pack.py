@@ -65,7 +65,7 @@ def pack_downloads(year: int) -> None:
     if not drawn:
         st.caption(t("meet.pack_failed", error=t("meet.no_chromium")))
     stem = file_stem(session.filters(), year, dt.date.today().isoformat())
-    columns = st.columns(4)
+    columns = [*st.columns(2), *st.columns(2)]  # two by two: the words fit at 1280 px
     for column, fmt in zip(columns, ("pdf", "pptx", "html", "xlsx"), strict=True):
         column.download_button(
             t(f"meet.download_{fmt}"),
@@ -75,4 +75,5 @@ def pack_downloads(year: int) -> None:
             key=f"pack_{fmt}",
             disabled=fmt != "xlsx" and not drawn,
             icon=":material/download:",
+            width="stretch",
         )

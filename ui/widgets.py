@@ -177,7 +177,7 @@ def kpi_detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
         has_target = isinstance(row.get("rule"), str)
         words = [f"**{t('definition')}.** {kpi.definition(lang)}"]  # one element: each one costs the browser
         if has_target:
-            words.append(f"**{t('target')}.** {target_words(row, target_amount(data.targets(), row), lang)}")
+            words.append(target_words(row, target_amount(data.targets(), row), lang))  # "Doel 2016-2017: …"
         words += [f"**{t('responsible')}.** {kpi.responsible_for(lang)}", f"**{t('plan')}.** *“{kpi.plan}”*"]
         st.markdown("\n\n".join(words))
         if has_target:
