@@ -87,31 +87,19 @@ def page(refused: Path, folder: Path) -> None:
           f"{rerun:.2f} s; the list shows {len(shown[0])} line")  # fmt: skip
 
 
-def browser(refused: Path, folder: Path, port: int = 8513) -> None:
+def browser(refused: Path, folder: Path) -> None:
     """Headless Chromium against `streamlit run`: seconds from "Controle klaar" on screen to the list on screen."""
-    import subprocess
-    import urllib.request
-
+    from bench_pages import Server
     from playwright.sync_api import sync_playwright
 
+    from kpi.delivery.storage import engine_for
     from kpi.settings.users import add_user
 
-    add_user("bench", "bench-wachtwoord", "admin", path=folder / "browser_users.toml")
-    env = os.environ | {"TECHNIEKPACT_DB": f"sqlite:///{folder / 'browser.db'}",
-                        "TECHNIEKPACT_USERS": str(folder / "browser_users.toml")}  # fmt: skip
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    database = f"sqlite:///{folder / 'browser.db'}"
+    add_user(engine_for(database), "bench", "bench-wachtwoord", "admin", by="bench")
+    server = Server(database)
     try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
+        url = server.url
         with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
             page = chromium.new_page(viewport={"width": 1280, "height": 900})
@@ -133,8 +121,7 @@ def browser(refused: Path, folder: Path, port: int = 8513) -> None:
         print(f"browser: upload to 'Controle klaar' {checked - started:.2f} s; 'Controle klaar' to the grouped list "
               f"{shown - checked:.2f} s")  # fmt: skip
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
 
 
 def main() -> None:

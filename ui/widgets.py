@@ -30,7 +30,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def status_badge(status: object, no_target: bool = False) -> str:
     """Coloured badge that always carries its word (never colour alone); `no_target`: a context KPI (geen doel)."""
     colour = STATUS_COLOURS[status if isinstance(status, str) else NO_DATA]
-    shown = t("opendata.no_target") if no_target and not isinstance(status, str) else status_word(status, language())
+    shown = status_word(status, language(), no_target)
     return f'<span class="tp-badge" style="background:{colour}">{html.escape(shown)}</span>'
 
 

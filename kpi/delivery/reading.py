@@ -90,12 +90,11 @@ def raw_sheets(
     kind = detected_kind(data)
     notes: list[Problem] = []
     extension = os.path.splitext(filename)[1].lower()
-    expected = EXTENSION_KINDS
     if kind == "encrypted":
         raise RefusedFile(Problem("file_encrypted"))
     if kind == "unknown":
         raise RefusedFile(Problem("file_unreadable"))
-    if extension in expected and expected[extension] != kind:
+    if extension in EXTENSION_KINDS and EXTENSION_KINDS[extension] != kind:
         detected = "CSV" if kind == "text" else kind
         params = {"extension": extension, "detected": detected}
         notes.append(Problem("file_kind_mismatch", value=filename, severity="warning", params=params))

@@ -61,9 +61,12 @@ def kpi_value(row: dict, language: str = "nl") -> str:
     return text
 
 
-def status_word(status: object, language: str = "nl") -> str:
-    """A status code in words; no status (a year before the baseline) is `geen oordeel`."""
-    return word(f"status.{status}" if isinstance(status, str) else "status.none", language)
+def status_word(status: object, language: str = "nl", no_target: bool = False) -> str:
+    """A status code in words; no status is `geen doel` for a KPI without a target (the open-data context
+    KPIs), else `geen oordeel` (a year before the baseline)."""
+    if isinstance(status, str):
+        return word(f"status.{status}", language)
+    return word("opendata.no_target" if no_target else "status.none", language)
 
 
 def reason_text(row: dict, language: str = "nl") -> str:

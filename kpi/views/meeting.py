@@ -179,9 +179,7 @@ def kpi_pages(pack: Pack) -> list[KpiPage]:
                 short_value=short_value(row, lang),
                 range=range_words(row, lang),
                 status=status,
-                status_word=status_word(row["status"], lang)
-                if has_target or status
-                else word("opendata.no_target", lang),
+                status_word=status_word(row["status"], lang, no_target=not has_target),
                 has_target=has_target,
                 target=target_words(row, amount, lang),
                 rule=rule_words(row, amount, lang),
