@@ -8,7 +8,8 @@ Measured in the same run, on the same file:
 - ours: `python -m kpi --help`; `python -m kpi import FILE` as a user runs it (process start, reading in the
   memory-limited child, checks, storing in SQLite; the median of three, each into a fresh database); and
   read+check+store inside one warm process;
-- peak memory of the import: the main process and the reading child (max RSS of each).
+- peak memory of the import: the main process and the reading child (max RSS of each);
+- the isolated read alone, while the caller waits and while it computes (best of two each).
 """
 
 from __future__ import annotations
@@ -126,6 +127,32 @@ print(json.dumps({{"seconds": done - start, "check": checked_at - start, "store"
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def busy_caller_read(path: Path) -> dict[str, float]:
+    """The isolated read of one file while the calling thread waits, and while it computes (as the command
+    does when it loads pandas, and a server with other sessions): the handover must not wait for the GIL."""
+    code = f"""
+import json, sys, time
+sys.path.insert(0, {str(ROOT)!r})
+from kpi.delivery import isolated
+from kpi.delivery.limits import current_limits
+data, limits, seconds = open({str(path)!r}, "rb").read(), current_limits(), {{}}
+for caller in ("waits", "computes", "waits", "computes"):
+    isolated.prestart(); time.sleep(1.5)
+    start = time.perf_counter()
+    pending = isolated.PendingRead(data, "xlsx", "bench", limits)
+    while pending._thread.is_alive():
+        if caller == "waits":
+            time.sleep(0.002)
+        else:
+            sum(range(20_000))
+    pending.tables()
+    seconds[caller] = min(seconds.get(caller, 1e9), time.perf_counter() - start)
+print(json.dumps(seconds))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def openpyxl_seconds(path: Path) -> float:
     code = f"import pandas as pd, time; s = time.perf_counter(); pd.read_excel({str(path)!r}, engine='openpyxl'); print(time.perf_counter() - s)"
     return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
@@ -167,6 +194,10 @@ def main() -> None:
                 line += (f"\n  pandas.read_excel(openpyxl) {baseline:.2f} s: ratio import/openpyxl "
                          f"{ours['seconds'] / baseline:.2f} (goal <= 0.20), warm {warm['seconds'] / baseline:.2f}")  # fmt: skip
             print(line, flush=True)
+            if rows == args.rows[0]:
+                read = busy_caller_read(path)
+                print(f"  isolated read (spare child ready): caller waits {read['waits']:.2f} s, caller computes "
+                      f"{read['computes']:.2f} s (ratio {read['computes'] / read['waits']:.2f})", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kpi.delivery import isolated
 from kpi.delivery.ingest import checked_file
 from kpi.delivery.isolated import read_ahead
 from kpi.delivery.limits import (
@@ -83,9 +84,13 @@ def test_a_read_started_ahead_gives_what_an_ordinary_read_gives():
     assert {n: len(f) for n, f in early.frames.items()} == {"leerlingen": len(GOOD_ROWS)}
 
 
-def test_a_file_the_early_check_refuses_is_refused_by_the_ordinary_read_in_the_same_words():
+def test_a_file_the_early_check_refuses_is_refused_by_the_ordinary_read_in_the_same_words(monkeypatch):
+    """The check runs while the child already reads; a refusal stops that child."""
+    started = []
+    monkeypatch.setattr(isolated, "_reader", lambda: started.append(isolated.Reader()) or started[-1])
     data = _far_cell("XFD1048576")
     assert read_ahead(data, "ver.xlsx") is None
+    assert len(started) == 1 and not started[0].alive(), "the reading child was left running"
     assert read_ahead(b"", "leeg.xlsx") is None
     _refused(data, "ver.xlsx", "file_too_many_cells")
 

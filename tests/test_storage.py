@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pandas as pd
+import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 
@@ -77,6 +80,43 @@ def test_rows_stored_in_index_order_with_one_scope_claim(any_engine):
         scopes = conn.execute(sa.select(storage.current_scopes.c.school, storage.current_scopes.c.year)).all()
     assert [tuple(r) for r in stored] == sorted(tuple(r) for r in stored)
     assert sorted(map(tuple, scopes)) == [("14SM04", 2016), ("14SM05", 2015), ("14SM05", 2016)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "width"),
+    [(0, 3), (1, 3), (332, 3), (333, 3), (334, 3), (98, 10), (99, 10), (100, 10), (250, 10), (5, 1)],
+)
+def test_multi_row_inserts_store_every_row_once_in_order(rows, width):
+    """Statements of 999 // width rows, and one for the rest; the literals open every row."""
+    table = pa.table(
+        {f"c{j}": pa.array([None if (i + j) % 4 == 0 else f"{i}-{j}" for i in range(rows)]) for j in range(width)}
+    )
+    database = sqlite3.connect(":memory:")
+    names = ", ".join(table.column_names)
+    database.execute(f"CREATE TABLE t (delivery_id, current, {names})")
+    for statement, parameters in storage._multi_row_inserts(f"t (delivery_id, current, {names})", "7, 1", table):
+        database.executemany(statement, parameters)
+    stored = database.execute("SELECT * FROM t ORDER BY rowid").fetchall()
+    assert stored == [(7, 1, *row.values()) for row in table.to_pylist()]
+
+
+def test_fact_rows_equal_the_snapshot_with_empty_columns_left_null(any_engine):
+    """The SQL rows hold what the snapshot holds, over several insert statements; columns the file leaves
+    empty (crebo, route, ...) are NULL."""
+    rows = [[2000 + i % 17, "14SM05", "College De Brink", "VMBO-KB", 1 + i % 4, f"P{i}", "instroom", i % 9 or "<5"]
+            for i in range(260)]  # fmt: skip
+    result = _deliver(any_engine, rows)
+    table, sheet = FACT_TABLES["leerlingen"], storage.SHEETS["leerlingen"]
+    with any_engine.connect() as conn:
+        stored = conn.execute(
+            sa.select(*(table.c[name] for name in sheet.stored_columns)).where(
+                table.c.delivery_id == result.delivery_id
+            )
+        ).all()
+    facts = current_facts(any_engine, "leerlingen")[list(sheet.stored_columns)]
+    expected = sorted(tuple(None if pd.isna(v) else v for v in row) for row in facts.itertuples(index=False))
+    assert len(stored) == 260 and sorted(tuple(r) for r in stored) == expected
+    assert {r.route for r in stored} == {None} and sum(r.aantal_onderdrukt for r in stored) == 29
 
 
 def test_redelivery_replaces_same_school_sheet_and_years_only(any_engine):

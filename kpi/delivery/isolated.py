@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -181,30 +182,51 @@ def _failure(stderr: bytes, returncode: int, limits: Limits, where: str) -> Prob
 
 KEEP_SPARE = True
 """Start the next reading process as soon as one is used (a server reads again; a one-off command need not)."""
-_spare: subprocess.Popen | None = None
+_spare: Reader | None = None
 _spare_lock = threading.Lock()
 
 
-def _started() -> subprocess.Popen:
-    code = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from kpi.delivery.isolated import child_main; child_main()"
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1"}
-    pipe = subprocess.PIPE
-    return subprocess.Popen([sys.executable, "-c", code], stdin=pipe, stdout=pipe, stderr=pipe, env=env)
+class Reader:
+    """A reading process whose answer and errors go to unnamed temporary files, not pipes: the parent reads
+    each at once when the child has ended, instead of pumping pipes in small pieces (a pump thread waits for
+    the GIL on every piece while the caller computes, which made a read four times slower)."""
+
+    def __init__(self) -> None:
+        code = (
+            f"import sys; sys.path.insert(0, {str(ROOT)!r}); from kpi.delivery.isolated import child_main; child_main()"
+        )
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1"}
+        self.answer, self.errors = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 (outlive this call)
+        command = [sys.executable, "-c", code]
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=self.answer, stderr=self.errors, env=env)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def written(self) -> tuple[bytes, bytes]:
+        """What the ended child wrote: its answer and its errors."""
+        return _contents(self.answer), _contents(self.errors)
+
+
+def _contents(file) -> bytes:
+    with file:
+        file.seek(0)
+        return file.read()
 
 
 def prestart() -> None:
     """Start a reading process ahead of need, so the next read does not wait for Python and its readers."""
     global _spare
     with _spare_lock:
-        if _spare is None or _spare.poll() is not None:
-            _spare = _started()
+        if _spare is None or not _spare.alive():
+            _spare = Reader()
 
 
-def _reader() -> subprocess.Popen:
+def _reader() -> Reader:
     global _spare
     with _spare_lock:
-        child, _spare = _spare, None
-    return child if child is not None and child.poll() is None else _started()
+        reader, _spare = _spare, None
+    return reader if reader is not None and reader.alive() else Reader()
 
 
 class PendingRead:
@@ -212,7 +234,8 @@ class PendingRead:
 
     def __init__(self, data: bytes, kind: str, where: str, limits: Limits, zip_checked: bool = False) -> None:
         self.kind, self.where, self.limits = kind, where, limits
-        self._child = _reader()
+        self._reader = _reader()
+        self._child = self._reader.process
         self._answer: tuple[bytes, bytes] | None = None
         self._timed_out = False
         settings = {"kind": kind, "where": where, "limits": limits.__dict__, "zip_checked": zip_checked}
@@ -221,15 +244,26 @@ class PendingRead:
         self._thread.start()
 
     def _talk(self, message: bytes) -> None:
+        """Hand over the file in one write and wait for the child to end (both free the GIL throughout)."""
+        timer = threading.Timer(self.limits.seconds, self._time_out)
+        timer.start()
         try:
-            self._answer = self._child.communicate(message, timeout=self.limits.seconds)
-        except subprocess.TimeoutExpired:
-            self._timed_out = True
-            self._child.kill()
-            self._child.communicate()
+            self._child.stdin.write(message)
+            self._child.stdin.close()
         except (OSError, ValueError):  # the child died before it took the whole file
-            self._answer = (b"", b"")
-            self._child.wait()
+            pass
+        self._child.wait()
+        timer.cancel()
+        self._answer = self._reader.written()
+
+    def _time_out(self) -> None:
+        self._timed_out = True
+        self._child.kill()
+
+    def cancel(self) -> None:
+        """Stop the read: its result is not wanted."""
+        self._child.kill()
+        self._thread.join()
 
     def reads(self, kind: str, where: str, limits: Limits) -> bool:
         """True if this is the read that `kind`, `where` and `limits` ask for."""
@@ -268,20 +302,23 @@ def read_ahead(data: bytes, filename: str) -> PendingRead | None:
     """Start reading a file in the background, before the caller has loaded pandas and the database (a
     command's first file); None for a file the checks before reading refuse anyway.
 
-    The zip check runs here, in bounded memory, while the reading process loads its readers: both cores work."""
+    The zip check runs here, in bounded memory, while the reading process reads under its memory limit: both
+    cores work. A file the check refuses is not read on: the ordinary read says why, in the same words."""
     from kpi.delivery.kinds import detected_kind, place_name
 
     limits = current_limits()
     kind = detected_kind(data) if data and len(data) <= limits.upload_bytes else "unknown"
     if kind not in ("xlsx", "ods", "xls", "text"):
         return None
-    prestart()
-    if kind in ("xlsx", "ods"):
+    zipped = kind in ("xlsx", "ods")
+    pending = PendingRead(data, kind, place_name(filename), limits, zip_checked=zipped)
+    if zipped:
         try:
             checked_zip(data, limits)
-        except Exception:  # refused or unreadable: the ordinary read in the child says so, in the same words
+        except Exception:  # refused or unreadable
+            pending.cancel()
             return None
-    return PendingRead(data, kind, place_name(filename), limits, zip_checked=kind in ("xlsx", "ods"))
+    return pending
 
 
 if __name__ == "__main__":
