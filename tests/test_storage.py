@@ -100,6 +100,23 @@ def test_multi_row_inserts_store_every_row_once_in_order(rows, width):
     assert stored == [(7, 1, *row.values()) for row in table.to_pylist()]
 
 
+@pytest.mark.parametrize(
+    "column",
+    [
+        pa.chunked_array([[1, None, 3], [3]]),
+        pa.chunked_array([["a", None], ["a", "b"]]),
+        pa.chunked_array([[True, None, False]]),
+        pa.chunked_array([[]], pa.string()),
+        pa.chunked_array([[None, None]], pa.int64()),
+        pa.chunked_array([[2**40, -5, 2**40]]),
+    ],
+    ids=["ints", "texts", "flags", "empty", "all missing", "large ints"],
+)
+def test_python_values_are_the_plain_python_values(column):
+    values = storage._python_values(column)
+    assert values == column.to_pylist() and {type(v) for v in values} <= {int, str, bool, type(None)}
+
+
 def test_fact_rows_equal_the_snapshot_with_empty_columns_left_null(any_engine):
     """The SQL rows hold what the snapshot holds, over several insert statements; columns the file leaves
     empty (crebo, route, ...) are NULL."""

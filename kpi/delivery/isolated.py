@@ -103,8 +103,8 @@ def workbook_tables(data: bytes, kind: str, limits: Limits, zip_checked: bool = 
     for name in reader.sheet_names:
         if _IN_CHILD:
             print(WHERE + name, file=sys.stderr, flush=True)
-        sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-        table = sheet.to_arrow()
+        # eager: straight into Arrow, without a lazy sheet in between (a fifth faster)
+        table = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string", eager=True)
         if table.num_rows > MAX_LINES or table.num_rows * table.num_columns > limits.cells:
             raise RefusedFile(Problem("file_cell_count", name, params={"limit": limits.cells}))
         tables.append((name, _text_table(table.columns, name)))
