@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import tomllib
 from pathlib import Path
 
 DEFAULT_LANGUAGE = "nl"
@@ -13,6 +12,8 @@ CATALOGUE_FILE = Path(__file__).with_name("words.toml")
 @functools.cache
 def catalogue() -> dict[str, dict[str, str]]:
     """Every entry: key -> {language: text}."""
+    import tomllib
+
     with CATALOGUE_FILE.open("rb") as file:
         return dict(_entries(tomllib.load(file)))
 
@@ -40,6 +41,7 @@ class WordedError(ValueError):
         return self.text()
 
 
+@functools.cache
 def languages() -> tuple[str, ...]:
     """Every language the catalogue speaks, Dutch first: a language is added by adding its lines to words.toml."""
     found = dict.fromkeys(language for entry in catalogue().values() for language in entry)
@@ -58,5 +60,9 @@ def word(key: str, language: str = DEFAULT_LANGUAGE, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-LANGUAGES: tuple[str, ...] = languages()
-"""Every language of the catalogue, Dutch first; adding a language is adding its lines to words.toml."""
+def __getattr__(name: str) -> tuple[str, ...]:
+    """`LANGUAGES`: every language of the catalogue, Dutch first; read on first use, so a process that shows
+    no words (the reading child) never parses the catalogue."""
+    if name == "LANGUAGES":
+        return languages()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -84,15 +84,32 @@ def test_a_read_started_ahead_gives_what_an_ordinary_read_gives():
     assert {n: len(f) for n, f in early.frames.items()} == {"leerlingen": len(GOOD_ROWS)}
 
 
-def test_a_file_the_early_check_refuses_is_refused_by_the_ordinary_read_in_the_same_words(monkeypatch):
-    """The check runs while the child already reads; a refusal stops that child."""
-    started = []
-    monkeypatch.setattr(isolated, "_reader", lambda: started.append(isolated.Reader()) or started[-1])
+def test_a_file_the_check_refuses_is_refused_in_the_same_words_with_the_check_beside_the_read():
+    """Read ahead, the zip check runs beside the read; the refusal names the same cell as check-then-read."""
     data = _far_cell("XFD1048576")
-    assert read_ahead(data, "ver.xlsx") is None
-    assert len(started) == 1 and not started[0].alive(), "the reading child was left running"
+    ahead = read_ahead(data, "ver.xlsx")
+    assert ahead is not None
+    early = checked_file(data, "ver.xlsx", ahead=ahead)
+    assert [p.code for p in early.errors] == ["file_too_many_cells"] and "XFD1048576" in early.errors[0].message("nl")
     assert read_ahead(b"", "leeg.xlsx") is None
     _refused(data, "ver.xlsx", "file_too_many_cells")
+
+
+def test_a_child_that_dies_beside_the_check_is_read_again_check_first(monkeypatch):
+    """If the reader dies before the check has spoken (a crash, an allocation refused), the file is read
+    again with the check first, so the answer still names the cause."""
+    jobs = []
+    real = isolated.PendingRead.__init__
+
+    def recorded(self, data, kind, where, limits, check_alongside=True):
+        jobs.append(check_alongside)
+        real(self, data, kind, where, limits, check_alongside)
+        if check_alongside:  # this child dies at once, as one killed by its memory limit does
+            self._child.kill()
+
+    monkeypatch.setattr(isolated.PendingRead, "__init__", recorded)
+    problem = _refused(_far_cell("XFD1048576"), "ver.xlsx", "file_too_many_cells")[0]
+    assert jobs == [True, False] and "XFD1048576" in problem.message("nl")
 
 
 @pytest.mark.parametrize(

@@ -155,17 +155,43 @@ def child_main() -> None:
     limits = Limits(**settings["limits"])
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     data = sys.stdin.buffer.read()
+    checker = None
+    if settings["check_alongside"] and settings["kind"] in ("xlsx", "ods"):
+        checker = threading.Thread(target=_check_or_end, args=(data, limits), daemon=True)
+        checker.start()
     try:
-        tables = read_tables(data, settings["kind"], settings["where"], limits, settings.get("zip_checked", False))
+        try:
+            tables = read_tables(data, settings["kind"], settings["where"], limits, zip_checked=checker is not None)
+        finally:
+            if checker is not None:
+                checker.join()  # a refusal by the check ends this process first: its message is the clearer one
         answer = _answer(tables)
-    except RefusedFile as refused:
-        answer = _refusal(refused.problem)
-    except MemoryError:
-        answer = _refusal(Problem("file_read_memory", params={"limit_mb": limits.memory_bytes // (1024 * 1024)}))
-    except Exception as error:  # the readers raise many kinds; all mean "not readable"
-        answer = _refusal(Problem("file_unreadable", params={"detail": type(error).__name__}))
+    except Exception as error:  # every failure is an answer
+        answer = _refusal(_child_problem(error, limits))
+    _end(answer)
+
+
+def _check_or_end(data: bytes, limits: Limits) -> None:
+    """The zip check beside the read (fastexcel frees the GIL): a refusal is answered at once and ends the
+    process, whether the read has finished or not."""
+    try:
+        checked_zip(data, limits)
+    except Exception as error:  # refused, or not a readable zip
+        _end(_refusal(_child_problem(error, limits)))
+
+
+def _child_problem(error: Exception, limits: Limits) -> Problem:
+    if isinstance(error, RefusedFile):
+        return error.problem
+    if isinstance(error, MemoryError):
+        return Problem("file_read_memory", params={"limit_mb": limits.memory_bytes // (1024 * 1024)})
+    return Problem("file_unreadable", params={"detail": type(error).__name__})  # the readers raise many kinds
+
+
+def _end(answer: bytes) -> None:
     sys.stdout.buffer.write(answer)
     sys.stdout.buffer.flush()
+    os._exit(0)  # at once, even while the other thread still reads
 
 
 def _failure(stderr: bytes, returncode: int, limits: Limits, where: str) -> Problem:
@@ -230,15 +256,20 @@ def _reader() -> Reader:
 
 
 class PendingRead:
-    """A file being read by a child process in the background; `tables()` waits for the answer."""
+    """A file being read by a child process in the background; `tables()` waits for the answer.
 
-    def __init__(self, data: bytes, kind: str, where: str, limits: Limits, zip_checked: bool = False) -> None:
+    The zip check runs beside the read (`check_alongside`, two cores at work); if the child then dies, say
+    because the reader ran out of memory on a file the check would have refused, the file is read once more
+    with the check first, so the answer names the cause as that order does."""
+
+    def __init__(self, data: bytes, kind: str, where: str, limits: Limits, check_alongside: bool = True) -> None:
         self.kind, self.where, self.limits = kind, where, limits
+        self._data, self._check_alongside = data, check_alongside
         self._reader = _reader()
         self._child = self._reader.process
         self._answer: tuple[bytes, bytes] | None = None
         self._timed_out = False
-        settings = {"kind": kind, "where": where, "limits": limits.__dict__, "zip_checked": zip_checked}
+        settings = {"kind": kind, "where": where, "limits": limits.__dict__, "check_alongside": check_alongside}
         job = json.dumps(settings).encode() + b"\n"
         self._thread = threading.Thread(target=self._talk, args=(job + data,), daemon=True)
         self._thread.start()
@@ -260,11 +291,6 @@ class PendingRead:
         self._timed_out = True
         self._child.kill()
 
-    def cancel(self) -> None:
-        """Stop the read: its result is not wanted."""
-        self._child.kill()
-        self._thread.join()
-
     def reads(self, kind: str, where: str, limits: Limits) -> bool:
         """True if this is the read that `kind`, `where` and `limits` ask for."""
         return (self.kind, self.where, self.limits) == (kind, where, limits)
@@ -280,6 +306,8 @@ class PendingRead:
             raise RefusedFile(Problem("file_read_timeout", self.where, params={"seconds": int(self.limits.seconds)}))
         stdout, stderr = self._answer
         head, _, body = stdout.partition(b"\n")
+        if (self._child.returncode != 0 or not head) and self._check_alongside and self.kind in ("xlsx", "ods"):
+            return PendingRead(self._data, self.kind, self.where, self.limits, check_alongside=False).tables()
         if self._child.returncode != 0 or not head:
             raise RefusedFile(_failure(stderr, self._child.returncode, self.limits, self.where))
         answer = json.loads(head)
@@ -300,25 +328,14 @@ def isolated_tables(data: bytes, kind: str, where: str, limits: Limits) -> list[
 
 def read_ahead(data: bytes, filename: str) -> PendingRead | None:
     """Start reading a file in the background, before the caller has loaded pandas and the database (a
-    command's first file); None for a file the checks before reading refuse anyway.
-
-    The zip check runs here, in bounded memory, while the reading process reads under its memory limit: both
-    cores work. A file the check refuses is not read on: the ordinary read says why, in the same words."""
+    command's first file); None for a file the checks before reading refuse anyway."""
     from kpi.delivery.kinds import detected_kind, place_name
 
     limits = current_limits()
     kind = detected_kind(data) if data and len(data) <= limits.upload_bytes else "unknown"
     if kind not in ("xlsx", "ods", "xls", "text"):
         return None
-    zipped = kind in ("xlsx", "ods")
-    pending = PendingRead(data, kind, place_name(filename), limits, zip_checked=zipped)
-    if zipped:
-        try:
-            checked_zip(data, limits)
-        except Exception:  # refused or unreadable
-            pending.cancel()
-            return None
-    return pending
+    return PendingRead(data, kind, place_name(filename), limits)
 
 
 if __name__ == "__main__":
