@@ -1,12 +1,12 @@
 """Doorstroom: a Sankey of the flows between levels, with the plan's flows highlighted."""
 
-import pandas as pd
 import streamlit as st
 
 from kpi.metrics.privacy import sees_small_numbers
 from kpi.views.charts import sankey
 from kpi.views.downloads import flows_download
-from kpi.views.formatting import number, school_year
+from kpi.views.flows import flows_shown
+from kpi.views.formatting import school_year
 from ui import data, session
 from ui.frame import require_frame
 from ui.i18n import language, t
@@ -29,16 +29,5 @@ st.caption(t("doorstroom_caption", year=school_year(year)))
 st.plotly_chart(sankey(flows, language()), key="sankey", config={"displaylogo": False}, theme=None)
 if protect:
     st.caption(t("small_left_out"))
-shown = pd.DataFrame(
-    {
-        t("from"): flows["van"],
-        t("to"): flows["naar"],
-        t("count"): [
-            number(v, "count", language()) + ("" if exact else " ≈")
-            for v, exact in zip(flows["aantal"], flows["exact"], strict=True)
-        ],
-        t("in_plan"): [t("yes") if plan else "" for plan in flows["plan"]],
-    }
-)
-st.dataframe(shown, hide_index=True, key="flows_table")
+st.dataframe(flows_shown(flows, language()), hide_index=True, key="flows_table")
 downloads(flows_download(flows, language()), "doorstroom", key="flows", what=t("dl.flows"), year=year)

@@ -4,8 +4,8 @@ import streamlit as st
 
 from kpi.metrics.facts import Filters
 from kpi.views.charts import explorer_chart
-from kpi.views.explorer import DEFAULT_INDICATOR, OTHER, PIVOT_DIMENSIONS, TOTAL, Selection
-from kpi.views.formatting import cell, school_year
+from kpi.views.explorer import DEFAULT_INDICATOR, PIVOT_DIMENSIONS, Selection, pivot_shown
+from kpi.views.formatting import school_year
 from ui import data, session
 from ui.frame import require_frame
 from ui.i18n import language, t
@@ -56,9 +56,7 @@ pivot = data.pivot(version, selection, by, session.role())
 if pivot.empty:
     empty_state()
     st.stop()
-if by == "brin":
-    pivot = pivot.rename(columns=lambda brin: brin if brin == OTHER else f"{names.get(brin, brin)} ({brin})")
-pivot = pivot.rename(columns={TOTAL: t("meet.total"), OTHER: t("explorer.empty")})
+view = pivot_shown(pivot, by, names, language())
 per = "" if by is None else " " + t("per_dim", dim=t(f"dim.{by}").lower())
 what = t(
     "explorer_chart_title",
@@ -67,15 +65,8 @@ what = t(
     first=school_year(span[0]),
     last=school_year(span[1]),
 )
-chart = explorer_chart(pivot, language(), what, t("explorer_y"))
+chart = explorer_chart(view.chart, language(), what, t("explorer_y"))
 st.plotly_chart(chart, key="explorer_chart", config={"displaylogo": False}, theme=None)
 st.subheader(t("pivot"))
-protected = pivot.reset_index()
-protected = protected.assign(schooljaar=[school_year(y) for y in protected["schooljaar"]]).rename(
-    columns={"schooljaar": t("meet.school_year")}
-)
-shown = protected.copy()
-for column in shown.columns[1:]:
-    shown[column] = [cell(v, "count", language()) for v in shown[column]]
-st.dataframe(shown, hide_index=True, key="pivot_table")
-downloads(protected, "verkenner", key="explorer", what=what)
+st.dataframe(view.shown, hide_index=True, key="pivot_table")
+downloads(view.table, "verkenner", key="explorer", what=what)

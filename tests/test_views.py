@@ -19,8 +19,16 @@ from kpi.metrics.privacy import masked_results, protected_table
 from kpi.metrics.registry import ACTION_LINES, KPIS, REGISTRY
 from kpi.metrics.targets import RULES, Target
 from kpi.views.charts import STATUS_COLOURS, explorer_chart, kpi_chart, projection_drawn, sankey
-from kpi.views.explorer import OTHER, Selection, explorer_options, explorer_pivot, explorer_rows, school_names
-from kpi.views.flows import PLAN_FLOWS, doorstroom_matrix
+from kpi.views.explorer import (
+    OTHER,
+    Selection,
+    explorer_options,
+    explorer_pivot,
+    explorer_rows,
+    pivot_shown,
+    school_names,
+)
+from kpi.views.flows import PLAN_FLOWS, doorstroom_matrix, flows_shown
 from kpi.views.formatting import cell, kpi_value, number, reason_text, rule_text, school_year, status_word
 from kpi.views.meeting import kpi_pages, pack_of_results
 from kpi.views.pack import meeting_pack_xlsx, overview_frame
@@ -197,6 +205,7 @@ def test_a_language_is_added_in_the_catalogue_alone(tmp_path, monkeypatch):
     (tmp_path / "words.toml").write_text(extended, encoding="utf-8")
     monkeypatch.setattr(words, "CATALOGUE_FILE", tmp_path / "words.toml")
     words.catalogue.cache_clear()
+    words.languages.cache_clear()
     try:
         assert words.languages() == ("nl", "en", "de")
         assert status_word("gehaald", "de") == "erreicht"
@@ -204,6 +213,7 @@ def test_a_language_is_added_in_the_catalogue_alone(tmp_path, monkeypatch):
         assert number(1234.5, "count", "de") == "1.234,5"  # separators too
     finally:
         words.catalogue.cache_clear()
+        words.languages.cache_clear()
 
 
 def test_a_missing_language_falls_back_to_dutch():
@@ -331,6 +341,48 @@ def test_explorer_pivot(by, expected):
     pivot = explorer_pivot(explorer_rows(facts_of(leerlingen=EXPLORER_ROWS), Selection()), by)
     assert list(pivot.index) == [2015, 2016]
     assert {str(c): [None if math.isnan(v) else v for v in pivot[c]] for c in pivot.columns} == expected
+
+
+SHOWN_PIVOTS = [
+    (None, "nl", {"Schooljaar": ["2015-2016", "2016-2017"], "Totaal": ["10", "<5"]}),
+    (
+        "brin",
+        "en",
+        {"School year": ["2015-2016", "2016-2017"], "De Brink (14SM05)": ["10", "<5"], "03FO01": ["-", "8"]},
+    ),
+    (
+        "route",
+        "nl",
+        {"Schooljaar": ["2015-2016", "2016-2017"], "Vakmanschapsroute": ["-", "<5"], "(leeg)": ["10", "8"]},
+    ),
+]
+
+
+@pytest.mark.parametrize(("by", "language", "expected"), SHOWN_PIVOTS)
+def test_pivot_shown_names_series_and_words_every_cell(by, language, expected):
+    columns = {"brin": ["14SM05", "03FO01"], "route": ["Vakmanschapsroute", OTHER], None: ["totaal"]}[by]
+    values = {"totaal": [10.0, SMALL], "14SM05": [10.0, SMALL], "03FO01": [None, 8.0],
+              "Vakmanschapsroute": [None, SMALL], OTHER: [10.0, 8.0]}  # fmt: skip
+    pivot = pd.DataFrame({c: values[c] for c in columns}, index=pd.Index([2015, 2016], name="schooljaar"))
+    view = pivot_shown(pivot, by, {"14SM05": "De Brink"}, language)
+    assert view.shown.to_dict("list") == expected
+    assert list(view.chart.columns) == list(expected)[1:] and list(view.table.columns) == list(expected)
+    assert (
+        view.table.iloc[:, 1:].astype(str).to_numpy().tolist() == view.chart.astype(str).to_numpy().tolist()
+    )  # downloads keep the values
+
+
+@pytest.mark.parametrize(
+    ("language", "head", "cells"),
+    [("nl", ["van", "naar", "aantal (≈: met kleine aantallen geschat)", "in actieplan"], ["1.234", "7 ≈", "ja", ""]),
+     ("en", ["from", "to", "count (≈: estimated with small numbers)", "in action plan"], ["1,234", "7 ≈", "yes", ""])],
+)  # fmt: skip
+def test_flows_shown_marks_estimates_and_the_plans_flows(language, head, cells):
+    flows = pd.DataFrame({"van": ["MBO-4", "VMBO"], "naar": ["HBO", "MBO-2"], "aantal": [1234.0, 7.0],
+                          "exact": [True, False], "plan": [True, False]})  # fmt: skip
+    shown = flows_shown(flows, language)
+    assert list(shown.columns) == head
+    assert [*shown.iloc[:, 2], *shown.iloc[:, 3]] == cells
 
 
 def test_explorer_options_and_school_names():

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kpi.catalogue import word
 from kpi.codes import SUPPRESSED_POINT, Role
 from kpi.metrics.facts import REGION, Facts, Filters, filtered_leerlingen
 from kpi.metrics.privacy import protected_table
+from kpi.views.formatting import cell, school_year
 
 DIMENSIONS = ("brin", "onderwijssoort", "opleiding", "route", "indicator", "naar_onderwijssoort", "geslacht")
 PIVOT_DIMENSIONS = tuple(d for d in DIMENSIONS if d != "indicator")
@@ -83,3 +85,29 @@ def school_names(facts: Facts) -> dict[str, str]:
     """BRIN -> school name as delivered."""
     frame = facts.leerlingen[["brin", "school"]].dropna().drop_duplicates("brin")
     return {str(b): str(s) for b, s in zip(frame["brin"], frame["school"], strict=True)}
+
+
+@dataclass(frozen=True)
+class PivotShown:
+    """A protected pivot ready to show: for the chart (series named for people), for downloads (school years
+    as text) and for the table on screen (every cell in words)."""
+
+    chart: pd.DataFrame
+    table: pd.DataFrame
+    shown: pd.DataFrame
+
+
+def pivot_shown(pivot: pd.DataFrame, by: str | None, names: dict[str, str], language: str = "nl") -> PivotShown:
+    """The pivot's series named (schools by name and code, or by code without a name; the total and the empty
+    value in words)."""
+    if by == "brin":
+        pivot = pivot.rename(columns=lambda brin: f"{names[brin]} ({brin})" if brin in names else brin)
+    chart = pivot.rename(columns={TOTAL: word("meet.total", language), OTHER: word("explorer.empty", language)})
+    table = chart.reset_index()
+    table = table.assign(schooljaar=[school_year(y) for y in table["schooljaar"]]).rename(
+        columns={"schooljaar": word("meet.school_year", language)}
+    )
+    shown = table.copy()
+    for column in shown.columns[1:]:
+        shown[column] = [cell(v, "count", language) for v in shown[column]]
+    return PivotShown(chart, table, shown)

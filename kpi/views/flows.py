@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kpi.catalogue import word
 from kpi.codes import SUPPRESSED_POINT, Role
 from kpi.metrics.facts import REGION, Facts, Filters, filtered_leerlingen
 from kpi.metrics.privacy import LIMIT, sees_small_numbers
 from kpi.metrics.registry import KPIS, MBO, Measure
+from kpi.views.formatting import number
 
 TECHNIEK_SUFFIX = " techniek/ICT"
 COLUMNS = ["van", "naar", "aantal", "exact", "plan"]
@@ -71,3 +73,17 @@ def protected_flows(facts: Facts, year: int, role: Role, filters: Filters = REGI
     """The flows as `role` may see them: a flow below 5 is left out (a Sankey cannot draw `<5`). The gate for the
     Doorstroom page and its download."""
     return doorstroom_matrix(facts, year, filters, 0 if sees_small_numbers(role) else LIMIT)
+
+
+def flows_shown(flows: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
+    """The flows as the page lists them: from, to, the count (`≈` where part of it is suppressed) and whether
+    the plan names the flow."""
+    counts = zip(flows["aantal"], flows["exact"], strict=True)
+    return pd.DataFrame(
+        {
+            word("from", language): flows["van"],
+            word("to", language): flows["naar"],
+            word("count", language): [number(v, "count", language) + ("" if exact else " ≈") for v, exact in counts],
+            word("in_plan", language): [word("yes", language) if plan else "" for plan in flows["plan"]],
+        }
+    )
