@@ -12,8 +12,9 @@ from ui.i18n import t
 from ui.widgets import CSS
 
 PAGES = Path(__file__).resolve().parent / "pages"  # absolute: the frame may be started from a page
+ICON = PAGES.parent / "ui" / "favicon.png"  # shipped: a material icon here would be fetched from Google's servers
 started = time.perf_counter()
-st.set_page_config(page_title="Techniekpact Monitor", page_icon=":material/precision_manufacturing:", layout="wide")
+st.set_page_config(page_title="Techniekpact Monitor", page_icon=str(ICON), layout="wide")
 st.html(CSS)
 session.language_switch()
 session.resume_login()

@@ -108,7 +108,8 @@ def test_kpis_table_shows_words_school_years_and_dutch_numbers(db, capsys):
     for code_word in ("niet_gehaald", "op_koers", "onvoldoende_data", "vmbo_keuze_techniek"):
         assert code_word not in out
     assert "VMBO-leerlingen die kiezen voor techniek/ICT" in out and "2016-2017" in out
-    assert re.search(r"\d+,\d+ \(\d+(,\d+)?–\d+(,\d+)?\)", out)  # a range: decimal comma, low–high
+    assert re.search(r"≈ \d+ \(\d+–\d+\)", out)  # an estimated count: rounded, with its range low–high
+    assert re.search(r"\d+,\d%", out)  # a share with a decimal comma
     assert not re.search(r"\d\.\d", out)  # no decimal point in Dutch
     code, out, _ = run(capsys, "--lang", "en", "kpis")
     assert code == 0 and "not met" in out and "on track" in out and "niet gehaald" not in out

@@ -39,7 +39,9 @@ from tests.test_kpis import facts_of, leerling
 NUMBERS = [  # value, unit, language, decimals, shown
     (1234, "count", "nl", None, "1.234"),
     (1234, "count", "en", None, "1,234"),
-    (12.5, "count", "nl", None, "12,5"),
+    (12.5, "count", "nl", None, "≈ 13"),  # an estimate (2.5 per suppressed cell): no half pupils
+    (409.5, "count", "en", None, "≈ 410"),
+    (1234.5, "count", "nl", 1, "1.234,5"),
     (0.8, "share", "nl", None, "80,0%"),
     (0.8, "share", "en", None, "80.0%"),
     (0.1, "share", "nl", 0, "10%"),
@@ -64,7 +66,7 @@ KPI_VALUES = [  # row, language, shown
     ({"masked": HIDDEN, "value": math.nan, "unit": "share"}, "en", "hidden"),
     ({"value": 12.0, "unit": "count", "exact": True}, "nl", "12"),
     ({"value": 0.1, "low": 0.08, "high": 0.14, "unit": "share", "exact": False}, "nl", "10,0% (8,0%–14,0%)"),
-    ({"value": 7.5, "low": 6, "high": 9, "unit": "count", "exact": False}, "en", "7.5 (6–9)"),
+    ({"value": 7.5, "low": 6, "high": 9, "unit": "count", "exact": False}, "en", "≈ 8 (6–9)"),
     ({"value": None, "unit": "count", "exact": False}, "nl", "-"),
 ]
 
@@ -210,7 +212,7 @@ def test_a_language_is_added_in_the_catalogue_alone(tmp_path, monkeypatch):
         assert words.languages() == ("nl", "en", "de")
         assert status_word("gehaald", "de") == "erreicht"
         assert status_word("achter", "de") == "achter"  # not yet translated: Dutch
-        assert number(1234.5, "count", "de") == "1.234,5"  # separators too
+        assert number(1234.5, "count", "de", 1) == "1.234,5"  # separators too
     finally:
         words.catalogue.cache_clear()
         words.languages.cache_clear()
@@ -374,8 +376,8 @@ def test_pivot_shown_names_series_and_words_every_cell(by, language, expected):
 
 @pytest.mark.parametrize(
     ("language", "head", "cells"),
-    [("nl", ["van", "naar", "aantal (≈: met kleine aantallen geschat)", "in actieplan"], ["1.234", "7 ≈", "ja", ""]),
-     ("en", ["from", "to", "count (≈: estimated with small numbers)", "in action plan"], ["1,234", "7 ≈", "yes", ""])],
+    [("nl", ["van", "naar", "aantal (≈: met kleine aantallen geschat)", "in actieplan"], ["1.234", "≈ 7", "ja", ""]),
+     ("en", ["from", "to", "count (≈: estimated with small numbers)", "in action plan"], ["1,234", "≈ 7", "yes", ""])],
 )  # fmt: skip
 def test_flows_shown_marks_estimates_and_the_plans_flows(language, head, cells):
     flows = pd.DataFrame({"van": ["MBO-4", "VMBO"], "naar": ["HBO", "MBO-2"], "aantal": [1234.0, 7.0],
@@ -448,7 +450,7 @@ def test_sankey_colours_the_plans_flows():
     flows = doorstroom_matrix(facts_of(leerlingen=FLOW_ROWS), 2016)
     link = sankey(flows, "nl").data[0].link
     coloured = [c.startswith("rgba(213") for c in link.color]
-    assert coloured == list(flows["plan"]) and list(link.customdata) == ["20", "9", "7", "6", "2,5"]
+    assert coloured == list(flows["plan"]) and list(link.customdata) == ["20", "9", "7", "6", "≈ 3"]
 
 
 def test_explorer_chart_draws_a_line_per_column():

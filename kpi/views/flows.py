@@ -9,7 +9,7 @@ from kpi.codes import SUPPRESSED_POINT, Role
 from kpi.metrics.facts import REGION, Facts, Filters, filtered_leerlingen
 from kpi.metrics.privacy import LIMIT, sees_small_numbers
 from kpi.metrics.registry import KPIS, MBO, Measure
-from kpi.views.formatting import number
+from kpi.views.formatting import count_text
 
 TECHNIEK_SUFFIX = " techniek/ICT"
 COLUMNS = ["van", "naar", "aantal", "exact", "plan"]
@@ -83,7 +83,7 @@ def flows_shown(flows: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
         {
             word("from", language): flows["van"],
             word("to", language): flows["naar"],
-            word("count", language): [number(v, "count", language) + ("" if exact else " ≈") for v, exact in counts],
+            word("count", language): [count_text(v, exact, language) for v, exact in counts],
             word("in_plan", language): [word("yes", language) if plan else "" for plan in flows["plan"]],
         }
     )

@@ -25,10 +25,13 @@ def school_year(year: object) -> str:
 
 
 def number(value: object, unit: str = "count", language: str = "nl", decimals: int | None = None) -> str:
-    """A count or share for display, in the language's separators; `-` when missing."""
+    """A count or share for display, in the language's separators; `-` when missing. A count with a fraction
+    is an estimate (each suppressed cell counts 2.5): `≈ 410`, never half a pupil."""
     if _missing(value):
         return "-"
     value = float(value)
+    if unit == "count" and decimals is None and value != int(value):
+        return "≈ " + number(math.floor(value + 0.5), unit, language)
     if unit == "share":
         text = f"{value * 100:,.{1 if decimals is None else decimals}f}%"
     else:
@@ -36,6 +39,12 @@ def number(value: object, unit: str = "count", language: str = "nl", decimals: i
         text = f"{value:,.{places}f}"
     decimal, thousands = separators(language)
     return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
+
+
+def count_text(value: object, exact: bool = True, language: str = "nl") -> str:
+    """A count, with `≈` before it when it is estimated from suppressed cells."""
+    text = number(value, "count", language)
+    return text if exact or text.startswith("≈") or text == "-" else "≈ " + text
 
 
 def masked_word(code: str, language: str = "nl") -> str:
