@@ -15,7 +15,7 @@ st.title(t("page_targets"))
 lang = language()
 targets = or_stop(data.targets)
 st.subheader(t("kpi_table"))
-st.dataframe(definitions_table(targets, lang), hide_index=True, key="kpi_definitions")
+st.table(definitions_table(targets, lang), hide_index=True)  # static: every definition read in full, wrapped
 st.subheader(t("reference_table"))
 st.dataframe(reference_shown(data.reference(data.version()), lang), hide_index=True, key="reference")
 st.subheader(t("unknown_programs"))

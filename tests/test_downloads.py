@@ -103,7 +103,7 @@ def test_file_name_carries_selection_year_and_date():
         (
             {"rule": "growth", "unit": "count", "baseline_year": 2014, "target_year": 2016, "target_value": 254.1},
             0.1,
-            "Doel 2016-2017: 254,1 (groei van 10% t.o.v. 2014-2015)",
+            "Doel 2016-2017: ≈ 254 (groei van 10% t.o.v. 2014-2015)",  # a computed count target: no tenths of pupils
         ),
         (
             {"rule": "increase", "unit": "share", "baseline_year": 2014, "target_year": 2016, "target_value": 0.306},

@@ -99,7 +99,7 @@ def test_presentation_ends_on_the_plans_actions(app_env):  # noqa: F811
 def test_targets_page_in_words(app_env):  # noqa: F811
     app = _app().run()
     _visit(app, "pages/doelen.py")
-    table = next(d.value for d in app.dataframe if "Definitie" in d.value.columns)
+    table = next(d.value for d in app.table if "Definitie" in d.value.columns)  # static: read in full
     assert "id" not in table.columns
     cells = " ".join(str(v) for v in table.to_numpy().ravel())
     for raw in ("growth", "at_least", "increase", "targets.csv", "wt_beleid", "naar_opleiding", "0.1 ("):
