@@ -61,8 +61,8 @@ def word(key: str, language: str = DEFAULT_LANGUAGE, **values: object) -> str:
 
 
 def __getattr__(name: str) -> tuple[str, ...]:
-    """`LANGUAGES`: every language of the catalogue, Dutch first; read on first use, so a process that shows
-    no words (the reading child) never parses the catalogue."""
+    """`LANGUAGES`, every language of the catalogue with Dutch first, read on first use."""
+    # lazily, so a process that shows no words (the reading child) never parses the catalogue
     if name == "LANGUAGES":
         return languages()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

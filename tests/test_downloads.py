@@ -103,7 +103,7 @@ def test_file_name_carries_selection_year_and_date():
         (
             {"rule": "growth", "unit": "count", "baseline_year": 2014, "target_year": 2016, "target_value": 254.1},
             0.1,
-            "Doel 2016-2017: ≈ 254 (groei van 10% t.o.v. 2014-2015)",  # a computed count target: no tenths of pupils
+            "Doel 2016-2017: 254,1 (groei van 10% t.o.v. 2014-2015)",  # a threshold keeps its tenth
         ),
         (
             {"rule": "increase", "unit": "share", "baseline_year": 2014, "target_year": 2016, "target_value": 0.306},
@@ -125,6 +125,8 @@ def test_target_in_words_with_school_years(row, amount, expected):
 def test_values_and_small_number_notes():
     assert short_value({**RESULT, "value": 0.131, "exact": False}) == "≈ 13,1%"
     assert short_value({**RESULT, "unit": "count", "masked": "<5"}) == "<5"
+    estimated = {**RESULT, "unit": "count", "exact": False}
+    assert [short_value({**estimated, "value": v}) for v in (409.5, 410.0)] == ["≈ 410", "≈ 410"]  # one sign
     assert "tussen 9,9% en 16,3%" in small_note({**RESULT, "value": 0.131, "low": 0.099, "high": 0.163, "exact": False})
     assert small_note({**RESULT, "masked": "<5"}).startswith("Een aantal onder de 5")
     assert (

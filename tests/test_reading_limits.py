@@ -84,27 +84,39 @@ def test_a_read_started_ahead_gives_what_an_ordinary_read_gives():
     assert {n: len(f) for n, f in early.frames.items()} == {"leerlingen": len(GOOD_ROWS)}
 
 
-def test_a_file_the_check_refuses_is_refused_in_the_same_words_with_the_check_beside_the_read():
-    """Read ahead, the zip check runs beside the read; the refusal names the same cell as check-then-read."""
+def test_a_file_the_check_refuses_is_refused_in_the_same_words_with_the_check_beside_the_read(monkeypatch):
+    """With the zip check beside the read, the refusal names the same cell as check-then-read."""
     data = _far_cell("XFD1048576")
+    assert not read_ahead(data, "ver.xlsx")._check_alongside  # a small file: checked first, never read
+    monkeypatch.setattr(isolated, "CHECK_ALONGSIDE_FROM", 0)
     ahead = read_ahead(data, "ver.xlsx")
-    assert ahead is not None
+    assert ahead is not None and ahead._check_alongside
     early = checked_file(data, "ver.xlsx", ahead=ahead)
     assert [p.code for p in early.errors] == ["file_too_many_cells"] and "XFD1048576" in early.errors[0].message("nl")
     assert read_ahead(b"", "leeg.xlsx") is None
     _refused(data, "ver.xlsx", "file_too_many_cells")
 
 
+def test_a_time_limit_reached_after_the_child_ended_is_no_time_out():
+    """The timer and the end of the child race at the limit; a complete answer wins."""
+    data = workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]})
+    pending = read_ahead(data, "goed.xlsx")
+    pending._thread.join()
+    pending._time_out()  # the timer firing just after the child ended
+    assert not pending._timed_out and [name for name, _ in pending.tables()] == ["leerlingen"]
+
+
 def test_a_child_that_dies_beside_the_check_is_read_again_check_first(monkeypatch):
     """If the reader dies before the check has spoken (a crash, an allocation refused), the file is read
     again with the check first, so the answer still names the cause."""
+    monkeypatch.setattr(isolated, "CHECK_ALONGSIDE_FROM", 0)
     jobs = []
     real = isolated.PendingRead.__init__
 
     def recorded(self, data, kind, where, limits, check_alongside=True):
-        jobs.append(check_alongside)
         real(self, data, kind, where, limits, check_alongside)
-        if check_alongside:  # this child dies at once, as one killed by its memory limit does
+        jobs.append(self._check_alongside)
+        if self._check_alongside:  # this child dies at once, as one killed by its memory limit does
             self._child.kill()
 
     monkeypatch.setattr(isolated.PendingRead, "__init__", recorded)

@@ -29,7 +29,16 @@ from kpi.views.explorer import (
     school_names,
 )
 from kpi.views.flows import PLAN_FLOWS, doorstroom_matrix, flows_shown
-from kpi.views.formatting import cell, kpi_value, number, reason_text, rule_text, school_year, status_word
+from kpi.views.formatting import (
+    cell,
+    kpi_value,
+    number,
+    reason_text,
+    rule_text,
+    school_year,
+    status_word,
+    target_number,
+)
 from kpi.views.meeting import kpi_pages, pack_of_results
 from kpi.views.pack import meeting_pack_xlsx, overview_frame
 from tests.test_kpis import facts_of, leerling
@@ -42,6 +51,10 @@ NUMBERS = [  # value, unit, language, decimals, shown
     (12.5, "count", "nl", None, "≈ 13"),  # an estimate (2.5 per suppressed cell): no half pupils
     (409.5, "count", "en", None, "≈ 410"),
     (1234.5, "count", "nl", 1, "1.234,5"),
+    (-2.5, "count", "nl", None, "≈ -3"),  # a fall of an estimated count: half away from zero
+    (230 * 1.1, "count", "nl", None, "253"),  # float noise is no fraction
+    (math.inf, "count", "nl", None, "-"),
+    (pd.NA, "count", "nl", None, "-"),
     (0.8, "share", "nl", None, "80,0%"),
     (0.8, "share", "en", None, "80.0%"),
     (0.1, "share", "nl", 0, "10%"),
@@ -53,6 +66,14 @@ NUMBERS = [  # value, unit, language, decimals, shown
 @pytest.mark.parametrize(("value", "unit", "language", "decimals", "shown"), NUMBERS)
 def test_number(value, unit, language, decimals, shown):
     assert number(value, unit, language, decimals) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [(254.1, "count", "254,1"), (253.00000000000003, "count", "253"), (0.306, "share", "30,6%"), (None, "count", "-")],
+)
+def test_a_target_is_a_threshold_and_keeps_its_tenth(value, unit, shown):
+    assert target_number(value, unit, "nl") == shown
 
 
 @pytest.mark.parametrize(("year", "shown"), [(2015, "2015-2016"), (2015.0, "2015-2016"), (None, "-"), (math.nan, "-")])

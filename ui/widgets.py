@@ -16,7 +16,7 @@ from kpi.metrics.registry import REGISTRY, Kpi
 from kpi.metrics.targets import Target, TargetsError
 from kpi.views.charts import STATUS_COLOURS, kpi_chart, projection_drawn
 from kpi.views.downloads import context_lines, csv_download, kpi_download, xlsx_download
-from kpi.views.formatting import kpi_value, number, reason_text, school_year, status_word
+from kpi.views.formatting import kpi_value, number, reason_text, school_year, status_word, target_number
 from kpi.views.safety import markdown_text
 from kpi.views.wording import file_stem, range_words, selection_words, short_value, target_amount, target_words
 from ui import data, opendata, session
@@ -202,7 +202,7 @@ def _kpi_table(kpi: Kpi, rows: pd.DataFrame, lang: str) -> None:
         {
             t("meet.school_year"): [school_year(y) for y in shown["year"]],
             t("meet.value"): [kpi_value(r, lang) for r in shown.to_dict("records")],
-            t("meet.target"): [number(v, kpi.unit, lang) for v in shown["target_value"]],
+            t("meet.target"): [target_number(v, kpi.unit, lang) for v in shown["target_value"]],
             t("meet.status"): [status_word(s, lang) for s in shown["status"]],
         }
     )

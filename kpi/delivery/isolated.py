@@ -7,6 +7,7 @@ sheet. A crash, a memory limit hit or a time-out becomes a refusal naming the fi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -172,10 +173,11 @@ def child_main() -> None:
 
 
 def _check_or_end(data: bytes, limits: Limits) -> None:
-    """The zip check beside the read (fastexcel frees the GIL): a refusal is answered at once and ends the
-    process, whether the read has finished or not."""
+    """The zip check beside the read (fastexcel frees the GIL): a refusal is answered at once and ends the process."""
     try:
         checked_zip(data, limits)
+    except MemoryError:  # the reader took the memory: no answer, so the parent reads again with the check first
+        os._exit(1)
     except Exception as error:  # refused, or not a readable zip
         _end(_refusal(_child_problem(error, limits)))
 
@@ -213,9 +215,10 @@ _spare_lock = threading.Lock()
 
 
 class Reader:
-    """A reading process whose answer and errors go to unnamed temporary files, not pipes: the parent reads
-    each at once when the child has ended, instead of pumping pipes in small pieces (a pump thread waits for
-    the GIL on every piece while the caller computes, which made a read four times slower)."""
+    """A reading process that answers in unnamed temporary files, read at once when it has ended."""
+
+    # Not pipes: a pump thread (`communicate`) waits for the GIL on every 4 KB piece while the caller computes,
+    # which made a read four times slower.
 
     def __init__(self) -> None:
         code = (
@@ -255,21 +258,28 @@ def _reader() -> Reader:
     return reader if reader is not None and reader.alive() else Reader()
 
 
-class PendingRead:
-    """A file being read by a child process in the background; `tables()` waits for the answer.
+CHECK_ALONGSIDE_FROM = 1024 * 1024
+"""Bytes from which the zip check runs beside the read; a smaller file is checked first (milliseconds)."""
+# so a small hostile file (the "5 KB file") never reaches the reader, nor takes its memory
 
-    The zip check runs beside the read (`check_alongside`, two cores at work); if the child then dies, say
-    because the reader ran out of memory on a file the check would have refused, the file is read once more
-    with the check first, so the answer names the cause as that order does."""
+
+class PendingRead:
+    """A file being read by a child process in the background; `tables()` waits for the answer."""
+
+    # A large file's zip check runs beside the read (two cores at work). If the child then dies without an
+    # answer (the reader killed by the memory limit on a file the check would refuse), the file is read again
+    # with the check first, so the refusal names the cause as that order does.
 
     def __init__(self, data: bytes, kind: str, where: str, limits: Limits, check_alongside: bool = True) -> None:
         self.kind, self.where, self.limits = kind, where, limits
-        self._data, self._check_alongside = data, check_alongside
+        self._data = data
+        self._check_alongside = check_alongside and kind in ("xlsx", "ods") and len(data) >= CHECK_ALONGSIDE_FROM
         self._reader = _reader()
         self._child = self._reader.process
         self._answer: tuple[bytes, bytes] | None = None
-        self._timed_out = False
-        settings = {"kind": kind, "where": where, "limits": limits.__dict__, "check_alongside": check_alongside}
+        self._timed_out = self._ended = False
+        self._lock = threading.Lock()
+        settings = {"kind": kind, "where": where, "limits": limits.__dict__, "check_alongside": self._check_alongside}
         job = json.dumps(settings).encode() + b"\n"
         self._thread = threading.Thread(target=self._talk, args=(job + data,), daemon=True)
         self._thread.start()
@@ -280,16 +290,23 @@ class PendingRead:
         timer.start()
         try:
             self._child.stdin.write(message)
-            self._child.stdin.close()
         except (OSError, ValueError):  # the child died before it took the whole file
             pass
+        finally:
+            with contextlib.suppress(OSError):
+                self._child.stdin.close()
         self._child.wait()
+        with self._lock:  # a timer firing now finds the child ended: a complete answer is no time-out
+            self._ended = True
         timer.cancel()
         self._answer = self._reader.written()
 
     def _time_out(self) -> None:
-        self._timed_out = True
-        self._child.kill()
+        with self._lock:
+            if self._ended:
+                return
+            self._timed_out = True
+            self._child.kill()
 
     def reads(self, kind: str, where: str, limits: Limits) -> bool:
         """True if this is the read that `kind`, `where` and `limits` ask for."""
@@ -302,11 +319,11 @@ class PendingRead:
         self._thread.join()
         if KEEP_SPARE:
             prestart()
-        if self._timed_out or self._answer is None:
+        if self._timed_out:
             raise RefusedFile(Problem("file_read_timeout", self.where, params={"seconds": int(self.limits.seconds)}))
-        stdout, stderr = self._answer
+        stdout, stderr = self._answer or (b"", b"")
         head, _, body = stdout.partition(b"\n")
-        if (self._child.returncode != 0 or not head) and self._check_alongside and self.kind in ("xlsx", "ods"):
+        if (self._child.returncode != 0 or not head) and self._check_alongside:
             return PendingRead(self._data, self.kind, self.where, self.limits, check_alongside=False).tables()
         if self._child.returncode != 0 or not head:
             raise RefusedFile(_failure(stderr, self._child.returncode, self.limits, self.where))
@@ -327,8 +344,7 @@ def isolated_tables(data: bytes, kind: str, where: str, limits: Limits) -> list[
 
 
 def read_ahead(data: bytes, filename: str) -> PendingRead | None:
-    """Start reading a file in the background, before the caller has loaded pandas and the database (a
-    command's first file); None for a file the checks before reading refuse anyway."""
+    """A command's first file, its read started before pandas and the database load; None if refused anyway."""
     from kpi.delivery.kinds import detected_kind, place_name
 
     limits = current_limits()

@@ -190,8 +190,7 @@ def typed_table(frame: pd.DataFrame, sheet: Sheet) -> pa.Table:
 
 
 def _insert_rows(conn: sa.Connection, sheet: Sheet, table: pa.Table, delivery_id: int) -> None:
-    """One bulk statement inside the delivery's transaction: COPY on PostgreSQL (written as CSV by Arrow),
-    multi-row inserts through the driver on SQLite (SQLAlchemy's per-row parameter handling costs five times more)."""
+    """The rows in bulk inside the delivery's transaction: COPY on PostgreSQL, multi-row inserts on SQLite."""
     target_table = FACT_TABLES[sheet.name]
     quote = conn.dialect.identifier_preparer.quote
     n = table.num_rows
@@ -213,7 +212,7 @@ def _insert_rows(conn: sa.Connection, sheet: Sheet, table: pa.Table, delivery_id
         return
     filled = [name for name in sheet.stored_columns if table[name].null_count < n]  # the others stay NULL
     target = f"{quote(target_table.name)} ({', '.join(map(quote, ['delivery_id', 'current', *filled]))})"
-    cursor = conn.connection.driver_connection.cursor()  # the driver's own
+    cursor = conn.connection.driver_connection.cursor()  # the driver's own: SQLAlchemy's per-row handling costs 5x
     try:
         for statement, parameters in _multi_row_inserts(target, f"{int(delivery_id)}, 1", table.select(filled)):
             cursor.executemany(statement, parameters)
@@ -222,8 +221,7 @@ def _insert_rows(conn: sa.Connection, sheet: Sheet, table: pa.Table, delivery_id
 
 
 def _python_values(column: pa.ChunkedArray) -> list:
-    """A column as Python values, each distinct text or number made once and shared by its rows (to_pylist
-    makes one object per cell: twice the time)."""
+    """A column as Python values, one object per distinct text or number (to_pylist: one per cell, twice the time)."""
     if not (pa.types.is_string(column.type) or pa.types.is_integer(column.type)):
         return column.to_pylist()
     coded = pc.dictionary_encode(column).combine_chunks()
@@ -236,8 +234,8 @@ SQLITE_PARAMETERS = 999
 
 
 def _multi_row_inserts(target: str, literals: str, table: pa.Table) -> Iterator[tuple[str, Iterator[list]]]:
-    """INSERT statements of as many rows as SQLITE_PARAMETERS allows, each with its parameter lists: a third
-    of the time of one row per statement. `literals` open every row (the delivery id and TRUE)."""
+    """INSERT statements of SQLITE_PARAMETERS each, with their parameters; `literals` open every row."""
+    # many rows per statement: a third of the time of one row per statement
     width, n = table.num_columns, table.num_rows
     flat: list = [None] * (n * width)  # row after row, as the statements take them
     for position, column in enumerate(table.columns):

@@ -89,8 +89,7 @@ def school_names(facts: Facts) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class PivotShown:
-    """A protected pivot ready to show: for the chart (series named for people), for downloads (school years
-    as text) and for the table on screen (every cell in words)."""
+    """A protected pivot ready to show: for the chart, for downloads and for the table on screen (cells in words)."""
 
     chart: pd.DataFrame
     table: pd.DataFrame
@@ -98,8 +97,7 @@ class PivotShown:
 
 
 def pivot_shown(pivot: pd.DataFrame, by: str | None, names: dict[str, str], language: str = "nl") -> PivotShown:
-    """The pivot's series named (schools by name and code, or by code without a name; the total and the empty
-    value in words)."""
+    """The pivot with its series named: schools by name and code (or code alone), the total and the empty in words."""
     if by == "brin":
         pivot = pivot.rename(columns=lambda brin: f"{names[brin]} ({brin})" if brin in names else brin)
     chart = pivot.rename(columns={TOTAL: word("meet.total", language), OTHER: word("explorer.empty", language)})

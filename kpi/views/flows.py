@@ -76,8 +76,7 @@ def protected_flows(facts: Facts, year: int, role: Role, filters: Filters = REGI
 
 
 def flows_shown(flows: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
-    """The flows as the page lists them: from, to, the count (`≈` where part of it is suppressed) and whether
-    the plan names the flow."""
+    """The flows as the page lists them: from, to, the count (`≈` when estimated) and whether the plan names it."""
     counts = zip(flows["aantal"], flows["exact"], strict=True)
     return pd.DataFrame(
         {

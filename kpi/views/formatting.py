@@ -14,7 +14,17 @@ MASKED_KEYS = {SMALL: "masked.small", HIDDEN: "masked.hidden"}
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, pd.NA (any kind of float) or infinite: nothing to show."""
+    try:
+        return value is None or not math.isfinite(float(value))
+    except TypeError:  # pd.NA
+        return True
+    except ValueError:  # text
+        return False
+
+
+def _whole(value: float) -> bool:
+    return abs(value - round(value)) < 1e-9  # 230 * 1.1 is 253.00000000000003: still whole
 
 
 def school_year(year: object) -> str:
@@ -25,20 +35,26 @@ def school_year(year: object) -> str:
 
 
 def number(value: object, unit: str = "count", language: str = "nl", decimals: int | None = None) -> str:
-    """A count or share for display, in the language's separators; `-` when missing. A count with a fraction
-    is an estimate (each suppressed cell counts 2.5): `≈ 410`, never half a pupil."""
+    """A count or share in the language's separators; `-` when missing, `≈ 410` for an estimated count."""
+    # a count has a fraction only as an estimate (a suppressed cell counts 2.5): never show half a pupil
     if _missing(value):
         return "-"
     value = float(value)
-    if unit == "count" and decimals is None and value != int(value):
-        return "≈ " + number(math.floor(value + 0.5), unit, language)
     if unit == "share":
         text = f"{value * 100:,.{1 if decimals is None else decimals}f}%"
+    elif decimals is None and not _whole(value):
+        return "≈ " + number(math.copysign(math.floor(abs(value) + 0.5), value), unit, language)
     else:
-        places = decimals if decimals is not None else (0 if value == int(value) else 1)
-        text = f"{value:,.{places}f}"
+        text = f"{value:,.{0 if decimals is None else decimals}f}"
     decimal, thousands = separators(language)
     return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
+
+
+def target_number(value: object, unit: str = "count", language: str = "nl") -> str:
+    """A target is a threshold, not an estimate: a computed count keeps its tenth (254 pupils miss `254,1`)."""
+    if unit == "count" and not _missing(value) and not _whole(float(value)):
+        return number(value, unit, language, decimals=1)
+    return number(value, unit, language)
 
 
 def count_text(value: object, exact: bool = True, language: str = "nl") -> str:

@@ -11,7 +11,7 @@ from kpi.delivery.messages import Problem
 from kpi.delivery.problem_list import problem_record
 from kpi.metrics.impact import WHAT_DISAPPEARS, Impact
 from kpi.metrics.registry import REGISTRY
-from kpi.views.formatting import number, school_year, status_word
+from kpi.views.formatting import number, school_year, status_word, target_number
 
 
 def year_ranges(years: list[int]) -> str:
@@ -66,8 +66,8 @@ def baseline_lines(warning: dict, language: str = "nl") -> list[str]:
                 baseline_before=number(moved["baseline_before"], unit, language),
                 baseline_after=number(moved["baseline_after"], unit, language),
                 target_year=moved["target_year"],
-                target_before=number(moved["target_before"], unit, language),
-                target_after=number(moved["target_after"], unit, language),
+                target_before=target_number(moved["target_before"], unit, language),
+                target_after=target_number(moved["target_after"], unit, language),
             )
         )
     return lines

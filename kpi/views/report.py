@@ -11,7 +11,7 @@ from kpi.catalogue import word
 from kpi.metrics.benchmark import BENCHMARK_FIELDS
 from kpi.metrics.registry import REGISTRY
 from kpi.views.export import csv_bytes
-from kpi.views.formatting import kpi_value, number, reason_text, school_year, status_word, text_table
+from kpi.views.formatting import kpi_value, reason_text, school_year, status_word, target_number, text_table
 
 JSON_FIELDS = (
     *("id", "label", "action_line", "year", "value", "low", "high", "exact", "unit", "baseline_year"),
@@ -71,7 +71,7 @@ def table_rows(results: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
     with its reason (ids are in `--format json|csv` and `doel list`)."""
     rows = []
     for r in worded(results, language).to_dict("records"):
-        target = number(r["target_value"], r["unit"], language)
+        target = target_number(r["target_value"], r["unit"], language)
         status = status_word(r["status"], language) if isinstance(r["status"], str) else "-"
         reason = f" ({r['reason_text']})" if r["reason_text"] else ""
         rows.append((r["label"], school_year(r["year"]), kpi_value(r, language), target, status + reason))

@@ -9,7 +9,7 @@ from kpi.catalogue import word
 from kpi.codes import HIDDEN, SMALL
 from kpi.metrics.facts import REGULAR_ROUTE, Filters
 from kpi.metrics.targets import Target
-from kpi.views.formatting import masked_word, number, rule_text, school_year
+from kpi.views.formatting import count_text, masked_word, number, rule_text, school_year, target_number
 
 
 def _missing(value: object) -> bool:
@@ -37,7 +37,7 @@ def target_words(row: dict, amount: float | None, language: str = "nl") -> str:
         "meet.target_line",
         language,
         year=school_year(row.get("target_year")),
-        value=number(row.get("target_value"), row["unit"], language),
+        value=target_number(row.get("target_value"), row["unit"], language),
         rule=rule_words(row, amount, language),
     )
 
@@ -59,6 +59,8 @@ def short_value(row: dict, language: str = "nl") -> str:
     masked = row.get("masked")
     if masked in (SMALL, HIDDEN):
         return masked_word(masked, language)
+    if row["unit"] == "count":
+        return count_text(row.get("value"), row.get("exact", True), language)
     text = number(row.get("value"), row["unit"], language)
     return text if row.get("exact", True) or text == "-" else "≈ " + text
 
