@@ -300,9 +300,9 @@ def _member_text(data: bytes, archive: zipfile.ZipFile, name: str, cap: int = 16
 
 
 def checked_zip(data: bytes, limits: Limits) -> None:
-    """Refuse a zip that inflates beyond the limit or a sheet whose cells reach too far, before any reader
-    sees it: bytes are counted as they come out of the stream (declared sizes can lie), and cell references
-    are read from that same stream."""
+    """Refuse a zip that inflates beyond the limit or a sheet whose cells reach too far, in bounded memory."""
+    # bytes are counted as they come out of the stream (declared sizes can lie), and cell references are read
+    # from that same stream
     bomb = Problem("file_bomb", params={"limit_mb": limits.unpacked_bytes // (1024 * 1024)})
     archive = zipfile.ZipFile(io.BytesIO(data))
     if sum(info.file_size for info in archive.infolist()) > limits.unpacked_bytes:
