@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -12,10 +13,12 @@ from kpi.__main__ import main
 from kpi.metrics.registry import KPIS
 from kpi.settings.actions import (
     ACTION_STATUSES,
+    Action,
     ActionError,
     action_register,
     actions_of,
     may_update_actions,
+    overdue,
     set_action_status,
     status_counts,
 )
@@ -107,13 +110,36 @@ def test_who_may_update_actions(role, may):
     assert may_update_actions(role) is may
 
 
+def _due(status: str, year: int | None) -> Action:
+    moment = dt.datetime(2016, 1, 1, tzinfo=dt.UTC)
+    return Action("a", "Kiezen", "t", "a", "r", (), (), status, year, "", moment, "x")
+
+
+@pytest.mark.parametrize(
+    ("status", "due", "today", "late"),
+    [
+        ("gepland", 2016, dt.date(2016, 12, 31), False),  # due in 2016: on time until the year is out
+        ("gepland", 2016, dt.date(2017, 1, 1), True),
+        ("loopt", 2016, dt.date(2026, 11, 28), True),
+        ("vertraagd", 2016, dt.date(2026, 11, 28), True),
+        ("gerealiseerd", 2016, dt.date(2026, 11, 28), False),  # finished: never late
+        ("gestopt", 2016, dt.date(2026, 11, 28), False),
+        ("gepland", None, dt.date(2026, 11, 28), False),  # no deadline in the plan
+    ],
+)
+def test_an_action_is_overdue_while_open_after_its_year(status, due, today, late):
+    assert overdue(_due(status, due), today) is late
+
+
 def test_actions_table_has_words_not_codes(engine):
     set_action_status(engine, "pps-ict", "gerealiseerd", "Klaar", "a")
-    table = actions_table(action_register(engine), "nl")
+    table = actions_table(action_register(engine), "nl", dt.date(2016, 12, 31))
     assert list(table.columns) == ["Actielijn", "Actie", "Status", "Gereed in", "Toelichting", "KPI's", "Met wie"]
     row = table[table["Actie"] == "Publiek-private samenwerking ICT"].iloc[0]
     assert row["Status"] == "gerealiseerd" and row["KPI's"] == "mijlpaal (geen KPI)"
-    assert actions_table(action_register(engine), "en")["Status"].tolist().count("planned") == 11
+    assert actions_table(action_register(engine), "en", dt.date(2016, 12, 31))["Status"].tolist().count("planned") == 11
+    later = actions_table(action_register(engine), "en", dt.date(2017, 1, 1))["Status"].tolist()
+    assert later.count("planned (past its deadline)") == 11 and "achieved" in later  # done is never late
 
 
 @pytest.fixture
@@ -140,7 +166,7 @@ def test_actions_start_closed_with_their_statuses_counted_in_the_label(app_env):
     app = _leren(None, actions_open=False)
     assert not app.exception
     labels = [e.label for e in app.expander]
-    assert "Acties uit het actieplan (6): 6 gepland" in labels
+    assert "Acties uit het actieplan (6): 6 gepland; 6 over de deadline" in labels  # due in 2016, still planned
     assert "Publiek-private samenwerking ICT" not in " ".join(m.value for m in app.markdown)
 
 

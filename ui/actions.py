@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import pandas as pd
@@ -14,11 +15,13 @@ from kpi.settings.actions import (
     Action,
     actions_of,
     may_update_actions,
+    overdue,
+    overdue_count,
     partners,
     set_action_status,
     status_counts,
 )
-from kpi.views.actions import ACTION_STATUS_COLOURS
+from kpi.views.actions import ACTION_STATUS_COLOURS, OVERDUE_COLOUR
 from ui import data, session
 from ui.i18n import language, t
 from ui.widgets import status_badge
@@ -28,6 +31,11 @@ def action_badge(status: str) -> str:
     """Coloured badge with the action status in words."""
     colour = ACTION_STATUS_COLOURS[status]
     return f'<span class="tp-badge" style="background:{colour}">{html.escape(t(f"action_status.{status}"))}</span>'
+
+
+def overdue_badge(text: str) -> str:
+    """Badge for actions still open after the year they were due in."""
+    return f'<span class="tp-badge" style="background:{OVERDUE_COLOUR}">{html.escape(text)}</span>'
 
 
 def partner_filter(register: list[Action]) -> str | None:
@@ -49,6 +57,8 @@ def render_actions(line: str, register: list[Action], chosen: pd.DataFrame, part
         st.caption(t("actions.none_for_partner", partner=partner))
         return
     counts = ", ".join(f"{n} {t(f'action_status.{s}')}" for s, n in status_counts(shown).items() if n)
+    if late := overdue_count(shown, dt.date.today()):
+        counts += "; " + t("actions.overdue_count", n=late)
     box = st.expander(
         t("actions.heading", n=len(shown), statuses=counts),
         expanded=bool(partner),  # "what does this partner contribute?" is answered at once
@@ -74,7 +84,9 @@ def _action_cards(shown: list[Action], chosen: pd.DataFrame) -> None:
                 if k in REGISTRY
             ]
             lines = [  # one element per action: each element costs the browser time
-                f"{action_badge(action.status)} &nbsp; **{html.escape(action.title)}**",
+                f"{action_badge(action.status)} "
+                + (overdue_badge(t("actions.overdue")) + " " if overdue(action, dt.date.today()) else "")
+                + f"&nbsp; **{html.escape(action.title)}**",
                 f"{html.escape(action.action)}  \n*{t('actions.result')}:* {html.escape(action.result)}",
                 html.escape(action.note) if action.note else f"*{t('actions.no_note')}*",
                 f"*{t('actions.kpis')}:* " + ("; ".join(kpis) if kpis else t("actions.milestone")),
@@ -114,8 +126,10 @@ def _update_form(action: Action) -> None:
 def actions_summary(register: list[Action]) -> None:
     """How many of the plan's actions have each status, as one line of badges."""
     counts = status_counts(register)
+    late = overdue_count(register, dt.date.today())
     st.markdown(
         f"**{t('actions.overview')}** &nbsp; "
-        + " &nbsp; ".join(f"{action_badge(status)} **{n}**" for status, n in counts.items()),
+        + " &nbsp; ".join(f"{action_badge(status)} **{n}**" for status, n in counts.items())
+        + (f" &nbsp; · &nbsp; {overdue_badge(t('actions.overdue_count', n=late))}" if late else ""),
         unsafe_allow_html=True,
     )

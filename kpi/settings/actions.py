@@ -162,6 +162,20 @@ def actions_of(register: list[Action], action_line: str | None = None, partner: 
     ]
 
 
+OPEN_STATUSES = frozenset({"gepland", "loopt", "vertraagd"})
+"""Statuses of an action that is not finished (realised or stopped)."""
+
+
+def overdue(action: Action, today: dt.date) -> bool:
+    """Still open after the year it was due in."""
+    return action.status in OPEN_STATUSES and action.due_year is not None and today.year > action.due_year
+
+
+def overdue_count(register: list[Action], today: dt.date) -> int:
+    """How many actions are still open after the year they were due in."""
+    return sum(overdue(a, today) for a in register)
+
+
 def status_counts(register: list[Action]) -> dict[str, int]:
     """How many actions have each status, in the status order."""
     return {status: sum(a.status == status for a in register) for status in ACTION_STATUSES}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from kpi.catalogue import word
-from kpi.settings.actions import Action
+from kpi.settings.actions import Action, overdue
 
 ACTION_STATUS_COLOURS = {
     "gepland": "#6B6B6B",
@@ -14,17 +16,20 @@ ACTION_STATUS_COLOURS = {
     "vertraagd": "#B35900",
     "gestopt": "#A01E1E",
 }
+OVERDUE_COLOUR = "#882255"
 """Colour-blind-safe and dark enough for white text; a badge always carries its word too."""
 
 
-def actions_table(register: list[Action], language: str = "nl") -> pd.DataFrame:
+def actions_table(register: list[Action], language: str = "nl", today: dt.date | None = None) -> pd.DataFrame:
     """One row per action with headers and statuses in words, for the meeting pack and downloads."""
+    today = today or dt.date.today()
     columns = ("actielijn", "actie", "status", "deadline", "toelichting", "kpis", "partners")
     rows = [
         (
             a.action_line,
             a.title,
-            word(f"action_status.{a.status}", language),
+            word(f"action_status.{a.status}", language)
+            + (f" ({word('actions.overdue', language)})" if overdue(a, today) else ""),
             a.due_year,
             a.note,
             ", ".join(a.kpis) or word("actions.milestone", language),
