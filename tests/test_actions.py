@@ -118,8 +118,8 @@ def _due(status: str, year: int | None) -> Action:
 @pytest.mark.parametrize(
     ("status", "due", "today", "late"),
     [
-        ("gepland", 2016, dt.date(2016, 12, 31), False),  # due in 2016: on time until the year is out
-        ("gepland", 2016, dt.date(2017, 1, 1), True),
+        ("gepland", 2016, dt.date(2017, 7, 31), False),  # due in 2016: on time until school year 2016-2017 is out
+        ("gepland", 2016, dt.date(2017, 8, 1), True),
         ("loopt", 2016, dt.date(2026, 11, 28), True),
         ("vertraagd", 2016, dt.date(2026, 11, 28), True),
         ("gerealiseerd", 2016, dt.date(2026, 11, 28), False),  # finished: never late
@@ -133,12 +133,12 @@ def test_an_action_is_overdue_while_open_after_its_year(status, due, today, late
 
 def test_actions_table_has_words_not_codes(engine):
     set_action_status(engine, "pps-ict", "gerealiseerd", "Klaar", "a")
-    table = actions_table(action_register(engine), "nl", dt.date(2016, 12, 31))
+    table = actions_table(action_register(engine), "nl", dt.date(2017, 7, 31))
     assert list(table.columns) == ["Actielijn", "Actie", "Status", "Gereed in", "Toelichting", "KPI's", "Met wie"]
     row = table[table["Actie"] == "Publiek-private samenwerking ICT"].iloc[0]
     assert row["Status"] == "gerealiseerd" and row["KPI's"] == "mijlpaal (geen KPI)"
-    assert actions_table(action_register(engine), "en", dt.date(2016, 12, 31))["Status"].tolist().count("planned") == 11
-    later = actions_table(action_register(engine), "en", dt.date(2017, 1, 1))["Status"].tolist()
+    assert actions_table(action_register(engine), "en", dt.date(2017, 7, 31))["Status"].tolist().count("planned") == 11
+    later = actions_table(action_register(engine), "en", dt.date(2017, 8, 1))["Status"].tolist()
     assert later.count("planned (past its deadline)") == 11 and "achieved" in later  # done is never late
 
 

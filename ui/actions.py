@@ -22,6 +22,7 @@ from kpi.settings.actions import (
     status_counts,
 )
 from kpi.views.actions import ACTION_STATUS_COLOURS, OVERDUE_COLOUR
+from kpi.views.formatting import school_year
 from ui import data, session
 from ui.i18n import language, t
 from ui.widgets import status_badge
@@ -34,7 +35,7 @@ def action_badge(status: str) -> str:
 
 
 def overdue_badge(text: str) -> str:
-    """Badge for actions still open after the year they were due in."""
+    """Badge for actions still open after the school year they were due in."""
     return f'<span class="tp-badge" style="background:{OVERDUE_COLOUR}">{html.escape(text)}</span>'
 
 
@@ -94,7 +95,7 @@ def _action_cards(shown: list[Action], chosen: pd.DataFrame) -> None:
             st.markdown("\n\n".join(lines), unsafe_allow_html=True)
             st.caption(
                 f"{t('actions.partners')}: {', '.join(action.partners)} · "
-                + (t("actions.due", year=action.due_year) + " · " if action.due_year else "")
+                + (t("actions.due", year=school_year(action.due_year)) + " · " if action.due_year else "")
                 + (
                     t("actions.not_updated")
                     if action.updated_by == SEEDED_BY

@@ -166,13 +166,19 @@ OPEN_STATUSES = frozenset({"gepland", "loopt", "vertraagd"})
 """Statuses of an action that is not finished (realised or stopped)."""
 
 
+SCHOOL_YEAR_STARTS = (8, 1)
+"""A school year runs from 1 August: due in 2016 is due in school year 2016-2017, as the KPI targets are."""
+
+
 def overdue(action: Action, today: dt.date) -> bool:
-    """Still open after the year it was due in."""
-    return action.status in OPEN_STATUSES and action.due_year is not None and today.year > action.due_year
+    """Still open after the school year it was due in."""
+    if action.status not in OPEN_STATUSES or action.due_year is None:
+        return False
+    return today >= dt.date(action.due_year + 1, *SCHOOL_YEAR_STARTS)
 
 
 def overdue_count(register: list[Action], today: dt.date) -> int:
-    """How many actions are still open after the year they were due in."""
+    """How many actions are still open after the school year they were due in."""
     return sum(overdue(a, today) for a in register)
 
 
