@@ -113,15 +113,32 @@ def test_a_child_that_dies_beside_the_check_is_read_again_check_first(monkeypatc
     jobs = []
     real = isolated.PendingRead.__init__
 
-    def recorded(self, data, kind, where, limits, check_alongside=True):
+    def recorded(self, data, kind, where, limits, check_alongside=False):
         real(self, data, kind, where, limits, check_alongside)
         jobs.append(self._check_alongside)
         if self._check_alongside:  # this child dies at once, as one killed by its memory limit does
             self._child.kill()
 
     monkeypatch.setattr(isolated.PendingRead, "__init__", recorded)
-    problem = _refused(_far_cell("XFD1048576"), "ver.xlsx", "file_too_many_cells")[0]
-    assert jobs == [True, False] and "XFD1048576" in problem.message("nl")
+    data = _far_cell("XFD1048576")
+    checked = checked_file(data, "ver.xlsx", ahead=read_ahead(data, "ver.xlsx"))
+    assert [p.code for p in checked.errors] == ["file_too_many_cells"]
+    assert jobs == [True, False] and "XFD1048576" in checked.errors[0].message("nl")
+
+
+def test_the_server_always_checks_before_reading(monkeypatch):
+    """Only the command line reads beside the check: concurrent hostile uploads never each take a reader's memory."""
+    monkeypatch.setattr(isolated, "CHECK_ALONGSIDE_FROM", 0)
+    made = []
+    real = isolated.PendingRead.__init__
+
+    def recorded(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        made.append(self._check_alongside)
+
+    monkeypatch.setattr(isolated.PendingRead, "__init__", recorded)
+    assert checked_file(workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]}), "goed.xlsx").ok
+    assert made == [False]
 
 
 @pytest.mark.parametrize(

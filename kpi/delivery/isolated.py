@@ -266,11 +266,12 @@ CHECK_ALONGSIDE_FROM = 1024 * 1024
 class PendingRead:
     """A file being read by a child process in the background; `tables()` waits for the answer."""
 
-    # A large file's zip check runs beside the read (two cores at work). If the child then dies without an
-    # answer (the reader killed by the memory limit on a file the check would refuse), the file is read again
-    # with the check first, so the refusal names the cause as that order does.
+    # With `check_alongside` (the command line only: a server checks first, so concurrent hostile uploads never
+    # each take a reader's full memory) a large file's zip check runs beside the read, two cores at work. If the
+    # child then dies without an answer (the reader killed by the memory limit on a file the check would
+    # refuse), the file is read again with the check first, so the refusal names the cause as that order does.
 
-    def __init__(self, data: bytes, kind: str, where: str, limits: Limits, check_alongside: bool = True) -> None:
+    def __init__(self, data: bytes, kind: str, where: str, limits: Limits, check_alongside: bool = False) -> None:
         self.kind, self.where, self.limits = kind, where, limits
         self._data = data
         self._check_alongside = check_alongside and kind in ("xlsx", "ods") and len(data) >= CHECK_ALONGSIDE_FROM
@@ -351,7 +352,7 @@ def read_ahead(data: bytes, filename: str) -> PendingRead | None:
     kind = detected_kind(data) if data and len(data) <= limits.upload_bytes else "unknown"
     if kind not in ("xlsx", "ods", "xls", "text"):
         return None
-    return PendingRead(data, kind, place_name(filename), limits)
+    return PendingRead(data, kind, place_name(filename), limits, check_alongside=True)
 
 
 if __name__ == "__main__":
