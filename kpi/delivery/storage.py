@@ -212,9 +212,14 @@ def _insert_rows(conn: sa.Connection, sheet: Sheet, table: pa.Table, delivery_id
         return
     filled = [name for name in sheet.stored_columns if table[name].null_count < n]  # the others stay NULL
     target = f"{quote(target_table.name)} ({', '.join(map(quote, ['delivery_id', 'current', *filled]))})"
+    sqlite_bulk_insert(conn, target, f"{int(delivery_id)}, 1", table.select(filled))
+
+
+def sqlite_bulk_insert(conn: sa.Connection, target: str, literals: str, table: pa.Table) -> None:
+    """Every row of `table` into `target` on SQLite, each row opened by `literals`, in multi-row statements."""
     cursor = conn.connection.driver_connection.cursor()  # the driver's own: SQLAlchemy's per-row handling costs 5x
     try:
-        for statement, parameters in _multi_row_inserts(target, f"{int(delivery_id)}, 1", table.select(filled)):
+        for statement, parameters in _multi_row_inserts(target, literals, table):
             cursor.executemany(statement, parameters)
     finally:
         cursor.close()

@@ -12,11 +12,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi import paths
 from kpi.db import metadata
+from kpi.delivery.storage import sqlite_bulk_insert
 from kpi.metrics.benchmark import OPEN_DATA_KPIS, OpenData
 from kpi.settings.audit import record
 from kpi.settings.region import region
@@ -79,19 +81,18 @@ class LoadResult:
 
 
 def _insert(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, load_id: int) -> None:
-    """Bulk insert inside the load's transaction: COPY on PostgreSQL, the driver's executemany elsewhere."""
+    """Bulk insert inside the load's transaction: COPY on PostgreSQL, multi-row inserts on SQLite."""
     names = ["load_id", "current", *frame.columns]
-    columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns]
-    rows = list(zip([load_id] * len(frame), [True] * len(frame), *columns, strict=True))
     quote = conn.dialect.identifier_preparer.quote
     target = f"{quote(table.name)} ({', '.join(map(quote, names))})"
     if conn.dialect.name == "postgresql":
+        columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns]
+        rows = zip([load_id] * len(frame), [True] * len(frame), *columns, strict=True)
         with conn.connection.driver_connection.cursor() as cursor, cursor.copy(f"COPY {target} FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
         return
-    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    conn.exec_driver_sql(f"INSERT INTO {target} VALUES ({', '.join([marker] * len(names))})", rows)
+    sqlite_bulk_insert(conn, target, f"{int(load_id)}, 1", pa.Table.from_pandas(frame, preserve_index=False))
 
 
 def _current_copy(conn: sa.Connection, dataset: str, same: sa.ColumnElement[bool]) -> LoadResult | None:
