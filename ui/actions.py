@@ -25,18 +25,12 @@ from kpi.views.actions import ACTION_STATUS_COLOURS, OVERDUE_COLOUR
 from kpi.views.formatting import school_year
 from ui import data, session
 from ui.i18n import language, t
-from ui.widgets import status_badge
+from ui.widgets import badge, status_badge
 
 
 def action_badge(status: str) -> str:
     """Coloured badge with the action status in words."""
-    colour = ACTION_STATUS_COLOURS[status]
-    return f'<span class="tp-badge" style="background:{colour}">{html.escape(t(f"action_status.{status}"))}</span>'
-
-
-def overdue_badge(text: str) -> str:
-    """Badge for actions still open after the school year they were due in."""
-    return f'<span class="tp-badge" style="background:{OVERDUE_COLOUR}">{html.escape(text)}</span>'
+    return badge(t(f"action_status.{status}"), ACTION_STATUS_COLOURS[status])
 
 
 def partner_filter(register: list[Action]) -> str | None:
@@ -86,7 +80,7 @@ def _action_cards(shown: list[Action], chosen: pd.DataFrame) -> None:
             ]
             lines = [  # one element per action: each element costs the browser time
                 f"{action_badge(action.status)} "
-                + (overdue_badge(t("actions.overdue")) + " " if overdue(action, dt.date.today()) else "")
+                + (badge(t("actions.overdue"), OVERDUE_COLOUR) + " " if overdue(action, dt.date.today()) else "")
                 + f"&nbsp; **{html.escape(action.title)}**",
                 f"{html.escape(action.action)}  \n*{t('actions.result')}:* {html.escape(action.result)}",
                 html.escape(action.note) if action.note else f"*{t('actions.no_note')}*",
@@ -131,6 +125,6 @@ def actions_summary(register: list[Action]) -> None:
     st.markdown(
         f"**{t('actions.overview')}** &nbsp; "
         + " &nbsp; ".join(f"{action_badge(status)} **{n}**" for status, n in counts.items())
-        + (f" &nbsp; · &nbsp; {overdue_badge(t('actions.overdue_count', n=late))}" if late else ""),
+        + (f" &nbsp; · &nbsp; {badge(t('actions.overdue_count', n=late), OVERDUE_COLOUR)}" if late else ""),
         unsafe_allow_html=True,
     )

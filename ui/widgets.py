@@ -27,11 +27,16 @@ T = TypeVar("T")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def badge(text: str, colour: str) -> str:
+    """A coloured badge that carries its word (never colour alone)."""
+    return f'<span class="tp-badge" style="background:{colour}">{html.escape(text)}</span>'
+
+
 def status_badge(status: object, no_target: bool = False) -> str:
-    """Coloured badge that always carries its word (never colour alone); `no_target`: a context KPI (geen doel)."""
-    colour = STATUS_COLOURS[status if isinstance(status, str) else NO_DATA]
-    shown = status_word(status, language(), no_target)
-    return f'<span class="tp-badge" style="background:{colour}">{html.escape(shown)}</span>'
+    """A KPI status badge; `no_target`: a context KPI (geen doel)."""
+    return badge(
+        status_word(status, language(), no_target), STATUS_COLOURS[status if isinstance(status, str) else NO_DATA]
+    )
 
 
 def status_summary(chosen: pd.DataFrame) -> None:

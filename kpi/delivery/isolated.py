@@ -324,9 +324,9 @@ class PendingRead:
             raise RefusedFile(Problem("file_read_timeout", self.where, params={"seconds": int(self.limits.seconds)}))
         stdout, stderr = self._answer or (b"", b"")
         head, _, body = stdout.partition(b"\n")
-        if (self._child.returncode != 0 or not head) and self._check_alongside:
-            return PendingRead(self._data, self.kind, self.where, self.limits, check_alongside=False).tables()
         if self._child.returncode != 0 or not head:
+            if self._check_alongside:  # died before the check spoke: read again, check first, for its words
+                return PendingRead(self._data, self.kind, self.where, self.limits).tables()
             raise RefusedFile(_failure(stderr, self._child.returncode, self.limits, self.where))
         answer = json.loads(head)
         if not answer["ok"]:

@@ -16,8 +16,9 @@ ACTION_STATUS_COLOURS = {
     "vertraagd": "#B35900",
     "gestopt": "#A01E1E",
 }
-OVERDUE_COLOUR = "#882255"
 """Colour-blind-safe and dark enough for white text; a badge always carries its word too."""
+OVERDUE_COLOUR = "#882255"
+"""The badge of an action past its deadline, in the same palette."""
 
 
 def actions_table(register: list[Action], language: str = "nl", today: dt.date | None = None) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from kpi.codes import SUPPRESSED_POINT, Role
 from kpi.metrics.facts import REGION, Facts, Filters, filtered_leerlingen
 from kpi.metrics.privacy import LIMIT, sees_small_numbers
 from kpi.metrics.registry import KPIS, MBO, Measure
-from kpi.views.formatting import count_text
+from kpi.views.formatting import estimate_text
 
 TECHNIEK_SUFFIX = " techniek/ICT"
 COLUMNS = ["van", "naar", "aantal", "exact", "plan"]
@@ -82,7 +82,7 @@ def flows_shown(flows: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
         {
             word("from", language): flows["van"],
             word("to", language): flows["naar"],
-            word("count", language): [count_text(v, exact, language) for v, exact in counts],
+            word("count", language): [estimate_text(v, "count", exact, language) for v, exact in counts],
             word("in_plan", language): [word("yes", language) if plan else "" for plan in flows["plan"]],
         }
     )

@@ -57,9 +57,9 @@ def target_number(value: object, unit: str = "count", language: str = "nl") -> s
     return number(value, unit, language)
 
 
-def count_text(value: object, exact: bool = True, language: str = "nl") -> str:
-    """A count, with `≈` before it when it is estimated from suppressed cells."""
-    text = number(value, "count", language)
+def estimate_text(value: object, unit: str = "count", exact: bool = True, language: str = "nl") -> str:
+    """A value, with one `≈` before it when it is estimated from suppressed cells."""
+    text = number(value, unit, language)
     return text if exact or text.startswith("≈") or text == "-" else "≈ " + text
 
 

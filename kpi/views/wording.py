@@ -9,7 +9,7 @@ from kpi.catalogue import word
 from kpi.codes import HIDDEN, SMALL
 from kpi.metrics.facts import REGULAR_ROUTE, Filters
 from kpi.metrics.targets import Target
-from kpi.views.formatting import count_text, masked_word, number, rule_text, school_year, target_number
+from kpi.views.formatting import estimate_text, masked_word, number, rule_text, school_year, target_number
 
 
 def _missing(value: object) -> bool:
@@ -59,10 +59,7 @@ def short_value(row: dict, language: str = "nl") -> str:
     masked = row.get("masked")
     if masked in (SMALL, HIDDEN):
         return masked_word(masked, language)
-    if row["unit"] == "count":
-        return count_text(row.get("value"), row.get("exact", True), language)
-    text = number(row.get("value"), row["unit"], language)
-    return text if row.get("exact", True) or text == "-" else "≈ " + text
+    return estimate_text(row.get("value"), row["unit"], row.get("exact", True), language)
 
 
 def small_note(row: dict, language: str = "nl") -> str:
