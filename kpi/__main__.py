@@ -1,9 +1,14 @@
 """`python -m kpi`: see kpi.cli."""
 
 import gc
+import os
 import sys
 
-from kpi.cli import main
+# numpy's OpenBLAS threads spin at start-up (50 ms of CPU) for linear algebra no command does; that CPU is
+# better spent by the reading process, which works meanwhile
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from kpi.cli import main  # after the setting above: numpy reads it when it loads
 
 if __name__ == "__main__":
     status = main()

@@ -4,6 +4,7 @@ with a Dutch message naming what and where, while this process stays small."""
 from __future__ import annotations
 
 import io
+import re
 import resource
 import struct
 import zipfile
@@ -17,13 +18,7 @@ from hypothesis import strategies as st
 from kpi.delivery import isolated
 from kpi.delivery.ingest import checked_file
 from kpi.delivery.isolated import read_ahead
-from kpi.delivery.limits import (
-    IMPROVEMENTS_BEFORE_FULL_SCAN,
-    SheetSpan,
-    _scan_chunk,
-    _scan_every_reference,
-    current_limits,
-)
+from kpi.delivery.limits import MAX_COLUMNS, SheetSpan, _scan_chunk, column_number, current_limits
 from kpi.delivery.problem_list import report_lines
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
 
@@ -173,31 +168,40 @@ def test_cell_references_scanned_exactly():
 _REFERENCE = st.builds(
     lambda tag, letters, digits: b'<%s r="%s%s"/>' % (tag, letters.encode(), digits.encode()),
     st.sampled_from([b"c", b"row", b"x"]),
-    st.text("ABCLMZ", max_size=4),
-    st.text("0123456789", min_size=1, max_size=7),
+    st.text("ABCLMXZ", max_size=6),
+    st.text("0123456789", max_size=11),
 )
-"""References of up to 11 characters: beyond that the exhaustive scan's window ends and it ignores them,
-where the quick scan counts them (it refuses more, never less)."""
+_NOISE = st.binary(max_size=16).map(lambda b: b.replace(b"<", b"")) | st.text('r="AZ09 ', max_size=12).map(str.encode)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(_REFERENCE, max_size=3 * IMPROVEMENTS_BEFORE_FULL_SCAN), st.booleans())
-def test_quick_scan_agrees_with_reading_every_reference(references, ascending_rows):
-    """The regex scan (only references beyond the span so far) finds the same span as reading all of them,
-    whatever order the references come in, including pieces that make it give up and read every one."""
-    if ascending_rows:
-        references = [b'<row r="%d">' % i + ref for i, ref in enumerate(references, start=1)]
-    xml = b"".join(references)
-    quick, every = SheetSpan(), SheetSpan()
-    _scan_chunk(xml, quick)
-    _scan_every_reference(xml, every)
-    assert (quick.rows, quick.columns) == (every.rows, every.columns), xml
+def _span_one_by_one(xml: bytes) -> tuple[int, int]:
+    """What the scan must find, reference by reference: 1-3 letters (or none, a row tag) and 1-9 digits count;
+    four or more letters before the digits reach beyond every column."""
+    rows = columns = 0
+    for letters, digits in re.findall(rb'r="([A-Z]*)(\d+)"', xml):
+        if not 0 < len(digits) <= 9:
+            continue
+        wider_than_every_column = MAX_COLUMNS + 1
+        reach = (0, wider_than_every_column) if len(letters) > 3 else (int(digits), column_number(letters))
+        rows, columns = max(rows, reach[0]), max(columns, reach[1])
+    return rows, columns
 
 
-def test_quick_scan_counts_a_reference_too_long_for_the_exhaustive_window():
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_REFERENCE | _NOISE, max_size=40))
+def test_scan_agrees_with_reading_references_one_by_one(pieces):
+    """The vectorised scan finds the span a plain reading of every reference finds, between any other bytes."""
+    xml = b"".join(pieces)
+    span = SheetSpan()
+    _scan_chunk(xml, span)
+    assert (span.rows, span.columns) == _span_one_by_one(xml), xml
+    assert span.cells_seen == xml.count(b"<c")
+
+
+def test_scan_counts_the_longest_reference_within_reach():
     span = SheetSpan()
     _scan_chunk(b'<c r="ABC123456789"/>', span)
-    assert span.rows == 123456789
+    assert (span.rows, span.columns) == (123456789, column_number("ABC"))
 
 
 def _lying_zip(inflated: int, declared: int = 1000, block: bytes = b" " * (1 << 20)) -> bytes:

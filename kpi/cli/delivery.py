@@ -78,7 +78,9 @@ def _import(args: argparse.Namespace) -> int:
         print(word("deliver.cli_refused", args.lang), file=sys.stderr)
         return 1
     try:
-        metas = [DeliveryMeta(c.file_name, c.sha256, by, content_sha256=c.content_sha256) for c in checked]
+        metas = [
+            DeliveryMeta(c.file_name, c.sha256, by, content_sha256=c.content_sha256, tables=c.tables) for c in checked
+        ]
         results = store_many(engine, [(c.frames, meta) for c, meta in zip(checked, metas, strict=True)])
     except LevelConflictError as error:  # another delivery came in between check and store
         print(*report_lines(conflict_problems(error.conflicts), args.lang), sep="\n", file=sys.stderr)

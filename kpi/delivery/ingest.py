@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pyarrow as pa
 from sqlalchemy.engine import Engine
 
 from kpi.delivery.isolated import PendingRead
@@ -18,11 +19,12 @@ from kpi.delivery.storage import (
     EarlierDelivery,
     LevelConflict,
     StoreResult,
-    content_digest,
     current_copy,
     current_rows_by_year,
     level_conflicts,
     store,
+    tables_digest,
+    typed_tables,
 )
 from kpi.delivery.validation import validated
 from kpi.settings import reference, register
@@ -40,6 +42,8 @@ class CheckedFile:
     problems: list[Problem] = field(default_factory=list)
     content_sha256: str = ""
     """What the clean rows hold, so a re-saved copy of a delivered file is recognised before storing."""
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+    """The clean rows as they are stored: typed Arrow tables, sorted (computed once, with the digest)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -77,7 +81,8 @@ def checked_file(
     checked.frames, problems = validated(sheets, known, as_school)
     checked.problems = notes + problems
     if checked.ok:
-        checked.content_sha256 = content_digest(checked.frames)
+        checked.tables = typed_tables(checked.frames)
+        checked.content_sha256 = tables_digest(checked.tables)
     if checked.ok and engine is not None:
         with engine.connect() as conn:
             checked.problems += conflict_problems(level_conflicts(conn, checked.frames))
@@ -127,5 +132,7 @@ def stored_file(engine: Engine, checked: CheckedFile, by: str, progress: Progres
     return store(
         engine,
         checked.frames,
-        DeliveryMeta(checked.file_name, checked.sha256, by, content_sha256=checked.content_sha256),
+        DeliveryMeta(
+            checked.file_name, checked.sha256, by, content_sha256=checked.content_sha256, tables=checked.tables
+        ),
     )

@@ -6,7 +6,6 @@ never against what its headers declare. The numbers are listed in the README's "
 
 from __future__ import annotations
 
-import functools
 import io
 import os
 import re
@@ -36,8 +35,6 @@ DEFAULT_READ_MEMORY_MB = 3_072
 """Address space of the reading process (TECHNIEKPACT_READ_MEMORY_MB)."""
 DEFAULT_READ_SECONDS = 300
 CHUNK = 1 << 20
-REF_WIDTH = 12
-"""Bytes looked at after each `r=\"`: three letters and up to nine digits."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +84,6 @@ class RefusedFile(Exception):
 # --- xlsx: what the sheets really span -------------------------------------------------------------
 
 _DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]*)(\d*)(?::([A-Z]+)(\d+))?"')
-_ROW_TAG = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 _SHEET_ENTRY = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
 _RELATION = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
 _RELATION_REVERSED = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
@@ -109,39 +105,6 @@ def column_letters(number: int) -> str:
     return letters
 
 
-def _greater_than(value: int) -> bytes:
-    """A regex for decimal numbers greater than `value` (no leading zeros)."""
-    digits = str(value)
-    options = [rb"[1-9]\d{%d,}" % len(digits)]  # more digits
-    for i, digit in enumerate(digits):
-        if digit != "9":
-            rest = len(digits) - i - 1
-            options.append(re.escape(digits[:i].encode()) + b"[%d-9]" % (int(digit) + 1) + rb"\d{%d}" % rest)
-    return b"(?:" + b"|".join(options) + b")"
-
-
-def _letters_beyond(column: int) -> bytes:
-    """A regex for column letters (at most three) naming a column after `column`."""
-    if column == 0:
-        return b"[A-Z]{1,3}"
-    letters = column_letters(column).encode()
-    options = [b"[A-Z]{%d,3}" % (len(letters) + 1)] if len(letters) < 3 else []
-    for i, letter in enumerate(letters):
-        if letter != ord("Z"):
-            rest = len(letters) - i - 1
-            options.append(letters[:i] + b"[%c-Z]" % (letter + 1) + (b"[A-Z]{%d}" % rest if rest else b""))
-    return b"(?:" + b"|".join(options) + b")" if options else b"(?!)"
-
-
-@functools.lru_cache(maxsize=256)
-def _reference_beyond(rows: int, columns: int) -> re.Pattern[bytes]:
-    """`r="..."` naming a column after `columns` or a row after `rows`, or wider than three letters."""
-    wide = rb'([A-Z]{4,})\d{1,9}"'
-    column = rb"(" + _letters_beyond(columns) + rb')(\d{1,9})"'
-    row = rb"([A-Z]{0,3}+)(0*+" + _greater_than(rows) + rb')"'  # possessive: a third faster, same matches
-    return re.compile(rb'r="(?:' + wide + b"|" + column + b"|" + row + b")")
-
-
 @dataclass
 class SheetSpan:
     """How far a sheet's cells reach: the largest row and column in its cell references."""
@@ -159,77 +122,45 @@ class SheetSpan:
         self.rows, self.columns = max(self.rows, row), max(self.columns, column)
 
 
-POWERS_OF_TEN = [10**i for i in range(10)]
-
-
-IMPROVEMENTS_BEFORE_FULL_SCAN = 64
-"""Steps the regex scan may widen a span within one piece before it reads every reference instead."""
+REF_WINDOW = 13
+"""Bytes after `r=\"` that hold any reference within reach: three letters, nine digits and the closing quote."""
+ROW_DIGITS = 9
+_WIDE = re.compile(rb'r="[A-Z]{4,}\d{1,9}"')
+_TENS = [10.0**i for i in reversed(range(ROW_DIGITS))]
 
 
 def _scan_chunk(text: bytes, span: SheetSpan) -> None:
     """Widen `span` by every `r="..."` in a piece of sheet XML, in any tag and attribute order: cell
-    references (`r="L12"`) and row numbers (`r="12"`).
-
-    Only references beyond the span so far are looked for, starting from the last row tag (rows usually
-    come in order), so an ordinary sheet costs one regex pass; a piece that keeps widening it is read in full."""
-    span.cells_seen += text.count(b"<c")
-    last_row = _last_row_number(text)
-    if last_row:
-        span.reach(last_row, 0)
-    position = 0
-    for _ in range(IMPROVEMENTS_BEFORE_FULL_SCAN):
-        found = _reference_beyond(span.rows, span.columns).search(text, position)
-        if found is None:
-            return
-        position = found.end()
-        if found.group(1) is not None:  # wider than three letters: no real sheet has one
-            span.reach(0, MAX_COLUMNS + 1)
-        elif found.group(2) is not None:
-            span.reach(int(found.group(3)), column_number(found.group(2)))
-        elif len(found.group(5)) <= 9:
-            span.reach(int(found.group(5)), column_number(found.group(4)))
-    _scan_every_reference(text[position:], span)
-
-
-def _last_row_number(text: bytes) -> int:
-    """The number of the last complete `<row r="...">` tag in a piece (0 if none)."""
-    end = len(text)
-    for _ in range(2):  # the very last tag may be cut off by the piece's border
-        start = text.rfind(b"<row", 0, end)
-        if start < 0:
-            return 0
-        if found := _ROW_TAG.match(text, start):
-            return int(found.group(1)) if len(found.group(1)) <= 9 else 0
-        end = start
-    return 0
-
-
-def _scan_every_reference(text: bytes, span: SheetSpan) -> None:
-    """Widen `span` by every reference in `text`, vectorised (for pieces whose references jump about)."""
+    references (`r="L12"`) and row numbers (`r="12"`), read all at once (numpy: 3 ms per MB, a regex took 6)."""
     import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
 
-    codes = np.frombuffer(text, dtype=np.uint8)
-    starts = np.flatnonzero((codes[:-3] == 114) & (codes[1:-2] == 61) & (codes[2:-1] == 34)) + 3  # r="
+    codes = np.frombuffer(text, np.uint8)
+    span.cells_seen += int(np.count_nonzero((codes[:-1] == ord("<")) & (codes[1:] == ord("c"))))  # bytes.count: 4x
+    starts = np.flatnonzero((codes[:-3] == ord("r")) & (codes[1:-2] == ord("=")) & (codes[2:-1] == ord('"'))) + 3
     if not len(starts):
         return
-    padded = np.concatenate([codes, np.zeros(REF_WIDTH, np.uint8)])
-    window = padded[starts[:, None] + np.arange(REF_WIDTH)].astype(np.int64)
-    places = np.arange(REF_WIDTH)
-    n_letters = np.argmin((window >= 65) & (window <= 90), axis=1)  # letters come first: count them
-    after_letters = places >= n_letters[:, None]
-    end = np.argmin(((window >= 48) & (window <= 57)) | ~after_letters, axis=1)  # first byte after the digits
-    n_digits = end - n_letters
-    valid = (window[np.arange(len(starts)), end] == 34) & (n_digits > 0) & (n_digits <= 9)  # ends with a quote
-    if (valid & (n_letters > 3)).any():
+    padded = np.concatenate([np.zeros(ROW_DIGITS, np.uint8), codes, np.zeros(REF_WINDOW, np.uint8)])
+    starts += ROW_DIGITS
+    window = sliding_window_view(padded, REF_WINDOW)[starts]
+    is_letter = (window - np.uint8(ord("A"))) < 26  # below "A" wraps round to large numbers
+    letters = np.argmin(is_letter, axis=1)  # 0 for a window of letters only
+    if ((letters > 3).any() or is_letter[:, -1].any()) and _WIDE.search(text):
         span.reach(0, MAX_COLUMNS + 1)  # a reference wider than XFD: no real sheet has one
-    valid &= n_letters <= 3
-    in_digits = after_letters & (places < end[:, None])
-    powers = np.where(in_digits, np.array(POWERS_OF_TEN)[np.clip(end[:, None] - 1 - places, 0, 9)], 0)
-    row = np.einsum("ij,ij->i", window - 48, powers)
-    column = np.zeros(len(starts), dtype=np.int64)
-    for i in range(3):
-        column = np.where(i < n_letters, column * 26 + window[:, i] - 64, column)
-    span.reach(int(row[valid].max(initial=0)), int(column[valid].max(initial=0)))
+    after_letters = np.arange(REF_WINDOW) >= letters[:, None]
+    end = np.argmin(((window - np.uint8(ord("0"))) < 10) | ~after_letters, axis=1)  # the first byte after the digits
+    digits = end - letters
+    valid = (window[np.arange(len(starts)), end] == ord('"')) & (digits > 0) & (digits <= ROW_DIGITS) & (letters <= 3)
+    if not valid.any():
+        return
+    closing = starts[valid] + end[valid]
+    row_digits = sliding_window_view(padded, ROW_DIGITS)[closing - ROW_DIGITS] - np.float64(ord("0"))
+    row_digits[np.arange(ROW_DIGITS) < (ROW_DIGITS - digits[valid])[:, None]] = 0  # letters and bytes before
+    column = np.zeros(int(valid.sum()), np.int64)
+    for place in range(3):
+        letter = window[valid, place].astype(np.int64) - ord("A") + 1
+        column = np.where(place < letters[valid], column * 26 + letter, column)
+    span.reach(int((row_digits @ _TENS).max()), int(column.max()))
 
 
 def sheet_paths(data: bytes, archive: zipfile.ZipFile) -> dict[str, str]:

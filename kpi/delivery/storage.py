@@ -108,10 +108,17 @@ def database_url() -> str:
     return os.environ.get("TECHNIEKPACT_DB") or DEFAULT_URL
 
 
+SQLITE_CACHE_KIB = 16 * 1024
+"""Page cache per SQLite connection (SQLite's default is 2 MB)."""
+
+
 def _sqlite_pragmas(connection, _record) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # a delivery's new pages (about 13 MB per 100k rows) stay in memory until its commit instead of spilling to
+    # the log mid-transaction: a tenth faster storing; the memory is taken only as pages are used
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
 
 
@@ -145,7 +152,9 @@ class DeliveryMeta:
     kind: str = "import"
     restored_from: int | None = None
     content_sha256: str = ""
-    """content_digest(frames) when the caller has it already (it costs about a second per 100k rows)."""
+    """tables_digest(tables) when the caller has it already."""
+    tables: dict[str, pa.Table] | None = None
+    """typed_tables(frames) when the caller has them already (computed with the digest)."""
 
 
 @dataclass
@@ -267,12 +276,17 @@ def _snapshot_bytes(table: pa.Table | dict[str, list], sheet: Sheet | None = Non
     return sink.getvalue().to_pybytes()
 
 
-def content_digest(frames: dict[str, pd.DataFrame]) -> str:
+def typed_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pa.Table]:
+    """Each sheet's rows as stored: typed and sorted (typed_table)."""
+    return {name: typed_table(frame, SHEETS[name]) for name, frame in frames.items()}
+
+
+def tables_digest(tables: dict[str, pa.Table]) -> str:
     """SHA-256 of what a delivery holds, so a re-saved copy of the same data is recognised too: over each
     sheet's typed Arrow table as raw IPC (a tenth of the time the CSV text took)."""
     digest = hashlib.sha256(b"arrow-ipc-1")
-    for name in sorted(frames):
-        table = typed_table(frames[name], SHEETS[name])
+    for name in sorted(tables):
+        table = tables[name]
         digest.update(name.encode())
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, table.schema) as writer:
@@ -359,11 +373,18 @@ class LevelConflictError(ValueError):
 
 def level_conflicts(conn: sa.Connection, frames: dict[str, pd.DataFrame]) -> list[LevelConflict]:
     """Where storing these frames would mix an institution (14SM) with its locations (14SM05) for the same years."""
+    return _level_conflicts(conn, _scopes(frames))
+
+
+def _scopes(frames: dict[str, pd.DataFrame]) -> dict[str, dict[str | None, list[int]]]:
+    """Per sheet: school (None on regional sheets) -> the years the delivery covers."""
+    return {name: _scope(SHEETS[name], frame) for name, frame in frames.items()}
+
+
+def _level_conflicts(conn: sa.Connection, scopes: dict[str, dict[str | None, list[int]]]) -> list[LevelConflict]:
     found: dict[tuple[str, str, int], dict] = {}
-    for name, frame in frames.items():
-        sheet = SHEETS[name]
-        scope = _scope(sheet, frame) if sheet.school else {}
-        if not scope:
+    for name, scope in scopes.items():
+        if not SHEETS[name].school or not scope:
             continue
         query = (
             sa.select(current_scopes.c.school, current_scopes.c.year, deliveries)
@@ -424,12 +445,14 @@ def store_many(engine: Engine, items: list[tuple[dict[str, pd.DataFrame], Delive
 
 
 def _store(conn: sa.Connection, frames: dict[str, pd.DataFrame], meta: DeliveryMeta) -> StoreResult:
-    content = meta.content_sha256 or content_digest(frames)
+    tables = meta.tables if meta.tables is not None else typed_tables(frames)
+    content = meta.content_sha256 or tables_digest(tables)
     if meta.kind == "import" and _current_copy(conn, meta.sha256, content, frames):
         return StoreResult(None, unchanged=True)
-    if conflicts := level_conflicts(conn, frames):
+    scopes = _scopes(frames)
+    if conflicts := _level_conflicts(conn, scopes):
         raise LevelConflictError(conflicts)
-    schools = sorted({s for name, f in frames.items() for s in _scope(SHEETS[name], f) if s})
+    schools = sorted({school for scope in scopes.values() for school in scope if school})
     counts = {name: len(f) for name, f in frames.items()}
     delivery_id = conn.execute(
         deliveries.insert().values(
@@ -448,24 +471,19 @@ def _store(conn: sa.Connection, frames: dict[str, pd.DataFrame], meta: DeliveryM
     action = "delivery.restore" if meta.kind == "restore" else f"delivery.{meta.kind}"
     details = {"file": meta.file_name, "schools": schools, "rows": counts, "restored_from": meta.restored_from}
     audit.record(conn, meta.submitted_by, action, str(delivery_id), None, details)
-    for name, frame in frames.items():
+    for name in frames:
         sheet, table = SHEETS[name], FACT_TABLES[name]
-        pairs = _scope_pairs(sheet, frame)
+        pairs = [(school or "", year) for school, years in scopes[name].items() for year in years]  # '' if regional
         if not pairs:
             result.replaced[name] = 0
             continue
         update = table.update().where(table.c.current, _in_scope(table, sheet, pairs)).values(current=False)
         result.replaced[name] = conn.execute(update).rowcount
-        typed = typed_table(frame, sheet)
-        _insert_rows(conn, sheet, typed, delivery_id)
-        conn.execute(snapshots.insert().values(delivery_id=delivery_id, sheet=name, arrow=_snapshot_bytes(typed)))
+        _insert_rows(conn, sheet, tables[name], delivery_id)
+        snapshot = _snapshot_bytes(tables[name])
+        conn.execute(snapshots.insert().values(delivery_id=delivery_id, sheet=name, arrow=snapshot))
         _claim_scopes(conn, sheet, pairs, delivery_id)
     return result
-
-
-def _scope_pairs(sheet: Sheet, frame: pd.DataFrame) -> list[tuple[str, int]]:
-    """The (school, year) pairs a delivery covers; school '' on regional sheets."""
-    return [(school or "", year) for school, years in _scope(sheet, frame).items() for year in years]
 
 
 def _in_scope(table: sa.Table, sheet: Sheet, pairs: list[tuple[str, int]]) -> sa.ColumnElement[bool]:
