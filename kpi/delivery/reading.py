@@ -45,7 +45,7 @@ def _frames(tables: list[tuple[str, pa.Table]]) -> list[tuple[str, pd.DataFrame]
 
 
 def _header_score(cells: list[str], schema: Sheet) -> int:
-    lookup = schema.header_lookup()
+    lookup = schema.header_lookup
     return len({lookup[c] for c in cells if c in lookup})
 
 

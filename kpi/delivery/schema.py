@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -74,8 +75,9 @@ class Sheet:
         extra = tuple(f"{c}{SUPPRESSED_SUFFIX}" for c in self.counts)
         return tuple(c.name for c in self.columns) + extra
 
+    @functools.cached_property
     def header_lookup(self) -> dict[str, str]:
-        """Normalised header or alias -> canonical column name."""
+        """Normalised header or alias -> canonical column name (computed once per sheet; read, never changed)."""
         lookup: dict[str, str] = {}
         for col in self.columns:
             for spelling in (col.name, *col.aliases):

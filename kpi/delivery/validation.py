@@ -195,7 +195,7 @@ def _problems_at(
 
 def raw_positions(raw: RawSheet, sheet: Sheet) -> dict[str, int]:
     """Canonical column name -> position in the raw frame (first occurrence wins)."""
-    lookup = sheet.header_lookup()
+    lookup = sheet.header_lookup
     positions: dict[str, int] = {}
     for position, cell in enumerate(raw.header):
         name = lookup.get(normalise_key(cell))
@@ -205,7 +205,7 @@ def raw_positions(raw: RawSheet, sheet: Sheet) -> dict[str, int]:
 
 
 def _header_problems(raw: RawSheet, sheet: Sheet) -> list[Problem]:
-    lookup = sheet.header_lookup()
+    lookup = sheet.header_lookup
     problems, seen = [], set()
     for cell in raw.header:
         name = lookup.get(normalise_key(cell))
