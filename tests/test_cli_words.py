@@ -171,3 +171,15 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(db):
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) in (0, 141)
     assert "Traceback" not in err and "BrokenPipe" not in err and err == ""
+
+
+def test_lang_offers_every_language_of_the_catalogue(capsys):
+    """`--lang` takes the catalogue's languages (read when it is given, not at every start) and refuses others."""
+    from kpi.catalogue import languages
+    from kpi.cli import parser
+
+    assert parser().parse_args(["--lang", "en", "history"]).lang == "en"
+    assert parser().parse_args(["history"]).lang == "nl"
+    with pytest.raises(SystemExit):
+        parser().parse_args(["--lang", "xx", "history"])
+    assert ", ".join(repr(code) for code in languages()) in capsys.readouterr().err

@@ -10,17 +10,34 @@ import logging
 import os
 import sys
 
-from kpi.catalogue import DEFAULT_LANGUAGE, LANGUAGES
+from kpi.catalogue import DEFAULT_LANGUAGE, languages
 from kpi.cli import actions, consequences, delivery, metrics, opendata, settings, sources, views
 from kpi.cli.common import printable_output, reader_gone
 
 STAGES = (delivery, metrics, sources, opendata, settings, actions, consequences, views)
 
 
+class _Languages:
+    """The catalogue's languages for `--lang`, read only when one is given or help is shown: parsing the
+    catalogue at every start would delay the reading process that a command starts first."""
+
+    def __contains__(self, language: object) -> bool:
+        return language in languages()
+
+    def __iter__(self):
+        return iter(languages())
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser with every stage's commands."""
     root = argparse.ArgumentParser(prog="python -m kpi", description="Techniekpact Monitor: data and KPIs.")
-    root.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of messages (default nl)")
+    root.add_argument(
+        "--lang",
+        choices=_Languages(),
+        default=DEFAULT_LANGUAGE,
+        metavar="LANG",
+        help="language of messages (default nl)",
+    )
     commands = root.add_subparsers(dest="command", required=True)
     for stage in STAGES:
         stage.register(commands)
