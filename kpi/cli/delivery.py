@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kpi.catalogue import WordedError, word
+from kpi.catalogue import WordedError, catalogue, word
 from kpi.cli.common import actor, add_filters
 
 if TYPE_CHECKING:
@@ -63,6 +63,7 @@ def _import(args: argparse.Namespace) -> int:
         return _dry_run(args, first, ahead)
     by = actor(args)
     engine = engine_for()
+    catalogue()  # the report's words, parsed while the file is still being read rather than after
     checked, refused = [], False
     for path, result in _checked_files(args, first, ahead, engine):
         if result is None:
