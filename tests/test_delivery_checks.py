@@ -6,6 +6,7 @@ import io
 import struct
 import zipfile
 
+import numpy as np
 import pytest
 
 from kpi.delivery.ingest import checked_file
@@ -46,6 +47,14 @@ BAD_FILES = [
     ("required value empty", _sheet(_with("opleiding", None)), "required", 2, "opleiding"),
     ("grade out of range", _sheet(_with("leerjaar", 9)), "int_range", 2, "leerjaar"),
     ("duplicate rows", _sheet(GOOD, GOOD), "duplicate", 3, None),
+    ("duplicate with another count", _sheet(GOOD, _with("aantal", 99)), "duplicate", 3, None),
+    (
+        "duplicate in other spellings",
+        _sheet(GOOD, [*_with("schooljaar", "2015/16")[:1], "14sm05", *GOOD[2:5], "pie", *GOOD[6:]]),
+        "duplicate",
+        3,
+        None,
+    ),
     (
         "doorstroom without destination",
         _sheet(_with("indicator", "doorstroom")),
@@ -334,3 +343,24 @@ def test_a_demo_delivery_written_as_a_school_would_reads_back_the_same():
                 expected = frame[column].astype(object).where(frame[column].notna(), None).tolist()
                 found = back[column].astype(object).where(back[column].notna(), None).tolist()
                 assert found == expected, (name, column)
+
+
+@pytest.mark.parametrize(
+    ("rows", "repeated"),
+    [
+        ([[0, 1], [0, 1], [0, 2]], [True, True, False]),
+        ([[-1, 1], [-1, 1], [0, 1]], [True, True, False]),  # missing equals missing, not a value
+        ([[0, -1], [0, 0]], [False, False]),
+        ([[2**60, 5], [2**60, 5], [2**60, 6], [0, 5]], [True, True, False, False]),  # wide codes are renumbered, not overflowed
+        ([], []),
+    ],
+)
+def test_repeated_rows_by_codes(rows, repeated):
+    from kpi.delivery.validation import _repeated
+
+    columns = [np.array(column, dtype=np.int64) for column in zip(*rows, strict=True)] if rows else []
+    assert _repeated(columns, len(rows)).tolist() == repeated
+
+
+def test_rows_differing_in_one_key_column_are_no_duplicates():
+    assert checked_file(_sheet(GOOD, _with("leerjaar", 4), _with("indicator", "ingeschreven")), "x.xlsx").ok

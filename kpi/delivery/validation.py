@@ -254,6 +254,7 @@ def clean_sheet(
         return pd.DataFrame(columns=list(sheet.stored_columns)), problems
     positions = raw_positions(raw, sheet)
     clean = pd.DataFrame(index=raw.rows.index)
+    key_codes: list[np.ndarray] = []
     for column in sheet.columns:
         if column.name in positions:
             found = raw.rows[positions[column.name]]
@@ -266,7 +267,10 @@ def clean_sheet(
         values, codes = PARSERS[column.kind](distinct.fillna(""), column)
         present = pd.Series(_spread_flags(distinct.notna(), row_codes), index=clean.index)
         codes = codes.where(distinct.notna())
-        clean[column.name] = _spread(values.where(distinct.notna()), row_codes, clean.index)
+        parsed = values.where(distinct.notna())
+        clean[column.name] = _spread(parsed, row_codes, clean.index)
+        if column.name in sheet.key:  # equal values, equal codes: duplicates are found on one number per row
+            key_codes.append(np.append(pd.factorize(parsed)[0], -1)[row_codes])
         if column.kind == "count":
             suppressed = distinct.str.replace(r"\s+", "", regex=True).isin(SUPPRESSION_MARKERS)
             clean[column.name + SUPPRESSED_SUFFIX] = _spread_flags(suppressed, row_codes)
@@ -288,7 +292,7 @@ def clean_sheet(
         problems += _school_problems(clean, raw, sheet, known_schools, as_school)
     elif as_school is not None:
         problems.append(Problem("sheet_not_yours", sheet.name))
-    problems += _duplicate_problems(clean, raw, sheet)
+    problems += _duplicate_problems(clean, raw, sheet, _repeated(key_codes, len(clean)))
     return clean.reset_index(drop=True), problems
 
 
@@ -297,21 +301,30 @@ def _school_problems(
 ) -> list[Problem]:
     """Schools outside the register, outside the account's own school, and both levels of one institution."""
     codes = clean[sheet.school]
-    well_formed = codes.str.fullmatch(BRIN_PATTERN).fillna(False).astype(bool)
-    foreign = pd.Series(False, index=clean.index)
+    row_codes, uniques = pd.factorize(codes)  # a file names a handful of schools: each is judged once
+    distinct = pd.Series(uniques, dtype="string")
+    well_formed_once = distinct.str.fullmatch(BRIN_PATTERN).fillna(False).astype(bool)
+    well_formed = _spread_flags(well_formed_once, row_codes)
+    foreign = np.zeros(len(codes), dtype=bool)
     problems: list[Problem] = []
     if as_school is not None:  # "14SM" covers every location of the institution, "14SM05" that location only;
         account = normalised_brin(as_school)  # an empty or malformed account code covers nothing
-        foreign = well_formed & ~_covered(codes, account)
-        problems += _problems_at(foreign, raw, sheet, sheet.school, "brin_not_yours", {"school": account}, codes)
+        foreign = well_formed & ~_spread_flags(_covered(distinct, account), row_codes)
+        problems += _problems_at(
+            _rows(foreign, clean), raw, sheet, sheet.school, "brin_not_yours", {"school": account}, codes
+        )
     if known is not None:  # a foreign school is refused as foreign; whether it is registered does not matter
-        unknown = well_formed & ~foreign & ~codes.str[:4].isin(known)
-        problems += _problems_at(unknown, raw, sheet, sheet.school, "brin_unknown", found=codes)
-    return problems + _mixed_level_problems(clean, raw, sheet, well_formed)
+        unknown = well_formed & ~foreign & ~_spread_flags(distinct.str[:4].isin(known), row_codes)
+        problems += _problems_at(_rows(unknown, clean), raw, sheet, sheet.school, "brin_unknown", found=codes)
+    return problems + _mixed_level_problems(clean, raw, sheet, distinct, row_codes, well_formed)
+
+
+def _rows(flags: np.ndarray, clean: pd.DataFrame) -> pd.Series:
+    return pd.Series(flags, index=clean.index)
 
 
 def _covered(codes: pd.Series, account: str) -> pd.Series:
-    """Per row: whether the account code covers it (vectorised `brin.covers`)."""
+    """Per code: whether the account code covers it (vectorised `brin.covers`)."""
     if not is_brin(account):
         return pd.Series(False, index=codes.index)
     covered = codes == account
@@ -320,35 +333,58 @@ def _covered(codes: pd.Series, account: str) -> pd.Series:
     return covered.fillna(False).astype(bool)
 
 
-def _mixed_level_problems(clean: pd.DataFrame, raw: RawSheet, sheet: Sheet, well_formed: pd.Series) -> list[Problem]:
+def _mixed_level_problems(
+    clean: pd.DataFrame,
+    raw: RawSheet,
+    sheet: Sheet,
+    distinct: pd.Series,
+    row_codes: np.ndarray,
+    well_formed: np.ndarray,
+) -> list[Problem]:
     """Rows for a whole institution (14SM) in a year for which the same file also holds its locations (14SM05)."""
-    codes = clean[sheet.school].where(well_formed)
-    institution = codes.str[:4]
-    whole = (codes.str.len() == 4).fillna(False).astype(bool)
-    by = [institution.fillna(""), clean[sheet.year].fillna(-1)]
-    mixed = whole.groupby(by).transform("any") & (~whole & well_formed).groupby(by).transform("any")
+    whole = _spread_flags(distinct.str.len() == 4, row_codes) & well_formed
+    location = well_formed & ~whole
+    institution = np.append(pd.factorize(distinct.str[:4])[0], -1)[row_codes]
+    year = pd.factorize(clean[sheet.year])[0]
+    group = pd.factorize(institution.astype(np.int64) * (int(year.max(initial=0)) + 2) + year + 1)[0]
+    has_whole = np.bincount(group, weights=whole) > 0
+    has_location = np.bincount(group, weights=location) > 0
+    mixed = well_formed & has_whole[group] & has_location[group]
     clash = mixed & whole
     if not clash.any():
         return []
-    locations = codes[mixed & ~whole].groupby(institution[mixed & ~whole]).agg(lambda c: ", ".join(sorted(set(c))))
+    codes = clean[sheet.school]
+    listed = codes[mixed & location].groupby(codes[mixed & location].str[:4]).agg(lambda c: ", ".join(sorted(set(c))))
     return [
         p
-        for code, listed in locations.items()
+        for code, locations in listed.items()
         for p in _problems_at(
-            clash & (codes == code).fillna(False),
+            _rows(clash & (codes.str[:4] == code).fillna(False).to_numpy(dtype=bool), clean),
             raw,
             sheet,
             sheet.school,
             "brin_level_mixed",
-            {"locations": listed},
+            {"locations": locations},
             codes,
         )
     ]
 
 
-def _duplicate_problems(clean: pd.DataFrame, raw: RawSheet, sheet: Sheet) -> list[Problem]:
+def _repeated(codes: list[np.ndarray], rows: int) -> np.ndarray:
+    """Per row: whether another row has the same codes in every column (missing equals missing)."""
+    combined = np.zeros(rows, dtype=np.int64)
+    for column in codes:
+        width = int(column.max(initial=-1)) + 2  # codes from -1 (missing)
+        if combined.max(initial=0) >= 2**62 // width:  # renumber before the product could overflow
+            combined = pd.factorize(combined)[0].astype(np.int64)
+        combined = combined * width + column + 1
+    return pd.Series(combined).duplicated(keep=False).to_numpy()
+
+
+def _duplicate_problems(clean: pd.DataFrame, raw: RawSheet, sheet: Sheet, repeated: np.ndarray) -> list[Problem]:
+    """One problem per later copy of a row whose key another row has already."""
     key = list(sheet.key)
-    duplicated = clean.duplicated(subset=key, keep=False)
+    duplicated = pd.Series(repeated, index=clean.index)
     if not duplicated.any():
         return []
     rows = pd.Series(raw.excel_rows.to_numpy(), index=clean.index)
