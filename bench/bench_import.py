@@ -4,9 +4,10 @@ Run: python bench/bench_import.py [--rows 100000 500000] [--skip-openpyxl-above 
 
 The workbook is written as Excel writes it: 12 columns, strings in the shared-strings table (xlsxwriter).
 Measured in the same run, on the same file:
-- baselines: `python -c "import pandas"`, pandas.read_excel with openpyxl, the raw fastexcel read (to Arrow);
+- baselines: `python -c "import pandas"`, pandas.read_excel with openpyxl (the median of three), the raw
+  fastexcel read (to Arrow);
 - ours: `python -m kpi --help`; `python -m kpi import FILE` as a user runs it (process start, reading in the
-  memory-limited child, checks, storing in SQLite; the median of three, each into a fresh database); and
+  memory-limited child, checks, storing in SQLite; the median of five, each into a fresh database); and
   read+check+store inside one warm process;
 - peak memory of the import: the main process and the reading child (max RSS of each);
 - the isolated read alone, while the caller waits and while it computes (best of two each).
@@ -187,17 +188,17 @@ def main() -> None:
             write_delivery(path, rows)
             print(f"{rows:>7} rows: {path.stat().st_size / 1e6:.1f} MB workbook (shared strings)")
             raw = fastexcel_seconds(path)
-            runs = [cli_import(path, Path(folder) / f"cli_{rows}_{i}.db") for i in range(3)]
-            ours = sorted(runs, key=lambda run: run["seconds"])[1]  # the median of three fresh databases
+            runs = [cli_import(path, Path(folder) / f"cli_{rows}_{i}.db") for i in range(5)]
+            ours = sorted(runs, key=lambda run: run["seconds"])[2]  # the median of five fresh databases
             warm = warm_import(path, Path(folder) / f"warm_{rows}.db")
             line = (f"  raw fastexcel read {raw:.2f} s; `python -m kpi import` {ours['seconds']:.2f} s "
                     f"({ours['seconds'] / raw:.1f}x raw fastexcel); warm in-process {warm['seconds']:.2f} s "
                     f"(read+check {warm['check']:.2f} s, store {warm['store']:.2f} s); peak memory "
                     f"{ours['peak_mb']:.0f} MB main + {ours['child_mb']:.0f} MB reading child")  # fmt: skip
             if rows <= args.skip_openpyxl_above:
-                baseline = openpyxl_seconds(path)
+                baseline = statistics.median(openpyxl_seconds(path) for _ in range(3))
                 line += (f"\n  pandas.read_excel(openpyxl) {baseline:.2f} s: ratio import/openpyxl "
-                         f"{ours['seconds'] / baseline:.2f} (goal <= 0.20), warm {warm['seconds'] / baseline:.2f}")  # fmt: skip
+                         f"{ours['seconds'] / baseline:.3f} (goal <= 0.20), warm {warm['seconds'] / baseline:.3f}")  # fmt: skip
             print(line, flush=True)
             if rows == args.rows[0]:
                 read = busy_caller_read(path)
