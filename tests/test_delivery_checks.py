@@ -351,7 +351,7 @@ def test_a_demo_delivery_written_as_a_school_would_reads_back_the_same():
         ([[0, 1], [0, 1], [0, 2]], [True, True, False]),
         ([[-1, 1], [-1, 1], [0, 1]], [True, True, False]),  # missing equals missing, not a value
         ([[0, -1], [0, 0]], [False, False]),
-        ([[2**60, 5], [2**60, 5], [2**60, 6], [0, 5]], [True, True, False, False]),  # wide codes are renumbered, not overflowed
+        ([[2**60, 5], [2**60, 5], [2**60, 6], [0, 5]], [True, True, False, False]),  # renumbered, not overflowed
         ([], []),
     ],
 )
