@@ -7,6 +7,8 @@ import io
 import re
 import resource
 import struct
+import threading
+import time
 import zipfile
 import zlib
 
@@ -119,6 +121,22 @@ def test_a_child_that_dies_beside_the_check_is_read_again_check_first(monkeypatc
     checked = checked_file(data, "ver.xlsx", ahead=read_ahead(data, "ver.xlsx"))
     assert [p.code for p in checked.errors] == ["file_too_many_cells"]
     assert jobs == [True, False] and "XFD1048576" in checked.errors[0].message("nl")
+
+
+def test_reads_beyond_the_slots_wait_their_turn(monkeypatch):
+    """With every read slot taken, a new read waits without starting (its time limit not yet running), then
+    completes once a slot frees: concurrent uploads never add up beyond TECHNIEKPACT_MAX_READS readers."""
+    slots = threading.BoundedSemaphore(1)
+    monkeypatch.setattr(isolated, "READ_SLOTS", slots)
+    data = workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]})
+    slots.acquire()  # another upload is being read
+    pending = isolated.PendingRead(data, "xlsx", "goed.xlsx", current_limits())
+    time.sleep(1.0)
+    assert pending._thread.is_alive() and pending._answer is None and pending._child.poll() is None
+    slots.release()
+    tables = pending.tables()
+    assert [name for name, _ in tables] == ["leerlingen"] and tables[0][1].num_rows == len(GOOD_ROWS) + 1
+    assert slots.acquire(blocking=False)  # the finished read gave its slot back
 
 
 def test_the_server_always_checks_before_reading(monkeypatch):

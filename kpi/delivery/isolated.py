@@ -265,6 +265,11 @@ def _reader() -> Reader:
     return reader if reader is not None and reader.alive() else Reader(spare=False)
 
 
+DEFAULT_MAX_READS = 2
+READ_SLOTS = threading.BoundedSemaphore(int(os.environ.get("TECHNIEKPACT_MAX_READS", DEFAULT_MAX_READS)))
+"""Files read at once in this process (TECHNIEKPACT_MAX_READS): each reader may take its whole memory limit, so
+more uploads at the same moment wait their turn rather than add up."""
+
 CHECK_ALONGSIDE_FROM = 1024 * 1024
 """Bytes from which the zip check runs beside the read; a smaller file is checked first (milliseconds)."""
 # so a small hostile file (the "5 KB file") never reaches the reader, nor takes its memory
@@ -293,20 +298,22 @@ class PendingRead:
         self._thread.start()
 
     def _talk(self, message: bytes) -> None:
-        """Hand over the file in one write and wait for the child to end (both free the GIL throughout)."""
-        timer = threading.Timer(self.limits.seconds, self._time_out)
-        timer.start()
-        try:
-            self._child.stdin.write(message)
-        except (OSError, ValueError):  # the child died before it took the whole file
-            pass
-        finally:
-            with contextlib.suppress(OSError):
-                self._child.stdin.close()
-        self._child.wait()
-        with self._lock:  # a timer firing now finds the child ended: a complete answer is no time-out
-            self._ended = True
-        timer.cancel()
+        """Wait for a read slot, hand over the file in one write and wait for the child to end (all free the GIL);
+        the time limit counts from the handover."""
+        with READ_SLOTS:
+            timer = threading.Timer(self.limits.seconds, self._time_out)
+            timer.start()
+            try:
+                self._child.stdin.write(message)
+            except (OSError, ValueError):  # the child died before it took the whole file
+                pass
+            finally:
+                with contextlib.suppress(OSError):
+                    self._child.stdin.close()
+            self._child.wait()
+            with self._lock:  # a timer firing now finds the child ended: a complete answer is no time-out
+                self._ended = True
+            timer.cancel()
         self._answer = self._reader.written()
 
     def _time_out(self) -> None:
