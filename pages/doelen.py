@@ -16,11 +16,16 @@ lang = language()
 targets = or_stop(data.targets)
 st.subheader(t("kpi_table"))
 st.table(definitions_table(targets, lang), hide_index=True)  # static: every definition read in full, wrapped
-st.subheader(t("reference_table"))
-st.dataframe(reference_shown(data.reference(data.version()), lang), hide_index=True, key="reference")
-st.subheader(t("unknown_programs"))
+# the two lists are long grids: drawn when opened, so the definitions show at once (the open state is in the URL)
+reference = st.expander(t("reference_table"), key="techniek", bind="query-params")
+if reference.open:
+    with reference:
+        st.dataframe(reference_shown(data.reference(data.version()), lang), hide_index=True, key="reference")
 unknown = data.unclassified(data.version())
 if unknown.empty:
     st.success(t("none_unknown"))
 else:
-    st.dataframe(unknown_programs_table(unknown, lang), hide_index=True, key="unknown_programs")
+    listed = st.expander(t("unknown_count", n=len(unknown)), key="onbekend", bind="query-params")
+    if listed.open:
+        with listed:
+            st.dataframe(unknown_programs_table(unknown, lang), hide_index=True, key="unknown_programs")

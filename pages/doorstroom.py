@@ -29,5 +29,8 @@ st.caption(t("doorstroom_caption", year=school_year(year)))
 st.plotly_chart(sankey(flows, language()), key="sankey", config={"displaylogo": False}, theme=None)
 if protect:
     st.caption(t("small_left_out"))
-st.dataframe(flows_shown(flows, language()), hide_index=True, key="flows_table")
 downloads(flows_download(flows, language()), "doorstroom", key="flows", what=t("dl.flows"), year=year)
+table_open = st.expander(t("flows_table"), key="tabel", bind="query-params")  # the grid drawn only when opened
+if table_open.open:
+    with table_open:
+        st.dataframe(flows_shown(flows, language()), hide_index=True, key="flows_table")

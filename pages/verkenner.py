@@ -67,6 +67,8 @@ what = t(
 )
 chart = explorer_chart(view.chart, language(), what, t("explorer_y"))
 st.plotly_chart(chart, key="explorer_chart", config={"displaylogo": False}, theme=None)
-st.subheader(t("pivot"))
-st.dataframe(view.shown, hide_index=True, key="pivot_table")
 downloads(view.table, "verkenner", key="explorer", what=what)
+pivot_open = st.expander(t("pivot"), key="draaitabel", bind="query-params")  # the grid drawn only when opened
+if pivot_open.open:
+    with pivot_open:
+        st.dataframe(view.shown, hide_index=True, key="pivot_table")

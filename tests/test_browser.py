@@ -33,7 +33,7 @@ PAGES = {  # page -> an element it must show once it has run
     "werken": ".js-plotly-plot",
     "doorstroom": ".js-plotly-plot",
     "verkenner": ".js-plotly-plot",
-    "doelen": "[data-testid='stDataFrame']",
+    "doelen": "[data-testid='stTable']",
     "presentatie": ".tp-tile",
     "aanleveren": "[data-testid='stDownloadButton']",
 }

@@ -296,6 +296,9 @@ def test_small_numbers_hidden_for_viewers_shown_to_analysts(app_env):
 def test_explorer_filters_and_pivot(app_env):
     app = _app().run()
     _visit(app, "pages/verkenner.py")
+    assert not [d for d in app.dataframe if "Schooljaar" in d.value.columns]  # the grid waits until opened
+    app.query_params["draaitabel"] = "true"
+    _visit(app, "pages/verkenner.py")
     assert app.selectbox(key="indicator").value == "ingeschreven"  # one indicator, never a sum of all
     total = _table(app, "Schooljaar")
     assert list(total.columns) == ["Schooljaar", "Totaal"] and total["Schooljaar"].iloc[0] == "2012-2013"
@@ -305,6 +308,16 @@ def test_explorer_filters_and_pivot(app_env):
     assert not app.exception and pivot.shape[1] > total.shape[1]
     assert "VMBO-KB" in pivot.columns
     assert app.selectbox(key="per").format_func("naar_onderwijssoort") == "Naar onderwijssoort"
+
+
+def test_doorstroom_lists_its_flows_when_the_table_is_opened(app_env):
+    app = _visit(_app(), "pages/doorstroom.py")
+    assert len(app.get("plotly_chart")) == 1 and not app.dataframe  # the Sankey at once, the grid on demand
+    assert "De stromen als tabel" in [e.label for e in app.expander]
+    app.query_params["tabel"] = "true"  # opened, and a link keeps it open
+    app = _visit(app, "pages/doorstroom.py")
+    flows = _table(app, "van")
+    assert list(flows.columns)[:2] == ["van", "naar"] and len(flows) > 0
 
 
 def test_upload_over_the_size_limit_is_refused_in_dutch(app_env, monkeypatch):
@@ -517,6 +530,7 @@ def test_beheer_is_not_there_for_anyone_but_admins(app_env, who):
 def _explorer_by_indicator(app: AppTest, user: tuple[str, str] | None = None) -> tuple[list[float], object]:
     """The Verkenner for one school, drop-out split by route (two counts of 1 to 4 in the demo): chart and table."""
     app.multiselect(key="school").set_value(["03FO01"]).run()
+    app.query_params["draaitabel"] = "true"
     _visit(app, "pages/verkenner.py")
     app.selectbox(key="indicator").set_value("uitval").run()
     app.selectbox(key="per").set_value("route").run()
