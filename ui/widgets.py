@@ -239,6 +239,10 @@ CSS = """
 .tp-badge {color: #fff; padding: 0.15rem 0.65rem; border-radius: 0.8rem; font-weight: 600; font-size: 0.95rem; white-space: nowrap;}
 .tp-summary {display: flex; flex-wrap: wrap; gap: 0.4rem 1.4rem; align-items: center; margin: 0.3rem 0 0.8rem;}
 .tp-count {white-space: nowrap;}
+/* A static table fits its column: long words ("beroepskeuzeprogramma") break at a cell's edge, not past the page. */
+[data-testid="stTable"] table {width: 100% !important;}
+[data-testid="stTable"] td, [data-testid="stTable"] th {min-width: 5.4em;}
+[data-testid="stTable"] td p, [data-testid="stTable"] th p {overflow-wrap: anywhere !important;}
 /* The KPI tabs wrap onto more lines instead of scrolling, so the open one is always in sight. */
 .st-key-kpi_tab [role="tablist"] {flex-wrap: wrap; row-gap: 0.2rem; overflow: visible;}
 .st-key-kpi_tab [data-testid="stTab"][aria-selected="true"] {box-shadow: inset 0 -3px 0 currentColor;}
