@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import re
@@ -345,6 +346,19 @@ def test_import_of_an_unregistered_school_prints_one_grouped_line(db, capsys):
     assert len(problems) == 1
     assert problems[0].startswith("FOUT: blad leerlingen, rijen 2–96 (95 rijen), kolom brin, gevonden '25LJ07' — ")
     assert f"== {db / 'mbo_college.xlsx'}: 1 fout in 95 rijen" in err and "niets opgeslagen" in err
+
+
+def test_import_in_a_longer_process_leaves_garbage_collection_as_it_was(db, capsys, monkeypatch):
+    """Only `python -m kpi`, whose process ends with the command, freezes what it loaded; collection is back on."""
+    good = db / "goed.xlsx"
+    good.write_bytes(workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]}))
+    frozen = gc.get_freeze_count()
+    assert run(capsys, "import", str(good), "--by", "t")[0] == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    monkeypatch.setattr("kpi.cli.common.ENDS_WITH_COMMAND", True)
+    assert run(capsys, "import", str(good), "--by", "t")[0] == 0
+    assert gc.isenabled() and gc.get_freeze_count() > frozen
+    gc.unfreeze()
 
 
 def test_an_empty_as_is_a_usage_error_not_a_lifted_restriction(db, capsys):

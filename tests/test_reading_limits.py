@@ -114,6 +114,8 @@ def test_a_child_that_dies_beside_the_check_is_read_again_check_first(monkeypatc
         real(self, data, kind, where, limits, check_alongside)
         jobs.append(self._check_alongside)
         if self._check_alongside:  # this child dies at once, as one killed by its memory limit does
+            while self._child is None:  # started by the read's thread once it has a slot
+                time.sleep(0.001)
             self._child.kill()
 
     monkeypatch.setattr(isolated.PendingRead, "__init__", recorded)
@@ -131,8 +133,8 @@ def test_reads_beyond_the_slots_wait_their_turn(monkeypatch):
     data = workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]})
     slots.acquire()  # another upload is being read
     pending = isolated.PendingRead(data, "xlsx", "goed.xlsx", current_limits())
-    time.sleep(1.0)
-    assert pending._thread.is_alive() and pending._answer is None and pending._child.poll() is None
+    time.sleep(0.5)
+    assert pending._thread.is_alive() and pending._child is None  # not even a process started yet
     slots.release()
     tables = pending.tables()
     assert [name for name, _ in tables] == ["leerlingen"] and tables[0][1].num_rows == len(GOOD_ROWS) + 1
@@ -169,6 +171,18 @@ def test_far_cell_found_in_the_stream_whatever_the_dimension_says(change):
     _refused(data, "ver.xlsx", "file_too_many_cells")
 
 
+@pytest.mark.parametrize(
+    ("reference", "row_named"),
+    [("B4294967297", "4294967297"), ("B10000000000", "10000000000"), ("B" + "9" * 5000, "1000000000000000000")],
+    ids=["2**32+1", "ten digits", "5000 digits"],
+)
+def test_a_row_beyond_nine_digits_is_refused_by_its_cell(reference, row_named):
+    """A row number no sheet has (a reader might wrap 2**32 + 1 round to row 1) is refused, not read."""
+    data = _rewritten(_far_cell("B9"), lambda xml: xml.replace(b'r="B9"', f'r="{reference}"'.encode()))
+    errors = _refused(data, "ver.xlsx", "file_too_many_cells")
+    assert errors[0].params["rows"] == int(row_named) and row_named in errors[0].message("nl")
+
+
 def test_cell_references_scanned_exactly():
     """Row tags, cells in any attribute order, margins and messages that only look like references."""
     cases = [
@@ -193,12 +207,10 @@ _NOISE = st.binary(max_size=16).map(lambda b: b.replace(b"<", b"")) | st.text('r
 
 
 def _span_one_by_one(xml: bytes) -> tuple[int, int]:
-    """What the scan must find, reference by reference: 1-3 letters (or none, a row tag) and 1-9 digits count;
-    four or more letters before the digits reach beyond every column."""
+    """What the scan must find, reference by reference: up to 3 letters (none: a row tag) and the row they name;
+    four or more letters reach beyond every column."""
     rows = columns = 0
     for letters, digits in re.findall(rb'r="([A-Z]*)(\d+)"', xml):
-        if not 0 < len(digits) <= 9:
-            continue
         wider_than_every_column = MAX_COLUMNS + 1
         reach = (0, wider_than_every_column) if len(letters) > 3 else (int(digits), column_number(letters))
         rows, columns = max(rows, reach[0]), max(columns, reach[1])

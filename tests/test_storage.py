@@ -136,6 +136,15 @@ def test_fact_rows_equal_the_snapshot_with_empty_columns_left_null(any_engine):
     assert {r.route for r in stored} == {None} and sum(r.aantal_onderdrukt for r in stored) == 29
 
 
+def test_sqlite_writes_with_a_larger_cache_and_gives_it_back(tmp_path):
+    """A writing transaction keeps a delivery's pages in memory; a connection back in the pool has the default."""
+    engine = storage.engine_for(f"sqlite:///{tmp_path / 'cache.db'}")
+    cache = "PRAGMA cache_size"
+    assert storage.write_transaction(engine, lambda conn: conn.exec_driver_sql(cache).scalar()) == -16 * 1024
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql(cache).scalar() == -storage.SQLITE_CACHE_KIB
+
+
 def test_redelivery_replaces_same_school_sheet_and_years_only(any_engine):
     _deliver(any_engine, GOOD_ROWS)  # 2015: 12 + <5, 2016: 7
     other_school = ["2015", "03FO01", "Hilfertsheem", "VMBO-BB", 3, "PIE", "instroom", 20]

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kpi.catalogue import WordedError, catalogue, word
-from kpi.cli.common import actor, add_filters
+from kpi.cli.common import actor, add_filters, loading_modules
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -49,17 +48,14 @@ def register(commands: argparse._SubParsersAction) -> None:
 def _import(args: argparse.Namespace) -> int:
     from kpi.delivery import isolated
 
-    gc.disable()  # loading pandas and SQLAlchemy leaves no cycles worth 200 collections
-    isolated.KEEP_SPARE = len(args.files) > 1
-    first = _bytes_or_none(args.files[0])  # read while this process loads pandas and the database
-    ahead = isolated.read_ahead(first, args.files[0].name) if first is not None else None
-    from kpi.delivery.brin import is_brin, normalised_brin
-    from kpi.delivery.ingest import conflict_problems
-    from kpi.delivery.problem_list import problem_summary, report_lines
-    from kpi.delivery.storage import DeliveryMeta, LevelConflictError, engine_for, store_many
-
-    gc.freeze()  # what is loaded stays: later collections need not walk it (a gen-2 pass costs 15 ms)
-    gc.enable()
+    with loading_modules():
+        isolated.KEEP_SPARE = len(args.files) > 1
+        first = _bytes_or_none(args.files[0])  # read while this process loads pandas and the database
+        ahead = isolated.read_ahead(first, args.files[0].name) if first is not None else None
+        from kpi.delivery.brin import is_brin, normalised_brin
+        from kpi.delivery.ingest import conflict_problems
+        from kpi.delivery.problem_list import problem_summary, report_lines
+        from kpi.delivery.storage import DeliveryMeta, LevelConflictError, engine_for, store_many
     if args.as_school is not None and not is_brin(normalised_brin(args.as_school)):  # never "no restriction"
         print(word("deliver.cli_as_invalid", args.lang, value=args.as_school), file=sys.stderr)
         return 2

@@ -141,8 +141,9 @@ def _refusal(problem: Problem) -> bytes:
 
 
 def child_main(spare: bool = True) -> None:
-    """Entry of the reading process: wait for the job on stdin, limit memory, read and answer. A spare process
-    loads the readers while it waits; one started for a job at hand loads pyarrow while fastexcel reads."""
+    """Entry of the reading process: wait for the job on stdin, limit memory, read and answer."""
+    # a spare process loads the readers while it waits; one started for a job at hand loads pyarrow while
+    # fastexcel reads (fastexcel needs it only for its rows)
     import resource
 
     if spare:
@@ -266,9 +267,19 @@ def _reader() -> Reader:
 
 
 DEFAULT_MAX_READS = 2
-READ_SLOTS = threading.BoundedSemaphore(int(os.environ.get("TECHNIEKPACT_MAX_READS", DEFAULT_MAX_READS)))
-"""Files read at once in this process (TECHNIEKPACT_MAX_READS): each reader may take its whole memory limit, so
-more uploads at the same moment wait their turn rather than add up."""
+
+
+def _max_reads() -> int:
+    """TECHNIEKPACT_MAX_READS, at least 1 (a value that is no number counts as the default)."""
+    try:
+        return max(1, int(float(os.environ.get("TECHNIEKPACT_MAX_READS", DEFAULT_MAX_READS))))
+    except ValueError:
+        return DEFAULT_MAX_READS
+
+
+READ_SLOTS = threading.BoundedSemaphore(_max_reads())
+"""Files read at once in this process: more uploads at the same moment wait their turn rather than add up."""
+# each reader may take its whole memory limit; a waiting upload holds no process and its time limit has not started
 
 CHECK_ALONGSIDE_FROM = 1024 * 1024
 """Bytes from which the zip check runs beside the read; a smaller file is checked first (milliseconds)."""
@@ -287,8 +298,8 @@ class PendingRead:
         self.kind, self.where, self.limits = kind, where, limits
         self._data = data
         self._check_alongside = check_alongside and kind in ("xlsx", "ods") and len(data) >= CHECK_ALONGSIDE_FROM
-        self._reader = _reader()
-        self._child = self._reader.process
+        self._reader: Reader | None = None
+        self._child: subprocess.Popen | None = None
         self._answer: tuple[bytes, bytes] | None = None
         self._timed_out = self._ended = False
         self._lock = threading.Lock()
@@ -298,9 +309,11 @@ class PendingRead:
         self._thread.start()
 
     def _talk(self, message: bytes) -> None:
-        """Wait for a read slot, hand over the file in one write and wait for the child to end (all free the GIL);
-        the time limit counts from the handover."""
+        """Take a read slot and a reading process, hand over the file in one write, wait for the child to end."""
+        # all of it frees the GIL; the time limit counts from the handover
         with READ_SLOTS:
+            self._reader = _reader()
+            self._child = self._reader.process
             timer = threading.Timer(self.limits.seconds, self._time_out)
             timer.start()
             try:
@@ -334,6 +347,8 @@ class PendingRead:
         self._thread.join()
         if KEEP_SPARE:
             prestart()
+        if self._child is None:  # no process could be started
+            raise RefusedFile(Problem("file_unreadable", self.where, params={"detail": "no reading process"}))
         if self._timed_out:
             raise RefusedFile(Problem("file_read_timeout", self.where, params={"seconds": int(self.limits.seconds)}))
         stdout, stderr = self._answer or (b"", b"")

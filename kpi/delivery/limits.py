@@ -125,13 +125,15 @@ class SheetSpan:
 REF_WINDOW = 13
 """Bytes after `r=\"` that hold any reference within reach: three letters, nine digits and the closing quote."""
 ROW_DIGITS = 9
-_WIDE = re.compile(rb'r="[A-Z]{4,}\d{1,9}"')
 _TENS = [10.0**i for i in reversed(range(ROW_DIGITS))]
+_BEYOND_WINDOW = re.compile(rb'r="(?:([A-Z]{4,})\d+|([A-Z]{0,3})(\d{10,}))"')
+"""References no window holds: wider than three letters, or a row of ten digits or more (no real sheet has one)."""
 
 
 def _scan_chunk(text: bytes, span: SheetSpan) -> None:
-    """Widen `span` by every `r="..."` in a piece of sheet XML, in any tag and attribute order: cell
-    references (`r="L12"`) and row numbers (`r="12"`), read all at once (numpy: 3 ms per MB, a regex took 6)."""
+    """Widen `span` by every `r="..."` in a piece of sheet XML: cell references and row numbers, in any order."""
+    # read all at once with numpy (3 ms per MB; the regex pass before took 6); the rare reference longer than the
+    # window is read by a regex that skips every ordinary one
     import numpy as np
     from numpy.lib.stride_tricks import sliding_window_view
 
@@ -144,12 +146,16 @@ def _scan_chunk(text: bytes, span: SheetSpan) -> None:
     starts += ROW_DIGITS
     window = sliding_window_view(padded, REF_WINDOW)[starts]
     is_letter = (window - np.uint8(ord("A"))) < 26  # below "A" wraps round to large numbers
+    is_digit = (window - np.uint8(ord("0"))) < 10
     letters = np.argmin(is_letter, axis=1)  # 0 for a window of letters only
-    if ((letters > 3).any() or is_letter[:, -1].any()) and _WIDE.search(text):
-        span.reach(0, MAX_COLUMNS + 1)  # a reference wider than XFD: no real sheet has one
     after_letters = np.arange(REF_WINDOW) >= letters[:, None]
-    end = np.argmin(((window - np.uint8(ord("0"))) < 10) | ~after_letters, axis=1)  # the first byte after the digits
+    letters_then_digits = is_digit | ~after_letters
+    end = np.argmin(letters_then_digits, axis=1)  # the first byte after the digits (0: the window holds no end)
     digits = end - letters
+    # argmin is 0 both where the first byte fails and where none does: the latter run past the window's end
+    runs_on = ((letters == 0) & is_letter[:, 0]) | ((end == 0) & letters_then_digits[:, 0])
+    if (letters > 3).any() or (digits > ROW_DIGITS).any() or runs_on.any():
+        _reach_beyond_window(text, span)
     valid = (window[np.arange(len(starts)), end] == ord('"')) & (digits > 0) & (digits <= ROW_DIGITS) & (letters <= 3)
     if not valid.any():
         return
@@ -161,6 +167,15 @@ def _scan_chunk(text: bytes, span: SheetSpan) -> None:
         letter = window[valid, place].astype(np.int64) - ord("A") + 1
         column = np.where(place < letters[valid], column * 26 + letter, column)
     span.reach(int((row_digits @ _TENS).max()), int(column.max()))
+
+
+def _reach_beyond_window(text: bytes, span: SheetSpan) -> None:
+    for found in _BEYOND_WINDOW.finditer(text):
+        if found.group(1):
+            span.reach(0, MAX_COLUMNS + 1)  # wider than XFD
+        else:  # a row far beyond any sheet (capped: Python refuses to read a number of thousands of digits)
+            row = found.group(3).lstrip(b"0") or b"0"
+            span.reach(int(row) if len(row) <= 18 else 10**18, column_number(found.group(2)))
 
 
 def sheet_paths(data: bytes, archive: zipfile.ZipFile) -> dict[str, str]:
