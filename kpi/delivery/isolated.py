@@ -305,15 +305,30 @@ class PendingRead:
         self._lock = threading.Lock()
         settings = {"kind": kind, "where": where, "limits": limits.__dict__, "check_alongside": self._check_alongside}
         job = json.dumps(settings).encode() + b"\n"
+        if READ_SLOTS.acquire(blocking=False):  # a free slot (the usual case): the process starts here, at once
+            self._start_reader()  # (from the thread it would wait for the GIL while this process loads pandas)
         self._thread = threading.Thread(target=self._talk, args=(job + data,), daemon=True)
         self._thread.start()
 
-    def _talk(self, message: bytes) -> None:
-        """Take a read slot and a reading process, hand over the file in one write, wait for the child to end."""
-        # all of it frees the GIL; the time limit counts from the handover
-        with READ_SLOTS:
+    def _start_reader(self) -> None:
+        """The reading process, once this read holds a slot (the slot is given back if none can be started)."""
+        try:
             self._reader = _reader()
-            self._child = self._reader.process
+        except OSError:
+            READ_SLOTS.release()
+            raise
+        self._child = self._reader.process
+
+    def _talk(self, message: bytes) -> None:
+        """Wait for a slot if none was free, hand over the file in one write, wait for the child to end."""
+        # all of it frees the GIL; the time limit counts from the handover
+        if self._child is None:
+            READ_SLOTS.acquire()
+            with contextlib.suppress(OSError):  # tables() reports a read without a process
+                self._start_reader()
+            if self._child is None:
+                return
+        try:
             timer = threading.Timer(self.limits.seconds, self._time_out)
             timer.start()
             try:
@@ -327,6 +342,8 @@ class PendingRead:
             with self._lock:  # a timer firing now finds the child ended: a complete answer is no time-out
                 self._ended = True
             timer.cancel()
+        finally:
+            READ_SLOTS.release()
         self._answer = self._reader.written()
 
     def _time_out(self) -> None:
