@@ -10,7 +10,7 @@ from kpi.views.formatting import school_year
 from ui import data, session
 from ui.frame import require_frame
 from ui.i18n import language, t
-from ui.widgets import downloads, empty_state, year_select
+from ui.widgets import downloads, empty_state, grid_on_demand, year_select
 
 require_frame()
 
@@ -30,7 +30,4 @@ st.plotly_chart(sankey(flows, language()), key="sankey", config={"displaylogo": 
 if protect:
     st.caption(t("small_left_out"))
 downloads(flows_download(flows, language()), "doorstroom", key="flows", what=t("dl.flows"), year=year)
-table_open = st.expander(t("flows_table"), key="tabel", bind="query-params")  # the grid drawn only when opened
-if table_open.open:
-    with table_open:
-        st.dataframe(flows_shown(flows, language()), hide_index=True, key="flows_table")
+grid_on_demand(t("flows_table"), "tabel", lambda: flows_shown(flows, language()), "flows_table")

@@ -9,7 +9,7 @@ from kpi.views.formatting import school_year
 from ui import data, session
 from ui.frame import require_frame
 from ui.i18n import language, t
-from ui.widgets import downloads, empty_state
+from ui.widgets import downloads, empty_state, grid_on_demand
 
 require_frame()
 
@@ -68,7 +68,4 @@ what = t(
 chart = explorer_chart(view.chart, language(), what, t("explorer_y"))
 st.plotly_chart(chart, key="explorer_chart", config={"displaylogo": False}, theme=None)
 downloads(view.table, "verkenner", key="explorer", what=what)
-pivot_open = st.expander(t("pivot"), key="draaitabel", bind="query-params")  # the grid drawn only when opened
-if pivot_open.open:
-    with pivot_open:
-        st.dataframe(view.shown, hide_index=True, key="pivot_table")
+grid_on_demand(t("pivot"), "draaitabel", lambda: view.shown, "pivot_table")

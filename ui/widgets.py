@@ -71,6 +71,15 @@ def card_grid(chosen: pd.DataFrame, everything: pd.DataFrame, width: int = 4) ->
                 kpi_card(REGISTRY[row["id"]], row, histories.get(row["id"], everything.iloc[0:0]), targets)
 
 
+def grid_on_demand(label: str, key: str, rows: Callable[[], pd.DataFrame], grid_key: str) -> None:
+    """An interactive table made and drawn only once its expander is opened; the open state is in the URL."""
+    # a grid settles 250-300 ms after the rest of a page: closed, the page appears that much sooner
+    opened = st.expander(label, key=key, bind="query-params")
+    if opened.open:
+        with opened:
+            st.dataframe(rows(), hide_index=True, key=grid_key)
+
+
 def or_stop(make: Callable[[], T]) -> T:
     """What `make` returns; when the targets file is broken, its problem in words and the page stops."""
     try:
