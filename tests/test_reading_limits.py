@@ -190,6 +190,9 @@ def test_cell_references_scanned_exactly():
         (b'<row r="5"><c r="AB5"/></row><row r="7"><c r="C9"/>', (9, 28)),
         (b'<pageMargins header="0.3" footer="12"/><dataValidation error="Ongeldig"/>', (12, 0)),
         (b'<c r="ABCD1"/>', (0, 703)),
+        (b'<c r="A00000001"/><c r="B9999999"/>', (9999999, 2)),  # a longer number with leading zeros is smaller
+        (b'<c r="Z99999999"/><c r="A100000000"/>', (100000000, 26)),  # nine digits
+        (b'<c r="ZZ9"/><c r="AAA1"/><row r="12"/>', (12, 703)),
     ]
     for xml, expected in cases:
         span = SheetSpan()

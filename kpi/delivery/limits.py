@@ -14,8 +14,12 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kpi.delivery.messages import Problem
+
+if TYPE_CHECKING:
+    import numpy as np
 
 DEFAULT_MAX_UPLOAD_MB = 50
 UNPACKED_FACTOR = 20
@@ -133,7 +137,7 @@ _BEYOND_WINDOW = re.compile(rb'r="(?:([A-Z]{4,})\d+|([A-Z]{0,3})(\d{10,}))"')
 def _scan_chunk(text: bytes, span: SheetSpan) -> None:
     """Widen `span` by every `r="..."` in a piece of sheet XML: cell references and row numbers, in any order."""
     # read all at once with numpy (3 ms per MB; the regex pass before took 6); the rare reference longer than the
-    # window is read by a regex that skips every ordinary one
+    # window is read by a regex that skips every ordinary one. Only the largest row and column are parsed.
     import numpy as np
     from numpy.lib.stride_tricks import sliding_window_view
 
@@ -157,16 +161,46 @@ def _scan_chunk(text: bytes, span: SheetSpan) -> None:
     if (letters > 3).any() or (digits > ROW_DIGITS).any() or runs_on.any():
         _reach_beyond_window(text, span)
     valid = (window[np.arange(len(starts)), end] == ord('"')) & (digits > 0) & (digits <= ROW_DIGITS) & (letters <= 3)
-    if not valid.any():
-        return
-    closing = starts[valid] + end[valid]
+    found = np.flatnonzero(valid)
+    if len(found):
+        closing = starts[found] + end[found]
+        span.reach(_largest_row(padded, closing, digits[found]), _largest_column(window, found, letters[found]))
+
+
+def _largest_row(padded: np.ndarray, closing: np.ndarray, digits: np.ndarray) -> int:
+    """The largest row among references whose digits end at `closing`: compared as 8-byte keys, not parsed."""
+    import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    most = int(digits.max())
+    if most > 8 or (padded[closing - digits] == ord("0")).any():  # nine digits or leading zeros (hostile files)
+        return _largest_row_exactly(padded, closing, digits)
+    ends = closing[digits == most]  # among equally long numbers without leading zeros, text order is number order
+    keys = np.ascontiguousarray(sliding_window_view(padded, 8)[ends - 8]).view(">u8").ravel()
+    keys &= np.uint64((1 << (8 * most)) - 1)
+    best = int(ends[keys.argmax()])
+    return int(padded[best - most : best].tobytes())
+
+
+def _largest_row_exactly(padded: np.ndarray, closing: np.ndarray, digits: np.ndarray) -> int:
+    import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
+
     row_digits = sliding_window_view(padded, ROW_DIGITS)[closing - ROW_DIGITS] - np.float64(ord("0"))
-    row_digits[np.arange(ROW_DIGITS) < (ROW_DIGITS - digits[valid])[:, None]] = 0  # letters and bytes before
-    column = np.zeros(int(valid.sum()), np.int64)
-    for place in range(3):
-        letter = window[valid, place].astype(np.int64) - ord("A") + 1
-        column = np.where(place < letters[valid], column * 26 + letter, column)
-    span.reach(int((row_digits @ _TENS).max()), int(column.max()))
+    row_digits[np.arange(ROW_DIGITS) < (ROW_DIGITS - digits)[:, None]] = 0  # letters and bytes before
+    return int((row_digits @ _TENS).max())
+
+
+def _largest_column(window: np.ndarray, found: np.ndarray, letters: np.ndarray) -> int:
+    """The largest column among the references in `window` rows `found`, with that many leading letters."""
+    import numpy as np
+
+    most = int(letters.max())
+    if most == 0:
+        return 0
+    widest = found[letters == most]  # among equally many letters, text order is column order
+    keys = np.ascontiguousarray(window[widest, :4]).view(">u4").ravel() >> np.uint32(8 * (4 - most))
+    return column_number(window[widest[keys.argmax()], :most].tobytes())
 
 
 def _reach_beyond_window(text: bytes, span: SheetSpan) -> None:
