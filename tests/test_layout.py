@@ -61,3 +61,57 @@ def test_every_page_runs_inside_the_frame():
     assert len(pages) >= 10
     bare = [p.name for p in pages if "\nrequire_frame()\n" not in p.read_text(encoding="utf-8")]
     assert bare == []
+
+
+WIDGETS = {
+    "button",
+    "checkbox",
+    "data_editor",
+    "date_input",
+    "download_button",
+    "file_uploader",
+    "form_submit_button",
+    "multiselect",
+    "number_input",
+    "pills",
+    "radio",
+    "segmented_control",
+    "select_slider",
+    "selectbox",
+    "slider",
+    "text_area",
+    "text_input",
+    "time_input",
+    "toggle",
+}
+"""Streamlit calls that make a widget with state: each needs a stable key (tests and the URL address it by that)."""
+
+
+def _unkeyed_widgets(source: str) -> list[tuple[int, str]]:
+    calls = (n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute))
+    return [
+        (c.lineno, c.func.attr) for c in calls if c.func.attr in WIDGETS and all(k.arg != "key" for k in c.keywords)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ('st.button("Opslaan", key="save")', []),
+        ('st.form_submit_button(t("login"))', [(1, "form_submit_button")]),
+        ('col.selectbox("Jaar", years)', [(1, "selectbox")]),
+        ('st.title("Geen widget")', []),
+    ],
+)
+def test_unkeyed_widgets_are_found(source, found):
+    assert _unkeyed_widgets(source) == found
+
+
+def test_every_widget_has_a_stable_key():
+    files = [
+        KPI.parent / "dashboard.py",
+        *sorted((KPI.parent / "pages").glob("*.py")),
+        *(KPI.parent / "ui").glob("*.py"),
+    ]
+    unkeyed = {f"{path.name}:{line} {name}" for path in files for line, name in _unkeyed_widgets(path.read_text())}
+    assert not unkeyed, sorted(unkeyed)

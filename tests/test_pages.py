@@ -471,7 +471,7 @@ def test_beheer_admin_adds_a_school_and_sees_it_in_the_audit_log(app_env):
     app.text_input(key="school_add_brin").input("25LJ")
     app.text_input(key="school_add_naam").input("MBO College Hilversum")
     app.selectbox(key="school_add_soort").set_value("mbo")
-    app.button(key="FormSubmitter:school_add-Opslaan").click().run()
+    app.button(key="school_add_save").click().run()
     assert not app.exception, [e.value for e in app.exception]
     assert any("25LJ" in s.value for s in app.success)
     register = _table(app, "Controle")
@@ -494,7 +494,7 @@ def test_beheer_admin_adds_and_removes_an_account(app_env):
     app.selectbox(key="account_add_role").set_value("school")
     app.multiselect(key="account_add_schools").set_value(["14SM"])
     app.text_input(key="account_add_password").input("een-lang-wachtwoord")
-    app.button(key="FormSubmitter:account_add-Opslaan").click().run()
+    app.button(key="account_add_save").click().run()
     assert not app.exception and authenticated(engine_for(), "jan.smit", "een-lang-wachtwoord").schools == ("14SM",)
     app.selectbox(key="account_remove_name").set_value("jan.smit").run()
     app.checkbox(key="account_remove_sure").check().run()

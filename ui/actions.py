@@ -110,7 +110,7 @@ def _update_form(action: Action) -> None:
             key=f"action_status_{action.id}",
         )
         note = st.text_area(t("actions.note_label"), action.note, max_chars=1000, key=f"action_note_{action.id}")
-        if st.form_submit_button(t("actions.save")):
+        if st.form_submit_button(t("actions.save"), key=f"action_save_{action.id}"):
             saved = set_action_status(data.engine(), action.id, status, note, session.user().name)
             st.session_state["action_saved"] = t(
                 "actions.saved", title=saved.title, status=t(f"action_status.{saved.status}")

@@ -44,7 +44,7 @@ def _add_form() -> None:
         role = st.selectbox(t("beheer.role"), ROLES, key="account_add_role", format_func=lambda r: t(f"role_{r}"))
         schools = st.multiselect(t("beheer.schools_of_account"), brins, key="account_add_schools")
         password = st.text_input(t("password"), type="password", key="account_add_password")
-        if st.form_submit_button(t("beheer.save")):
+        if st.form_submit_button(t("beheer.save"), key="account_add_save"):
             try:
                 user = add_user(data.engine(), name, password, role, tuple(schools), session.user().name)
             except AccountError as error:

@@ -55,7 +55,7 @@ def _edit_form(by: str) -> None:
         rule = rule_column.selectbox(t("beheer_doelen.rule"), RULES, key="beheer_doel_regel")
         amount = st.text_input(t("beheer_doelen.amount"), key="beheer_doel_waarde")
         source = st.text_input(t("beheer_doelen.source"), key="beheer_doel_bron")
-        if st.form_submit_button(t("beheer_doelen.save")):
+        if st.form_submit_button(t("beheer_doelen.save"), key="beheer_doel_save"):
             try:
                 target = checked_target(kpi_id, baseline_year, target_year, rule, amount, source)
             except TargetsError as error:

@@ -73,7 +73,7 @@ def _region(by: str) -> None:
     with st.form("regio_add", border=False):
         kind = st.segmented_control(t("beheer_opendata.kind"), list(KINDS), default="gemeente", key="regio_kind")
         code = st.text_input(t("beheer_opendata.code"), key="regio_code")
-        if st.form_submit_button(t("beheer_opendata.add")):
+        if st.form_submit_button(t("beheer_opendata.add"), key="regio_add_save"):
             _change(lambda: add_member(data.engine(), kind or "gemeente", code, by))
 
 

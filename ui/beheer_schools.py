@@ -69,7 +69,7 @@ def _add_form() -> None:
         naam = st.text_input(t("beheer.naam"), key="school_add_naam", max_chars=200)
         gemeente = st.text_input(t("beheer.gemeente"), key="school_add_gemeente", max_chars=200)
         soort = st.selectbox(t("beheer.soort"), KINDS, index=None, key="school_add_soort")
-        if st.form_submit_button(t("beheer.save")):
+        if st.form_submit_button(t("beheer.save"), key="school_add_save"):
             try:
                 school = add_school(data.engine(), brin, naam, gemeente, soort or "", session.user().name)
             except RegisterError as error:

@@ -31,7 +31,7 @@ def render() -> None:
                           format_func=lambda yes: t("beheer_techniek.yes") if yes else t("beheer_techniek.no"))  # fmt: skip
         kind = st.text_input(t("beheer_techniek.kind"), key="beheer_techniek_soort")
         note = st.text_input(t("beheer_techniek.note"), key="beheer_techniek_toelichting")
-        if st.form_submit_button(t("beheer_techniek.save")) and name:
+        if st.form_submit_button(t("beheer_techniek.save"), key="techniek_save") and name:
             try:
                 classify_program(data.engine(), name, counts, user.name, kind, note)
             except ValueError as error:

@@ -26,7 +26,7 @@ def render() -> None:
         held_on = st.date_input(
             t("vergadering.date"), dt.date.today(), key="beheer_vergadering_datum", format="DD-MM-YYYY"
         )
-        if st.form_submit_button(t("vergadering.mark"), type="primary"):
+        if st.form_submit_button(t("vergadering.mark"), type="primary", key="vergadering_mark"):
             try:
                 mark_meeting(data.engine(), name, held_on, user.name)
             except ValueError:

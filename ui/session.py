@@ -53,7 +53,7 @@ def login_box() -> None:
         with st.form("login_form", border=False):
             name = st.text_input(t("user"), key="login_name")
             password = st.text_input(t("password"), type="password", key="login_password")
-            if st.form_submit_button(t("login")):
+            if st.form_submit_button(t("login"), key="login_submit"):
                 outcome = logins.log_in(data.engine(), name, password, st.context.ip_address or "")
                 if outcome.wait:
                     st.error(t("login_throttle.wait", seconds=outcome.wait))
