@@ -4,7 +4,7 @@ import streamlit as st
 
 from kpi.metrics.benchmark import default_year
 from kpi.views.formatting import school_year
-from kpi.views.wording import judged_words
+from kpi.views.wording import judged_results
 from ui import data, session
 from ui.actions import actions_summary
 from ui.frame import require_frame
@@ -20,7 +20,7 @@ lang = language()
 everything, years = results_or_stop()
 year = year_select(years, default_year(everything))
 chosen = data.results(data.version(), session.filters(), year, session.role())
-judged = judged_words(year, chosen["target_year"].dropna().tolist(), lang)
+judged = judged_results(chosen, year, lang)
 st.caption(t("overview_caption", year=school_year(year)) + " " + judged)
 status_summary(chosen)
 actions_summary(data.actions())

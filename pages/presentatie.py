@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kpi.metrics.benchmark import default_year
+from kpi.metrics.compute import kpi_history, measured_kpis
 from kpi.views.meeting import kpi_pages
 from ui import data, session
 from ui.frame import require_frame
@@ -16,7 +17,7 @@ st.html(CSS)
 lang = language()
 everything, years = results_or_stop()
 register = data.actions()
-total = len(everything["id"].unique()) + 2  # the overview first, the plan's actions last
+total = len(measured_kpis(everything)) + 2  # the overview first, the plan's actions last
 index = slide_index(total)
 with controls(index, total):
     year = year_select(years, default_year(everything))
@@ -30,5 +31,5 @@ elif index == total - 1:
     actions_slide(register)
 else:
     page = pages[index - 1]
-    kpi_slide(page, everything[everything["id"] == page.id], year, lang)
+    kpi_slide(page, kpi_history(everything, page.id), year, lang)
 st.caption(t("meet.keys_hint"))

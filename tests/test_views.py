@@ -14,7 +14,7 @@ import pytest
 from kpi.catalogue import LANGUAGES, catalogue, word
 from kpi.codes import HIDDEN, SMALL, STATUSES
 from kpi.delivery.messages import Problem
-from kpi.metrics.compute import kpi_values, protected_results
+from kpi.metrics.compute import kpi_history, kpi_values, measured_kpis, protected_results
 from kpi.metrics.privacy import masked_results, protected_table
 from kpi.metrics.registry import ACTION_LINES, KPIS, REGISTRY
 from kpi.metrics.targets import RULES, Target
@@ -41,6 +41,7 @@ from kpi.views.formatting import (
 )
 from kpi.views.meeting import kpi_pages, pack_of_results
 from kpi.views.pack import meeting_pack_xlsx, overview_frame
+from kpi.views.wording import judged_results
 from tests.test_kpis import facts_of, leerling
 
 # -- formatting ---------------------------------------------------------------------------------
@@ -609,3 +610,29 @@ def test_projection_is_named_only_where_the_chart_draws_one(rows, drawn):
         {"year": "Int64", "target_year": "Int64", "value": "Float64", "projection": "Float64"}
     )
     assert projection_drawn(frame) is drawn
+
+
+RESULTS = pd.DataFrame(
+    {"id": ["b", "a", "b", "a"], "year": [2015, 2015, 2016, 2016], "target_year": [2016, None, 2016, None]}
+)
+
+
+@pytest.mark.parametrize(("kpi_id", "years"), [("a", [2015, 2016]), ("b", [2015, 2016]), ("c", [])])
+def test_kpi_history_is_one_kpi_every_year(kpi_id, years):
+    history = kpi_history(RESULTS, kpi_id)
+    assert history["year"].tolist() == years and set(history["id"]) <= {kpi_id}
+
+
+def test_measured_kpis_in_the_order_of_the_results():
+    assert measured_kpis(RESULTS) == ["b", "a"]
+
+
+@pytest.mark.parametrize(
+    ("results", "language", "shown"),
+    [
+        (RESULTS, "nl", "Schooljaar 2015-2016, beoordeeld tegen het doel voor schooljaar 2016-2017."),
+        (RESULTS[RESULTS["id"] == "a"], "en", "School year 2015-2016."),  # no target year: nothing to judge against
+    ],
+)
+def test_judged_results_names_the_target_years_of_the_results(results, language, shown):
+    assert judged_results(results, 2015, language) == shown

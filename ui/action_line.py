@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.metrics.benchmark import default_year
+from kpi.metrics.compute import kpi_history
 from kpi.metrics.registry import KPIS
 from ui import data, session
 from ui.actions import partner_filter, render_actions
@@ -52,7 +53,7 @@ def _kpi_tabs(lines: tuple[str, ...], everything: pd.DataFrame, year: int, follo
     for kpi, tab in zip(kpis, tabs, strict=True):
         if tab.open:
             with tab:
-                kpi_detail(kpi, everything[everything["id"] == kpi.id], year)
+                kpi_detail(kpi, kpi_history(everything, kpi.id), year)
 
 
 def _kpi_in_url(ids: dict[str, str]) -> None:

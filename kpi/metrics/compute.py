@@ -500,6 +500,16 @@ def protected_breakdown(
     return school_breakdown(facts, kpi, targets, year, filters, role)
 
 
+def kpi_history(results: pd.DataFrame, kpi_id: str) -> pd.DataFrame:
+    """One KPI's results, every year."""
+    return results[results["id"] == kpi_id]
+
+
+def measured_kpis(results: pd.DataFrame) -> list[str]:
+    """The KPIs a results frame holds, in its order."""
+    return results["id"].drop_duplicates().tolist()
+
+
 def progress_to_target(row: dict) -> float | None:
     """How far from the baseline toward the target a result has come, 0 to 1; None where that has no meaning."""
     value, base, wanted = row.get("value"), row.get("baseline_value"), row.get("target_value")

@@ -12,14 +12,14 @@ import plotly.graph_objects as go
 
 from kpi.catalogue import word
 from kpi.metrics.benchmark import default_year
-from kpi.metrics.compute import protected_results
+from kpi.metrics.compute import kpi_history, protected_results
 from kpi.metrics.facts import REGION, Facts, Filters
 from kpi.metrics.registry import REGISTRY
 from kpi.metrics.targets import Target
 from kpi.views.charts import kpi_chart
 from kpi.views.formatting import kpi_value, reason_text, school_year, status_word
 from kpi.views.wording import (
-    judged_words,
+    judged_results,
     range_words,
     rule_words,
     selection_words,
@@ -78,7 +78,7 @@ class Pack:
 
     @property
     def judged(self) -> str:
-        return judged_words(self.year, self.year_results["target_year"].dropna().tolist(), self.language)
+        return judged_results(self.year_results, self.year, self.language)
 
 
 @dataclass(frozen=True)
@@ -195,7 +195,7 @@ def kpi_pages(pack: Pack) -> list[KpiPage]:
 def pack_figures(pack: Pack) -> list[go.Figure]:
     """One chart per KPI page, without a title (the page carries it, so title and legend never overlap)."""
     results = pack.all_results
-    return [kpi_chart(results[results["id"] == kpi_id], pack.language, pack.year) for kpi_id in _ids(pack)]
+    return [kpi_chart(kpi_history(results, kpi_id), pack.language, pack.year) for kpi_id in _ids(pack)]
 
 
 def _ids(pack: Pack) -> list[str]:

@@ -4,12 +4,16 @@ small-number notes. Words come from the catalogue; numbers and school years from
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from kpi.catalogue import word
 from kpi.codes import HIDDEN, SMALL
 from kpi.metrics.facts import REGULAR_ROUTE, Filters
 from kpi.metrics.targets import Target
 from kpi.views.formatting import estimate_text, masked_word, number, rule_text, school_year, target_number
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _missing(value: object) -> bool:
@@ -107,6 +111,11 @@ def judged_words(year: int, target_years: list[int], language: str = "nl") -> st
         year=school_year(year),
         target_year=", ".join(school_year(y) for y in years),
     )
+
+
+def judged_results(results: pd.DataFrame, year: int, language: str = "nl") -> str:
+    """judged_words for the target years of one year's KPI results."""
+    return judged_words(year, results["target_year"].dropna().tolist(), language)
 
 
 def file_stem(filters: Filters, year: int | None, made: str, what: str = "") -> str:
