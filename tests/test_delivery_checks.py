@@ -82,6 +82,19 @@ def test_all_problems_of_a_file_are_reported_at_once():
     assert codes == ["brin_format", "count_negative", "enum"]
 
 
+def _without(column: str, *rows: list[object]) -> bytes:
+    keep = [i for i, name in enumerate(HEADER) if name != column]
+    return _sheet(*([row[i] for i in keep] for row in rows), header=[HEADER[i] for i in keep])
+
+
+def test_a_missing_column_hides_none_of_the_other_problems():
+    """A school fixes its file once: the missing column and every problem in the columns that are there."""
+    data = _without("indicator", _with("aantal", "veertig"), _with("brin", "X"), GOOD, GOOD)
+    found = sorted((p.code, p.row, p.column) for p in checked_file(data, "x.xlsx").errors)
+    assert found == [("brin_format", 3, "brin"), ("column_missing", 1, "indicator"), ("count_format", 2, "aantal")]
+    # one problem for the missing column, not one per row; the two equal rows differ in the missing column
+
+
 def test_problem_names_sheet_excel_row_column_value_and_expectation():
     rows = [["Export uit Magister", None], [], HEADER, GOOD, _with("aantal", "-7")]
     problem = checked_file(workbook_bytes({"Leerlingen 2016": rows}), "x.xlsx").errors[0]

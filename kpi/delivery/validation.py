@@ -238,7 +238,8 @@ def _without_total_row(raw: RawSheet) -> tuple[RawSheet, list[Problem]]:
 def clean_sheet(
     raw: RawSheet, known_schools: set[str] | None = None, as_school: str | None = None
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """One recognised sheet to a typed frame in the schema's columns, with every problem found."""
+    """One recognised sheet to a typed frame in the schema's columns, with every problem found (also in the
+    columns present when a required one is missing: a school fixes its file once)."""
     sheet = raw.schema
     assert sheet is not None
     if not raw.header:
@@ -248,8 +249,6 @@ def clean_sheet(
         ]
     raw, problems = _without_total_row(raw)
     problems += _header_problems(raw, sheet)
-    if any(p.severity == "error" for p in problems):
-        return pd.DataFrame(columns=list(sheet.stored_columns)), problems
     if raw.rows.empty:  # the template's unused sheets may stay in the file
         return pd.DataFrame(columns=list(sheet.stored_columns)), problems
     positions = raw_positions(raw, sheet)
@@ -277,7 +276,7 @@ def clean_sheet(
         for code in codes.dropna().unique():
             mask = np.isin(row_codes, np.flatnonzero((codes == code).fillna(False).to_numpy(dtype=bool)))
             problems += _problems_at(pd.Series(mask, index=clean.index), raw, sheet, column.name, code)
-        if column.required:
+        if column.required and column.name in positions:  # a missing column is one problem (column_missing)
             problems += _problems_at(~present, raw, sheet, column.name, "required")
         if column.required_when:
             other, value = column.required_when
@@ -292,7 +291,8 @@ def clean_sheet(
         problems += _school_problems(clean, raw, sheet, known_schools, as_school)
     elif as_school is not None:
         problems.append(Problem("sheet_not_yours", sheet.name))
-    problems += _duplicate_problems(clean, raw, sheet, _repeated(key_codes, len(clean)))
+    if all(c.name in positions for c in sheet.columns if c.required):  # without one, rows would look alike
+        problems += _duplicate_problems(clean, raw, sheet, _repeated(key_codes, len(clean)))
     return clean.reset_index(drop=True), problems
 
 
