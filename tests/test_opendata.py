@@ -26,6 +26,7 @@ from kpi.settings.audit import audit_entries
 from kpi.settings.region import Region, add_member, region
 from kpi.sources.duo.base import DuoFileError, parse_count, read_duo_file, year_columns
 from kpi.sources.duo.store import COUNT_TABLES, load_file, open_data_facts, open_data_history
+from kpi.views.meeting import kpi_figure
 from kpi.views.opendata import benchmark_chart
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "open" / "duo_examen_raw_all.csv"
@@ -322,6 +323,18 @@ def test_a_huge_file_is_refused_before_reading(monkeypatch):
     assert refused.value.problems[0].code == "too_large"
 
 
+@pytest.mark.parametrize(
+    ("kpi_id", "lines"),
+    [("vmbo_examen_techniek_aandeel", ["Regio", "Nederland"]), ("vmbo_keuze_techniek", ["Gemeten"])],
+)
+def test_the_pack_and_the_presentation_chart_open_data_against_the_netherlands(db, capsys, kpi_id, lines):
+    """An open-data KPI's page in the pack and on the presentation has the same chart as on its action line."""
+    assert run(capsys, "open-data", "duo-examens", str(SHIPPED))[0] == 0
+    results = all_kpi_values(facts_from_frames({}), open_data_facts(engine_for()), {})
+    figure = kpi_figure(results[results["id"] == kpi_id], "nl", 2019)
+    assert [t.name for t in figure.data if t.name in ("Regio", "Nederland", "Gemeten")] == lines
+
+
 def test_the_chart_shows_region_and_netherlands_with_bands_and_names_duo(db, capsys):
     assert run(capsys, "open-data", "duo-examens", str(SHIPPED))[0] == 0
     data: OpenData = open_data_facts(engine_for())
@@ -338,7 +351,7 @@ def test_the_chart_shows_region_and_netherlands_with_bands_and_names_duo(db, cap
         "Nederland",
     ]  # plotly shows <5
     assert [trace.fill for trace in figure.data if trace.fill] == ["tonexty", "tonexty"]
-    assert "DUO" in figure.layout.annotations[0].text
+    assert "DUO" in figure.layout.xaxis.title.text  # under the school years, moving down with them
     assert list(figure.layout.xaxis.ticktext) == ["2019-2020", "2020-2021", "2021-2022", "2022-2023", "2023-2024"]
     count = benchmark_chart(results[results["id"] == "vmbo_examen_techniek"], "en")
     assert count.data[-1].yaxis == "y2" and "Netherlands" in count.data[-1].name  # counts: NL on its own axis

@@ -22,7 +22,7 @@ from kpi.views.meeting import build_pack, kpi_pages
 from kpi.views.pack import pack_bytes
 
 MADE = dt.datetime(2026, 11, 28, 9, 30)
-YEAR_KPIS = [k for k in KPIS if k.source != "duo"]  # DUO's open data starts in 2019: a 2016 pack has no page for it
+YEAR_KPIS = [k for k in KPIS if k.source != "duo"]  # a pack built without open data (the command adds it)
 SMALL_SCHOOL, SMALL_YEAR, SMALL_KPI = "90CM00", 2015, "mavo_mbo4_techniek"  # 4 in the demo data
 needs_chromium = pytest.mark.skipif(browser_path() is None, reason="Chromium not installed (.ci/run installs it)")
 
@@ -167,11 +167,13 @@ def test_pack_command_writes_pdf_and_pptx(tmp_path, monkeypatch, capsys):
     for name in ("pakket.pdf", "pakket.pptx"):
         assert main(["pack", str(tmp_path / name), "--year", "2016"]) == 0
         assert "Vergaderpakket geschreven" in capsys.readouterr().out
-    pdf = PdfReader(tmp_path / "pakket.pdf")
-    assert len(pdf.pages) > 2 + len(YEAR_KPIS)  # then the action register, which may run over two pages
-    assert "Acties" in pdf.pages[2 + len(YEAR_KPIS)].extract_text()
+    pdf = PdfReader(tmp_path / "pakket.pdf")  # every KPI the dashboard shows, the open-data ones too
+    assert len(pdf.pages) > 2 + len(KPIS)  # then the action register, which may run over two pages
+    assert "Acties" in pdf.pages[2 + len(KPIS)].extract_text()
+    status_table = " ".join(pdf.pages[1].extract_text().split())  # labels wrap within their cell
+    assert all(kpi.label("nl") in status_table for kpi in KPIS)
     slides = list(Presentation(str(tmp_path / "pakket.pptx")).slides)
-    assert len(slides) == 3 + len(YEAR_KPIS) and "Acties" in _slide_text(slides[-1])
+    assert len(slides) == 3 + len(KPIS) and "Acties" in _slide_text(slides[-1])
     assert "vmbo_keuze_techniek" not in " ".join(p.extract_text() for p in pdf.pages)  # labels, never ids
 
 

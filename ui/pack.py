@@ -38,6 +38,7 @@ def current_pack(year: int) -> Pack:
         actions=actions_frame(data.actions(), lang, None if changes is None else changes.actions),
         changes=None if changes is None else changes.changes,
         meeting="" if changes is None else changes.meeting,
+        opened=data.open_data(version),
     )
 
 

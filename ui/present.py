@@ -7,9 +7,9 @@ import html
 import pandas as pd
 import streamlit as st
 
-from kpi.views.charts import kpi_chart
 from kpi.views.formatting import school_year
-from kpi.views.meeting import KpiPage
+from kpi.views.meeting import KpiPage, kpi_figure
+from ui import data, session
 from ui.i18n import t
 from ui.widgets import CSS as SHARED_CSS
 from ui.widgets import status_badge, status_summary
@@ -120,7 +120,7 @@ def kpi_slide(page: KpiPage, history: pd.DataFrame, year: int, language: str) ->
             unsafe_allow_html=True,
         )
     with chart:
-        figure = kpi_chart(history, language, year)
+        figure = kpi_figure(history, language, year, _selection())
         figure.update_layout(height=620, font={"size": 20}, legend={"font": {"size": 18}})
         figure.update_xaxes(tickfont={"size": 18})
         figure.update_yaxes(tickfont={"size": 18})
@@ -146,3 +146,9 @@ def actions_slide(register: list) -> None:
             f'</div><div class="tp-tile-label">{html.escape(action.title)}</div>{action_badge(action.status)}{note}</div>',
             unsafe_allow_html=True,
         )
+
+
+def _selection() -> str | None:
+    """The chosen schools by name (None: the whole region), for an open-data chart's third line."""
+    known = data.names(data.version())
+    return ", ".join(known.get(code, code) for code in session.filters().schools) or None

@@ -39,6 +39,7 @@ def _pack(args: argparse.Namespace) -> int:
     from kpi.metrics.targets import TargetsError, load_targets
     from kpi.settings.actions import action_register
     from kpi.sources.demo import holds_demo
+    from kpi.sources.duo.store import open_data_facts
     from kpi.views.explorer import school_names
     from kpi.views.images import ChartsUnavailable
     from kpi.views.meeting import actions_frame, build_pack, last_meeting_changes
@@ -51,6 +52,7 @@ def _pack(args: argparse.Namespace) -> int:
         return 1
     engine = engine_for()
     facts = load_facts(engine)
+    opened = open_data_facts(engine)
     filters = Filters(tuple(args.school), (args.route,) if args.route else (), tuple(args.level))
     try:
         changes = last_meeting_changes(engine, args.role, args.lang)
@@ -62,10 +64,11 @@ def _pack(args: argparse.Namespace) -> int:
             args.role,
             args.lang,
             holds_demo(engine),
-            school_names(facts),
+            {**opened.schools(), **school_names(facts)},
             changes=None if changes is None else changes.changes,
             meeting="" if changes is None else changes.meeting,
             actions=actions_frame(action_register(engine), args.lang, None if changes is None else changes.actions),
+            opened=opened,
         )
         content = pack_bytes(pack, suffix.lstrip("."))
     except ChartsUnavailable:

@@ -28,7 +28,8 @@ def _layout(unit: str, language: str, height: int = 420, years: list[int] | None
     """One layout for every line chart: large type for projectors, Dutch separators in Dutch, and school
     years on the axis as people say them (2016-2017)."""
     years = sorted({int(y) for y in years or []})
-    xaxis = {"gridcolor": "#EEEEEE", "automargin": True, "tickfont": TICKS}
+    # tilted school years lean left, so the last year (often the one discussed) is never cut off at the right
+    xaxis = {"gridcolor": "#EEEEEE", "automargin": True, "tickfont": TICKS, "autotickangles": [0, -30, -90]}
     xaxis["title"] = {"text": word("meet.school_year", language)}
     if years:
         xaxis |= {"tickmode": "array", "tickvals": years, "ticktext": [school_year(y) for y in years]}

@@ -11,13 +11,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi.catalogue import word
-from kpi.metrics.benchmark import default_year
+from kpi.metrics.benchmark import OpenData, all_kpi_values, default_year
 from kpi.metrics.compute import kpi_history, protected_results
 from kpi.metrics.facts import REGION, Facts, Filters
 from kpi.metrics.registry import REGISTRY
 from kpi.metrics.targets import Target
 from kpi.views.charts import kpi_chart
 from kpi.views.formatting import kpi_value, reason_text, school_year, status_word
+from kpi.views.opendata import benchmark_chart
 from kpi.views.wording import (
     judged_results,
     range_words,
@@ -118,13 +119,15 @@ def build_pack(
     changes: pd.DataFrame | None = None,
     actions: pd.DataFrame | None = None,
     meeting: str = "",
+    opened: OpenData | None = None,
 ) -> Pack:
-    """The pack for a selection and year (default: the latest year with data), protected for `role`."""
-    everything = protected_results(facts, targets, role, filters)
+    """The pack for a selection and year (default: the latest year with data), protected for `role`; with
+    `opened`, the open-data KPIs too (as on the dashboard)."""
+    everything = _results(facts, opened, targets, role, filters, None)
     chosen_year = year if year is not None else default_year(everything)
     if chosen_year is None:
         raise ValueError("no data")
-    chosen = protected_results(facts, targets, role, filters, chosen_year)
+    chosen = _results(facts, opened, targets, role, filters, chosen_year)
     return replace(
         pack_of_results(chosen, everything, targets, role, language, int(chosen_year)),
         filters=filters,
@@ -135,6 +138,19 @@ def build_pack(
         actions=actions,
         meeting=meeting,
     )
+
+
+def _results(
+    facts: Facts,
+    opened: OpenData | None,
+    targets: dict[str, list[Target]],
+    role: str,
+    filters: Filters,
+    year: int | None,
+) -> pd.DataFrame:
+    if opened is None:
+        return protected_results(facts, targets, role, filters, year)
+    return all_kpi_values(facts, opened, targets, filters, year, role)
 
 
 def pack_of_results(
@@ -194,8 +210,18 @@ def kpi_pages(pack: Pack) -> list[KpiPage]:
 
 def pack_figures(pack: Pack) -> list[go.Figure]:
     """One chart per KPI page, without a title (the page carries it, so title and legend never overlap)."""
-    results = pack.all_results
-    return [kpi_chart(kpi_history(results, kpi_id), pack.language, pack.year) for kpi_id in _ids(pack)]
+    chosen = ", ".join(pack.names.get(code, code) for code in pack.filters.schools) or None
+    return [
+        kpi_figure(kpi_history(pack.all_results, kpi_id), pack.language, pack.year, chosen) for kpi_id in _ids(pack)
+    ]
+
+
+def kpi_figure(history: pd.DataFrame, language: str, year: int, selection: str | None = None) -> go.Figure:
+    """A KPI's chart: for open data the region (and `selection`) against the Netherlands, else the measured values
+    with baseline, target and the year discussed."""
+    if len(history) and REGISTRY[history["id"].iloc[0]].source == "duo":
+        return benchmark_chart(history, language, selection)
+    return kpi_chart(history, language, year)
 
 
 def _ids(pack: Pack) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -110,19 +112,7 @@ def benchmark_chart(rows: pd.DataFrame, language: str = "nl", selection: str | N
             "automargin": True,
         }
         layout["margin"] = {**layout["margin"], "r": 70}
-    layout["annotations"] = [
-        {
-            "text": word("opendata.chart_source", language),
-            "xref": "paper",
-            "yref": "paper",
-            "x": 0,
-            "y": 0,
-            "yanchor": "top",
-            "yshift": -64,  # below the school years and the axis title, whatever the chart's height
-            "showarrow": False,
-            "xanchor": "left",
-            "font": {"size": 12, "color": "#555555"},
-        }
-    ]
-    layout["margin"] = {**layout["margin"], "b": 96}
+    # the source as a second line of the axis title: it moves down with tilted school years, never over them
+    source = html.escape(word("opendata.chart_source", language))
+    layout["xaxis"]["title"]["text"] += f'<br><span style="font-size:12px;color:#555555">{source}</span>'
     return go.Figure(data=traces, layout=layout)
