@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 
 import pandas as pd
 import streamlit as st
 
+from kpi.clock import local_today
 from kpi.metrics.registry import REGISTRY
 from kpi.settings.actions import (
     ACTION_STATUSES,
@@ -52,7 +52,7 @@ def render_actions(line: str, register: list[Action], chosen: pd.DataFrame, part
         st.caption(t("actions.none_for_partner", partner=partner))
         return
     counts = ", ".join(f"{n} {t(f'action_status.{s}')}" for s, n in status_counts(shown).items() if n)
-    if late := overdue_count(shown, dt.date.today()):
+    if late := overdue_count(shown, local_today()):
         counts += "; " + t("actions.overdue_count", n=late)
     box = st.expander(
         t("actions.heading", n=len(shown), statuses=counts),
@@ -80,7 +80,7 @@ def _action_cards(shown: list[Action], chosen: pd.DataFrame) -> None:
             ]
             lines = [  # one element per action: each element costs the browser time
                 f"{action_badge(action.status)} "
-                + (badge(t("actions.overdue"), OVERDUE_COLOUR) + " " if overdue(action, dt.date.today()) else "")
+                + (badge(t("actions.overdue"), OVERDUE_COLOUR) + " " if overdue(action, local_today()) else "")
                 + f"&nbsp; **{html.escape(action.title)}**",
                 f"{html.escape(action.action)}  \n*{t('actions.result')}:* {html.escape(action.result)}",
                 html.escape(action.note) if action.note else f"*{t('actions.no_note')}*",
@@ -121,7 +121,7 @@ def _update_form(action: Action) -> None:
 def actions_summary(register: list[Action]) -> None:
     """How many of the plan's actions have each status, as one line of badges."""
     counts = status_counts(register)
-    late = overdue_count(register, dt.date.today())
+    late = overdue_count(register, local_today())
     st.markdown(
         f"**{t('actions.overview')}** &nbsp; "
         + " &nbsp; ".join(f"{action_badge(status)} **{n}**" for status, n in counts.items())

@@ -7,6 +7,7 @@ import streamlit as st
 
 from kpi.settings.register import school_register
 from kpi.settings.users import ROLES, AccountError, add_user, remove_user, user_list
+from kpi.views.formatting import moment
 from ui import data, session
 from ui.i18n import t
 
@@ -22,7 +23,7 @@ def render() -> None:
                 t("user"): a["name"],
                 t("beheer.role"): t(f"role_{a['role']}") if a["role"] in ROLES else a["role"],
                 t("beheer.schools_of_account"): ", ".join(a["schools"]),
-                t("beheer.updated"): f"{a['updated_at'][:16].replace('T', ' ')} ({a['updated_by']})",
+                t("beheer.updated"): f"{moment(a['updated_at'])} ({a['updated_by']})",
             }
             for a in accounts
         ],

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
+from kpi.clock import local_today
 from kpi.metrics.meetings import mark_meeting
 from ui import data, session
 from ui.i18n import t
@@ -24,7 +23,7 @@ def render() -> None:
     with st.form("beheer_vergadering_form"):
         name = st.text_input(t("vergadering.name"), key="beheer_vergadering_naam")
         held_on = st.date_input(
-            t("vergadering.date"), dt.date.today(), key="beheer_vergadering_datum", format="DD-MM-YYYY"
+            t("vergadering.date"), local_today(), key="beheer_vergadering_datum", format="DD-MM-YYYY"
         )
         if st.form_submit_button(t("vergadering.mark"), type="primary", key="vergadering_mark"):
             try:

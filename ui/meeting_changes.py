@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi.delivery.history import local_time
+from kpi.clock import local_time
 from kpi.metrics.meetings import MeetingChanges, changes_since, meeting_list
 from kpi.views.formatting import day
 from kpi.views.records import meeting_label, since_causes, since_changes

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
+from kpi.clock import local_now, local_today
 from kpi.views.images import browser_path
 from kpi.views.meeting import Pack, actions_frame, build_pack, last_meeting_changes
 from kpi.views.pack import pack_bytes
@@ -49,7 +48,7 @@ def shown_pack(year: int, everything, chosen) -> Pack:
         year=year,
         filters=session.filters(),
         names=data.names(version),
-        made=dt.datetime.now(),
+        made=local_now(),
         demo=data.demo_shown(version),
         role=session.role(),
         language=language(),
@@ -65,7 +64,7 @@ def pack_downloads(year: int) -> None:
     drawn = browser_path() is not None
     if not drawn:
         st.caption(t("meet.pack_failed", error=t("meet.no_chromium")))
-    stem = file_stem(session.filters(), year, dt.date.today().isoformat())
+    stem = file_stem(session.filters(), year, local_today().isoformat())
     columns = [*st.columns(2), *st.columns(2)]  # two by two: the words fit at 1280 px
     for column, fmt in zip(columns, ("pdf", "pptx", "html", "xlsx"), strict=True):
         column.download_button(

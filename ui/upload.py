@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from kpi.clock import local_time, local_today
 from kpi.delivery.brin import is_brin
-from kpi.delivery.history import local_time, restore_preview, visible_history
+from kpi.delivery.history import restore_preview, visible_history
 from kpi.delivery.ingest import CheckedFile, checked_file, conflict_problems, delivery_preview, stored_file
 from kpi.delivery.problem_list import problem_csv_table, problem_summary, problem_table, problems_file_name
 from kpi.delivery.reading import max_upload_bytes
@@ -100,7 +99,7 @@ def problem_report(result: CheckedFile) -> None:
     st.download_button(
         t("download_problems"),
         lambda: csv_bytes(problem_csv_table(result.problems, lang)),
-        problems_file_name(result.file_name, dt.date.today(), lang),
+        problems_file_name(result.file_name, local_today(), lang),
         "text/csv",
         key="problems_csv",
         icon=":material/download:",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from collections.abc import Callable
 from typing import TypeVar
@@ -10,6 +9,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
+from kpi.clock import local_now
 from kpi.codes import NO_DATA, STATUSES
 from kpi.metrics.compute import progress_to_target
 from kpi.metrics.registry import REGISTRY, Kpi
@@ -149,7 +149,7 @@ def downloads(
     """CSV (`;`, decimal commas) and Excel (real numbers) of a table, first stating the selection and the date;
     the file name carries both. Safe to open: formulas neutralised."""
     lang = language()
-    now = dt.datetime.now()
+    now = local_now()
     version = data.version()
     selection = selection_words(session.filters(), data.names(version), lang)
     context = context_lines(selection, now.strftime("%d-%m-%Y %H:%M"), lang, year, data.demo_shown(version), what)

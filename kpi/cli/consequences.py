@@ -9,6 +9,7 @@ import sys
 
 from kpi.catalogue import word
 from kpi.cli.common import actor
+from kpi.clock import local_today
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -176,7 +177,7 @@ def _meeting(args: argparse.Namespace) -> int:
         if not args.what or not args.what.strip():
             print(word("cli.meeting_name_needed", args.lang), file=sys.stderr)
             return 2
-        held_on = args.date or dt.date.today()
+        held_on = args.date or local_today()
         meeting_id = mark_meeting(engine, args.what, held_on, actor(args))
         label = meeting_label({"name": args.what.strip(), "held_on": held_on}, args.lang)
         print(word("cli.meeting_added", args.lang, id=meeting_id, label=label))

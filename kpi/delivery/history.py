@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from kpi.clock import local_time
 from kpi.delivery.brin import covers
 from kpi.delivery.ingest import conflict_problems
 from kpi.delivery.messages import Problem
@@ -21,14 +20,6 @@ from kpi.delivery.storage import (
     describe_delivery,
     level_conflicts,
 )
-
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
-
-
-def local_time(moment: dt.datetime) -> dt.datetime:
-    """A stored moment (UTC; naive from SQLite) as the time on a Dutch clock, without zone."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return aware.astimezone(LOCAL_TIME).replace(tzinfo=None)
 
 
 def school_label(codes: str, names: dict[str, str]) -> str:

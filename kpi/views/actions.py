@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from kpi.catalogue import word
+from kpi.clock import local_today
 from kpi.settings.actions import Action, overdue
 
 ACTION_STATUS_COLOURS = {
@@ -23,7 +24,7 @@ OVERDUE_COLOUR = "#882255"
 
 def actions_table(register: list[Action], language: str = "nl", today: dt.date | None = None) -> pd.DataFrame:
     """One row per action with headers and statuses in words, for the meeting pack and downloads."""
-    today = today or dt.date.today()
+    today = today or local_today()
     columns = ("actielijn", "actie", "status", "deadline", "toelichting", "kpis", "partners")
     rows = [
         (

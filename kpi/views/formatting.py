@@ -131,7 +131,7 @@ def moment(value: object) -> str:
 
     import pandas as pd
 
-    from kpi.delivery.history import local_time
+    from kpi.clock import local_time
 
     if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return ""

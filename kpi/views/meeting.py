@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi.catalogue import word
+from kpi.clock import local_now
 from kpi.metrics.benchmark import OpenData, all_kpi_values, default_year
 from kpi.metrics.compute import kpi_history, protected_results
 from kpi.metrics.facts import REGION, Facts, Filters
@@ -132,7 +133,7 @@ def build_pack(
         pack_of_results(chosen, everything, targets, role, language, int(chosen_year)),
         filters=filters,
         names=names or {},
-        made=made or datetime.now().replace(microsecond=0),
+        made=made or local_now(),
         demo=demo,
         changes=changes,
         actions=actions,
@@ -167,7 +168,7 @@ def pack_of_results(
         year=int(chosen_year),
         filters=REGION,
         names={},
-        made=datetime.now().replace(microsecond=0),
+        made=local_now(),
         demo=False,
         role=role,
         language=language,
