@@ -32,3 +32,6 @@ SUPPRESSED_LOW, SUPPRESSED_POINT, SUPPRESSED_HIGH = 1, 2.5, 4
 
 OPEN_DATA_YEAR = "jaar"
 """The school-year column of open-data rows (its first calendar year: 2019 for 2019-2020)."""
+
+SYSTEM_ACTOR = "systeem"
+"""Who the audit log names for what the application did itself (seeding tables at the first start)."""

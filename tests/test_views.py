@@ -41,6 +41,7 @@ from kpi.views.formatting import (
 )
 from kpi.views.meeting import kpi_pages, pack_of_results
 from kpi.views.pack import meeting_pack_xlsx, overview_frame
+from kpi.views.records import actor_words
 from kpi.views.wording import judged_results
 from tests.test_kpis import facts_of, leerling
 
@@ -211,6 +212,38 @@ def test_every_problem_code_in_the_delivery_code_has_its_words():
     assert len(codes) > 10
     missing = [c for c in codes if f"problem.{c}" not in catalogue()]
     assert not missing, missing
+
+
+def test_every_audited_action_has_its_words():
+    """The audit log says what happened in words: every action code the code records is in the catalogue."""
+    from pathlib import Path
+
+    import kpi
+
+    source = "".join(p.read_text(encoding="utf-8") for p in Path(kpi.__file__).parent.rglob("*.py"))
+    literal = set(re.findall(r'record\(\s*conn,\s*[^,]+,\s*"([a-z_]+\.[a-z_]+)"', source))
+    assigned = set(re.findall(r'action = "([a-z_]+\.[a-z_]+)" if .+ else "([a-z_]+\.[a-z_]+)"', source))
+    codes = (
+        literal
+        | {code for pair in assigned for code in pair}
+        | {"delivery.import", "delivery.restore", "delivery.demo", "demo.retire"}
+    )
+    assert len(codes) > 20
+    missing = sorted(c for c in codes if f"audit_action.{c}" not in catalogue())
+    assert not missing, missing
+
+
+@pytest.mark.parametrize(
+    ("actor", "language", "shown"),
+    [
+        ("systeem", "en", "system"),
+        ("systeem", "nl", "systeem"),
+        ("beheer", "en", "beheer"),
+        ("scholen.csv", "en", "scholen.csv"),
+    ],
+)
+def test_the_application_itself_is_named_in_the_readers_language(actor, language, shown):
+    assert actor_words(actor, language) == shown
 
 
 def test_problem_words_in_both_languages_with_dutch_decimals():

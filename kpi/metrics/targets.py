@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi import paths
+from kpi.codes import SYSTEM_ACTOR
 from kpi.db import metadata
 from kpi.metrics.registry import REGISTRY
 from kpi.settings.audit import record
@@ -124,7 +125,7 @@ def targets_from_file(path: Path = TARGETS_FILE) -> dict[str, list[Target]]:
     return parse_targets(path.read_text(encoding="utf-8-sig"), path.name)
 
 
-def seed_targets(engine: Engine, path: Path = TARGETS_FILE, by: str = "systeem") -> int:
+def seed_targets(engine: Engine, path: Path = TARGETS_FILE, by: str = SYSTEM_ACTOR) -> int:
     """Fill an empty targets table from the file (audited); how many targets it stored (0 when not empty)."""
     with engine.begin() as conn:
         if conn.execute(sa.select(target_settings.c.kpi).limit(1)).first() is not None:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi import paths
+from kpi.codes import SYSTEM_ACTOR
 from kpi.db import metadata
 from kpi.delivery.schema import normalise_key
 from kpi.settings.audit import record
@@ -47,7 +48,7 @@ def techniek_file(path: Path = TECHNIEK_TABLE) -> pd.DataFrame:
     return table
 
 
-def seed_techniek(engine: Engine, path: Path = TECHNIEK_TABLE, by: str = "systeem") -> int:
+def seed_techniek(engine: Engine, path: Path = TECHNIEK_TABLE, by: str = SYSTEM_ACTOR) -> int:
     """Fill an empty reference table from the file (audited); how many names it stored."""
     with engine.begin() as conn:
         if conn.execute(sa.select(techniek_reference.c.key).limit(1)).first() is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi.catalogue import catalogue, word
+from kpi.codes import SYSTEM_ACTOR
 from kpi.metrics.meetings import MeetingChanges
 from kpi.metrics.registry import REGISTRY
 from kpi.views.formatting import day, moment, number, plain_value, school_year, status_word
@@ -31,12 +32,17 @@ def action_words(code: str, language: str = "nl") -> str:
     return f"{word(key, language)} ({code})" if key in catalogue() else code
 
 
+def actor_words(actor: str, language: str = "nl") -> str:
+    """Who acted: an account or file name as stored; the application itself in the reader's language."""
+    return word("audit.system", language) if actor == SYSTEM_ACTOR else actor
+
+
 def audit_table(entries: list[dict], language: str = "nl") -> pd.DataFrame:
     """Audit entries, newest first: local time to the minute, who, what in words, old and new value readable."""
     return pd.DataFrame(
         {
             word("audit.at", language): [moment(e["at"]) for e in entries],
-            word("audit.actor", language): [e["actor"] for e in entries],
+            word("audit.actor", language): [actor_words(e["actor"], language) for e in entries],
             word("audit.action", language): [action_words(e["action"], language) for e in entries],
             word("audit.subject", language): [e["subject"] for e in entries],
             word("audit.old", language): [plain_value(e["old_value"], language) for e in entries],
