@@ -152,8 +152,8 @@ def test_upload_good_file_is_previewed_stored_and_the_page_resets(app_env):
     _upload(app, "levering.xlsx", workbook_bytes({"leerlingen": [HEADER, *GOOD_ROWS]}))
     preview = _table(app, "regels nu")
     assert preview[["blad", "Schooljaar", "regels na opslaan"]].values.tolist() == [
-        ["leerlingen", 2015, 2],
-        ["leerlingen", 2016, 1],
+        ["leerlingen", "2015-2016", 2],
+        ["leerlingen", "2016-2017", 1],
     ]
     confirm = [c for c in app.checkbox if c.key.startswith("impact_confirm")]
     assert len(confirm) == 1  # it replaces the demo rows of 2015 and 2016: fewer rows, so confirm first
@@ -267,7 +267,10 @@ def test_restore_shows_what_changes_and_asks_for_confirmation(app_env):
     app.button(key="restore_button").click().run()
     assert any("Levering 11 (eerste.xlsx" in w.value and "weer actueel maken?" in w.value for w in app.warning)
     change = _table(app, "regels na terugzetten")
-    assert change[["Schooljaar", "regels nu", "regels na terugzetten"]].values.tolist() == [[2015, 1, 2], [2016, 1, 1]]
+    assert change[["Schooljaar", "regels nu", "regels na terugzetten"]].values.tolist() == [
+        ["2015-2016", 1, 2],
+        ["2016-2017", 1, 1],
+    ]
     app.button(key="restore_cancel").click().run()  # cancelled: nothing happens
     assert len(_table(app, "Bestand")) == len(history) and "restore_confirm" not in _buttons(app)
     app.button(key="restore_button").click().run()

@@ -41,7 +41,7 @@ from kpi.views.formatting import (
 )
 from kpi.views.meeting import kpi_pages, pack_of_results
 from kpi.views.pack import meeting_pack_xlsx, overview_frame
-from kpi.views.records import actor_words
+from kpi.views.records import actor_words, rows_change_table
 from kpi.views.wording import judged_results
 from tests.test_kpis import facts_of, leerling
 
@@ -244,6 +244,19 @@ def test_every_audited_action_has_its_words():
 )
 def test_the_application_itself_is_named_in_the_readers_language(actor, language, shown):
     assert actor_words(actor, language) == shown
+
+
+@pytest.mark.parametrize(
+    ("language", "heads"),
+    [
+        ("nl", ["blad", "Schooljaar", "regels nu", "regels na opslaan"]),
+        ("en", ["sheet", "School year", "rows now", "rows after storing"]),
+    ],
+)
+def test_rows_change_table_heads_in_words_and_school_years_as_written(language, heads):
+    rows = pd.DataFrame({"blad": ["leerlingen"], "jaar": [2018], "nu": [10], "na": [12]})
+    shown = rows_change_table(rows, "rows_after", language)
+    assert list(shown.columns) == heads and shown.iloc[0].tolist() == ["leerlingen", "2018-2019", 10, 12]
 
 
 def test_problem_words_in_both_languages_with_dutch_decimals():

@@ -9,7 +9,7 @@ from kpi.settings.register import school_register
 from kpi.settings.users import ROLES, AccountError, add_user, remove_user, user_list
 from kpi.views.formatting import moment
 from ui import data, session
-from ui.i18n import t
+from ui.i18n import choose, t
 
 
 def render() -> None:
@@ -43,7 +43,9 @@ def _add_form() -> None:
         st.markdown(f"**{t('beheer.add_account')}**")
         name = st.text_input(t("user"), key="account_add_name", max_chars=100)
         role = st.selectbox(t("beheer.role"), ROLES, key="account_add_role", format_func=lambda r: t(f"role_{r}"))
-        schools = st.multiselect(t("beheer.schools_of_account"), brins, key="account_add_schools")
+        schools = st.multiselect(
+            t("beheer.schools_of_account"), brins, key="account_add_schools", placeholder=choose(brins, many=True)
+        )
         password = st.text_input(t("password"), type="password", key="account_add_password")
         if st.form_submit_button(t("beheer.save"), key="account_add_save"):
             try:
@@ -60,7 +62,7 @@ def _remove_form(names: list[str]) -> None:
     st.markdown(f"**{t('beheer.remove_account')}**")
     name = st.selectbox(
         t("beheer.remove_account"), [n for n in names if n != me], index=None, key="account_remove_name",
-        label_visibility="collapsed",
+        label_visibility="collapsed", placeholder=choose([n for n in names if n != me]),
     )  # fmt: skip
     if name is None:
         return

@@ -11,7 +11,7 @@ from kpi.metrics.registry import KPIS, REGISTRY
 from kpi.metrics.targets import RULES, TargetsError, checked_target, set_target
 from kpi.views.formatting import number
 from ui import data, session
-from ui.i18n import language, t
+from ui.i18n import choose, language, t
 
 
 def _flash() -> None:
@@ -69,7 +69,7 @@ def _edit_form(by: str) -> None:
 def _baseline_buttons(by: str) -> None:
     lang = language()
     chosen = st.multiselect(t("beheer_doelen.fix_which"), [k.id for k in KPIS], key="beheer_nulmeting_kpis",
-                            format_func=lambda k: REGISTRY[k].label(lang))  # fmt: skip
+                            format_func=lambda k: REGISTRY[k].label(lang), placeholder=choose(KPIS, many=True))  # fmt: skip
     left, right = st.columns(2)
     if left.button(t("beheer_doelen.fix"), key="beheer_nulmeting_fix", type="primary"):
         fixed = fix_baselines(data.engine(), by, chosen)

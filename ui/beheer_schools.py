@@ -16,7 +16,7 @@ from kpi.settings.register import (
     school_register,
 )
 from ui import data, session
-from ui.i18n import t
+from ui.i18n import choose, t
 
 PLACEHOLDER_STYLE = "background-color: #fff3cd"
 
@@ -68,7 +68,7 @@ def _add_form() -> None:
         brin = st.text_input(t("beheer.brin"), key="school_add_brin", max_chars=6)
         naam = st.text_input(t("beheer.naam"), key="school_add_naam", max_chars=200)
         gemeente = st.text_input(t("beheer.gemeente"), key="school_add_gemeente", max_chars=200)
-        soort = st.selectbox(t("beheer.soort"), KINDS, index=None, key="school_add_soort")
+        soort = st.selectbox(t("beheer.soort"), KINDS, index=None, key="school_add_soort", placeholder=choose(KINDS))
         if st.form_submit_button(t("beheer.save"), key="school_add_save"):
             try:
                 school = add_school(data.engine(), brin, naam, gemeente, soort or "", session.user().name)
@@ -106,6 +106,7 @@ def _retire_form() -> None:
     brin = st.selectbox(
         t("beheer.retire_school"), [s.brin for s in active], index=None, key="school_retire_brin",
         format_func=lambda b: f"{b} – {next(s.naam for s in active if s.brin == b)}", label_visibility="collapsed",
+        placeholder=choose(active),
     )  # fmt: skip
     if brin is None:
         return

@@ -26,7 +26,7 @@ def render() -> None:
     with st.form("beheer_techniek_form"):
         suggestions = unknown["opleiding"].astype(str).tolist()
         name = st.selectbox(t("beheer_techniek.name"), suggestions, index=0 if suggestions else None,
-                            accept_new_options=True, key="beheer_techniek_naam")  # fmt: skip
+                            accept_new_options=True, key="beheer_techniek_naam", placeholder=t("choose_or_type"))  # fmt: skip
         counts = st.radio(t("beheer_techniek.counts"), [True, False], horizontal=True, key="beheer_techniek_ja",
                           format_func=lambda yes: t("beheer_techniek.yes") if yes else t("beheer_techniek.no"))  # fmt: skip
         kind = st.text_input(t("beheer_techniek.kind"), key="beheer_techniek_soort")

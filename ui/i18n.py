@@ -20,3 +20,10 @@ def language() -> str:
 def t(key: str, **values: object) -> str:
     """The text for `key` in the chosen language."""
     return word(key, language(), **values)
+
+
+def choose(options: object, many: bool = False) -> str:
+    """A select's placeholder in the chosen language (Streamlit's own are English), also when there is no option."""
+    if not options:
+        return t("choose_none")
+    return t("choose_many" if many else "choose_one")

@@ -10,7 +10,7 @@ from kpi.metrics.meetings import MeetingChanges, changes_since, meeting_list
 from kpi.views.formatting import day
 from kpi.views.records import meeting_label, since_causes, since_changes
 from ui import data, session
-from ui.i18n import language, t
+from ui.i18n import choose, language, t
 
 
 @st.cache_data(ttl=3600, max_entries=8)
@@ -56,6 +56,7 @@ def since_meeting() -> None:
         list(by_id),
         key="vergadering",
         bind="query-params",
+        placeholder=choose(by_id),
         format_func=lambda i: meeting_label(by_id[i], language()),
     )
     found = changes(version, int(chosen), session.role())

@@ -16,9 +16,9 @@ from kpi.delivery.storage import EarlierDelivery, LevelConflictError, RestoreRef
 from kpi.settings.register import school_register
 from kpi.settings.users import User
 from kpi.views.export import csv_bytes
-from kpi.views.records import history_table
+from kpi.views.records import history_table, rows_change_table
 from ui import data
-from ui.i18n import language, t
+from ui.i18n import choose, language, t
 from ui.impact import impact_preview
 
 MB = 1024 * 1024
@@ -121,12 +121,6 @@ def _when(delivery: EarlierDelivery) -> str:
     return f"{local_time(delivery.created_at):%d-%m-%Y %H:%M}"
 
 
-def _rows_table(rows: pd.DataFrame, after: str) -> pd.DataFrame:
-    return rows.rename(
-        columns={"blad": t("problem_head.sheet"), "jaar": t("year"), "nu": t("rows_now"), "na": t(after)}
-    )
-
-
 def store_step(result: CheckedFile, user: User) -> None:
     """What storing would change, or that this file counts already; then *Opslaan*, which resets the page."""
     preview = delivery_preview(data.engine(), result)
@@ -135,7 +129,7 @@ def store_step(result: CheckedFile, user: User) -> None:
         st.info(t("deliver.already", id=copy.delivery_id, when=_when(copy), by=copy.submitted_by))
         return
     st.subheader(t("preview"))
-    st.dataframe(_rows_table(preview.rows, "rows_after"), hide_index=True, key="preview")
+    st.dataframe(rows_change_table(preview.rows, "rows_after", language()), hide_index=True, key="preview")
     may_store = impact_preview(result)  # what it changes in the KPIs; warnings need a confirmation
     if not st.button(t("store"), type="primary", key="store", disabled=not may_store):
         return
@@ -170,6 +164,9 @@ def history(user: User) -> pd.DataFrame:
     schools = user.schools if user.role == "school" else None
     frame = visible_history(data.engine(), schools, names)
     st.subheader(t("history"))
+    if frame.empty:  # rather than a grid saying "empty" in English
+        st.caption(t("deliver.history_none"))
+        return frame
     st.dataframe(
         history_table(frame, language()),
         hide_index=True,
@@ -198,7 +195,12 @@ def restore_step(user: User, frame: pd.DataFrame) -> None:
         st.success(message, icon=":material/check_circle:")
     labels = {int(r["id"]): _describe(r) for _, r in choices.iterrows()}
     chosen = st.selectbox(
-        t("restore"), list(labels), format_func=labels.get, key="restore_id", label_visibility="collapsed"
+        t("restore"),
+        list(labels),
+        format_func=labels.get,
+        key="restore_id",
+        label_visibility="collapsed",
+        placeholder=choose(labels),
     )
     if st.session_state.get(PENDING) != chosen:
         if st.button(t("restore_button"), key="restore_button"):
@@ -220,7 +222,11 @@ def _confirm_restore(user: User, chosen: int) -> None:
             st.info(t("deliver.restore_in_full", **about))
         else:
             st.warning(t("deliver.restore_ask", **about))
-            st.dataframe(_rows_table(preview.rows, "deliver.rows_after_restore"), hide_index=True, key="restore_rows")
+            st.dataframe(
+                rows_change_table(preview.rows, "deliver.rows_after_restore", language()),
+                hide_index=True,
+                key="restore_rows",
+            )
             if st.button(t("deliver.restore_confirm", id=chosen), type="primary", key="restore_confirm"):
                 _restore(user, chosen)
         if st.button(t("deliver.restore_cancel"), key="restore_cancel"):

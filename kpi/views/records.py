@@ -26,6 +26,13 @@ def history_table(history: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
     return shown.rename(columns={c: word(f"deliver.history_head.{c}", language) for c in HISTORY_COLUMNS})
 
 
+def rows_change_table(rows: pd.DataFrame, after: str, language: str = "nl") -> pd.DataFrame:
+    """Rows per sheet and school year that count now and after storing (or restoring), headed in words."""
+    heads = {"blad": "problem_head.sheet", "jaar": "year", "nu": "rows_now", "na": after}
+    shown = rows.assign(jaar=rows["jaar"].map(school_year))  # 2018-2019, as everywhere else
+    return shown.rename(columns={column: word(key, language) for column, key in heads.items()})
+
+
 def action_words(code: str, language: str = "nl") -> str:
     """An audit action code in words where the catalogue has them (`audit_action.<code>`), else the code itself."""
     key = f"audit_action.{code}"
