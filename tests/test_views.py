@@ -14,7 +14,7 @@ import pytest
 from kpi.catalogue import LANGUAGES, catalogue, word
 from kpi.codes import HIDDEN, SMALL, STATUSES
 from kpi.delivery.messages import Problem
-from kpi.metrics.compute import kpi_history, kpi_values, measured_kpis, protected_results
+from kpi.metrics.compute import kpi_history, kpi_values, measured_kpis, protected_results, status_counts
 from kpi.metrics.privacy import masked_results, protected_table
 from kpi.metrics.registry import ACTION_LINES, KPIS, REGISTRY
 from kpi.metrics.targets import RULES, Target
@@ -257,6 +257,20 @@ def test_rows_change_table_heads_in_words_and_school_years_as_written(language, 
     rows = pd.DataFrame({"blad": ["leerlingen"], "jaar": [2018], "nu": [10], "na": [12]})
     shown = rows_change_table(rows, "rows_after", language)
     assert list(shown.columns) == heads and shown.iloc[0].tolist() == ["leerlingen", "2018-2019", 10, 12]
+
+
+@pytest.mark.parametrize(
+    ("statuses", "rules", "extra"),
+    [
+        (["gehaald", "achter"], ["min_pct_growth", "min_value"], []),
+        (["gehaald", None, None], ["min_value", None, None], [(None, True, 2)]),  # open data: no target
+        (["gehaald", None, None], ["min_value", None, "min_value"], [(None, True, 1), (None, False, 1)]),  # no verdict
+    ],
+)
+def test_status_counts_add_up_to_the_kpis(statuses, rules, extra):
+    counts = status_counts(pd.DataFrame({"status": statuses, "rule": rules}))
+    assert counts[: len(STATUSES)] == [(s, False, statuses.count(s)) for s in STATUSES]
+    assert counts[len(STATUSES) :] == extra and sum(n for _, _, n in counts) == len(statuses)
 
 
 def test_problem_words_in_both_languages_with_dutch_decimals():

@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from kpi.clock import local_now
-from kpi.codes import NO_DATA, STATUSES
-from kpi.metrics.compute import progress_to_target
+from kpi.codes import NO_DATA
+from kpi.metrics.compute import progress_to_target, status_counts
 from kpi.metrics.registry import REGISTRY, Kpi
 from kpi.metrics.targets import Target, TargetsError
 from kpi.views.charts import STATUS_COLOURS, kpi_chart, projection_drawn
@@ -42,9 +42,9 @@ def status_badge(status: object, no_target: bool = False) -> str:
 def status_summary(chosen: pd.DataFrame) -> None:
     """How many KPIs have each status, on one line that wraps between badges, never inside one."""
     items = [
-        f'<span class="tp-count">{status_badge(status)} <b>{int((chosen["status"] == status).sum())}</b></span>'
-        for status in STATUSES
-    ]
+        f'<span class="tp-count">{status_badge(status, no_target)} <b>{count}</b></span>'
+        for status, no_target, count in status_counts(chosen)
+    ]  # they add up to the cards
     st.markdown(f'<div class="tp-summary">{"".join(items)}</div>', unsafe_allow_html=True)
 
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from kpi.codes import HIDDEN, NO_DATA, SMALL, SUPPRESSED_HIGH, SUPPRESSED_LOW, SUPPRESSED_POINT, Role, Status
+from kpi.codes import HIDDEN, NO_DATA, SMALL, STATUSES, SUPPRESSED_HIGH, SUPPRESSED_LOW, SUPPRESSED_POINT, Role, Status
 from kpi.delivery.schema import SHEETS, SUPPRESSED_SUFFIX
 from kpi.metrics.facts import REGION, Facts, Filters, filter_mask, isin_array
 from kpi.metrics.privacy import masked_results, protected_series
@@ -498,6 +498,16 @@ def protected_breakdown(
 ) -> pd.DataFrame:
     """The per-school breakdown as `role` may see it: the gate for the breakdown on the action-line pages."""
     return school_breakdown(facts, kpi, targets, year, filters, role)
+
+
+def status_counts(results: pd.DataFrame) -> list[tuple[Status | None, bool, int]]:
+    """(status, without a target, KPIs): every status, also at 0; then the KPIs without a status, when there are
+    any: those without a target (geen doel), and those without a verdict yet (geen oordeel)."""
+    judged = results["status"].isin(STATUSES)
+    no_target = ~judged & ~results["rule"].map(lambda rule: isinstance(rule, str)).astype(bool)
+    counts = [(status, False, int((results["status"] == status).sum())) for status in STATUSES]
+    extra = [(None, True, int(no_target.sum())), (None, False, int((~judged & ~no_target).sum()))]
+    return counts + [count for count in extra if count[2]]
 
 
 def kpi_history(results: pd.DataFrame, kpi_id: str) -> pd.DataFrame:
