@@ -43,7 +43,7 @@ if session.user().is_admin:
 page = st.navigation(pages)
 session.login_box()  # at the top of the sidebar, under the page list: easy to find on every page
 session.sidebar_filters()
-if data.demo_shown(data.version()):
+if data.demo_shown(data.version()) and page.url_path != "presentatie":  # the slides carry their own notice
     st.info(t("demo_banner"), icon=":material/info:")
 try:
     with framed():

@@ -15,6 +15,8 @@ from ui.widgets import CSS as SHARED_CSS
 from ui.widgets import status_badge, status_summary
 
 SLIDE_PARAM = "dia"
+TILES_PER_ROW = 5
+"""Fourteen KPIs in three rows: the overview slide fits a 1920x1080 screen."""
 
 # Only on this page: no sidebar (the shared filters still come from the URL), no header, the whole width.
 CSS = (
@@ -30,9 +32,9 @@ CSS = (
 .tp-present-status .tp-badge {font-size: 30px !important; padding: 0.3rem 1.1rem; border-radius: 1.2rem;}
 .tp-present-text {font-size: 24px !important; line-height: 1.4 !important; margin: 0.8rem 0 0;}
 .tp-present-small {font-size: 19px !important; line-height: 1.4 !important; color: #444; margin: 0.6rem 0 0;}
-.tp-tile {border: 1px solid #DDD; border-radius: 0.6rem; padding: 0.8rem 1rem; margin-bottom: 0.8rem; min-height: 150px;}
+.tp-tile {border: 1px solid #DDD; border-radius: 0.6rem; padding: 0.7rem 0.9rem; margin-bottom: 0.6rem; min-height: 165px;}
 .tp-tile-label {font-size: 19px !important; font-weight: 600; line-height: 1.25 !important;}
-.tp-tile-value {font-size: 44px !important; font-weight: 800; margin: 0.2rem 0; white-space: nowrap;}
+.tp-tile-value {font-size: 40px !important; font-weight: 800; margin: 0.1rem 0; white-space: nowrap;}
 .st-key-present_summary .tp-badge {font-size: 22px !important;}
 .st-key-present_summary b {font-size: 24px !important;}
 </style>
@@ -90,13 +92,14 @@ def overview_slide(
     st.markdown(f'<div class="tp-present-small">{html.escape(judged)}</div>', unsafe_allow_html=True)
     with st.container(key="present_summary"):
         status_summary(chosen)
-    tiles = st.columns(4)
-    for index, page in enumerate(pages):
-        tiles[index % 4].markdown(
-            f'<div class="tp-tile"><div class="tp-tile-label">{html.escape(page.label)}</div>'
-            f'<div class="tp-tile-value">{html.escape(page.short_value)}</div>{status_badge(page.status, not page.has_target)}</div>',
-            unsafe_allow_html=True,
-        )
+    for start in range(0, len(pages), TILES_PER_ROW):  # row by row: the tiles of a row line up
+        for column, page in zip(st.columns(TILES_PER_ROW), pages[start : start + TILES_PER_ROW], strict=False):
+            column.markdown(
+                f'<div class="tp-tile"><div class="tp-tile-label">{html.escape(page.label)}</div>'
+                f'<div class="tp-tile-value">{html.escape(page.short_value)}</div>'
+                f"{status_badge(page.status, not page.has_target)}</div>",
+                unsafe_allow_html=True,
+            )
 
 
 def kpi_slide(page: KpiPage, history: pd.DataFrame, year: int, language: str) -> None:
