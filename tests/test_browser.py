@@ -279,7 +279,7 @@ def test_presentation_steps_through_every_kpi_at_1920(server, browser):
         )
         _settle(page, ".tp-present-value")
         page.screenshot(path=str(SHOTS / f"presentatie_{number:02d}_{kpi.id}.png"))
-        assert f"dia={number}" in page.url
+        assert f"dia={number + 1}" in page.url  # as the screen counts: the overview is slide 1
         size = page.locator(".tp-present-value").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
         assert size >= 64
         assert page.locator(".tp-present-status .tp-badge").inner_text()
@@ -289,8 +289,8 @@ def test_presentation_steps_through_every_kpi_at_1920(server, browser):
     assert "Acties uit het actieplan" in page.locator(".tp-present-title").inner_text()
     page.screenshot(path=str(SHOTS / "presentatie_acties.png"))
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function(f"() => location.search.includes('dia={len(KPIS)}')", timeout=30_000)
-    page.goto(f"{server}/presentatie?jaar=2016-2017&dia=3", wait_until="domcontentloaded")  # the chair's link
+    page.wait_for_function(f"() => location.search.includes('dia={len(KPIS) + 1}')", timeout=30_000)
+    page.goto(f"{server}/presentatie?jaar=2016-2017&dia=4", wait_until="domcontentloaded")  # the chair's link
     _settle(page, ".tp-present-value")
     assert page.locator(".tp-present-title").inner_text() == KPIS[2].label("nl")
     assert "2016-2017" in page.locator(".tp-present-line").nth(1).inner_text()

@@ -64,16 +64,16 @@ def test_presentation_steps_and_keeps_the_slide_in_the_url(app_env):  # noqa: F8
     assert f"1 van {len(KPIS) + 2}" in " ".join(m.value for m in app.markdown)  # overview, KPIs, actions
     assert app.button(key="present_previous").disabled
     app.button(key="present_next").click().run()
-    assert app.query_params["dia"] == "1"
+    assert app.query_params["dia"] == "2"  # the URL counts as the screen: slide 2
     text = " ".join(m.value for m in app.markdown)
     assert KPIS[0].label("nl") in text and "tp-present-value" in text
     app.button(key="present_previous").click().run()
-    assert app.query_params["dia"] == "0"
+    assert app.query_params["dia"] == "1"
 
 
 def test_presentation_opens_on_the_slide_of_the_link(app_env):  # noqa: F811
     app = _app()
-    app.query_params["dia"] = str(len(KPIS))
+    app.query_params["dia"] = str(len(KPIS) + 1)
     app.run()
     _visit(app, "pages/presentatie.py")
     text = " ".join(m.value for m in app.markdown)
@@ -87,7 +87,7 @@ def test_presentation_ends_on_the_plans_actions(app_env):  # noqa: F811
 
     set_action_status(engine_for(), "pps-ict", "vertraagd", "Subsidie afgewezen", "voorzitter")
     app = _app()
-    app.query_params["dia"] = str(len(KPIS) + 1)
+    app.query_params["dia"] = str(len(KPIS) + 2)
     app.run()
     _visit(app, "pages/presentatie.py")
     text = " ".join(m.value for m in app.markdown)
@@ -125,7 +125,7 @@ def test_open_data_kpis_read_geen_doel_in_the_presentation_as_on_the_overview(ap
     duo = [k for k in KPIS if k.source == "duo"]
     app = _app()
     app.query_params["jaar"] = "2019-2020"
-    app.query_params["dia"] = str(KPIS.index(duo[0]) + 1)
+    app.query_params["dia"] = str(KPIS.index(duo[0]) + 2)
     app.run()
     _visit(app, "pages/presentatie.py")
     text = " ".join(m.value for m in app.markdown)

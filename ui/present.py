@@ -43,16 +43,17 @@ CSS = (
 
 
 def slide_index(total: int) -> int:
-    """The current slide from the URL (`?dia=3`), kept within 0 .. total - 1."""
+    """The current slide's index from the URL, which counts as the screen does (`?dia=3`: "3 van 16"), kept
+    within 0 .. total - 1."""
     try:
-        index = int(st.query_params.get(SLIDE_PARAM, 0))
+        index = int(st.query_params.get(SLIDE_PARAM, 1)) - 1
     except ValueError:
         index = 0
     return max(0, min(index, total - 1))
 
 
 def _go(to: int) -> None:
-    st.query_params[SLIDE_PARAM] = str(to)
+    st.query_params[SLIDE_PARAM] = str(to + 1)
 
 
 def controls(index: int, total: int):
