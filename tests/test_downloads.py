@@ -116,6 +116,11 @@ def test_file_name_carries_selection_year_and_date():
             "Doel 2016-2017: 6 (minstens 6)",
         ),
         ({"rule": None, "unit": "count"}, None, "Geen doel vastgesteld"),
+        (  # the region's absolute target under a school filter: no value for the school, the rule alone
+            {"rule": "at_least", "unit": "count", "baseline_year": 2014, "target_year": 2016, "target_value": None},
+            6,
+            "Doel 2016-2017: minstens 6",
+        ),
     ],
 )
 def test_target_in_words_with_school_years(row, amount, expected):

@@ -37,6 +37,9 @@ def target_words(row: dict, amount: float | None, language: str = "nl") -> str:
     """`Doel 2016-2017: 254 (groei van 10% ten opzichte van 2014-2015)`; `Geen doel vastgesteld` without one."""
     if not isinstance(row.get("rule"), str):
         return word("meet.no_target", language)
+    if _missing(row.get("target_value")):  # e.g. the region's "minstens 6" under a school filter: the rule alone
+        rule = rule_words(row, amount, language)
+        return word("meet.target_rule", language, year=school_year(row.get("target_year")), rule=rule)
     return word(
         "meet.target_line",
         language,
