@@ -245,7 +245,7 @@ def _breakdown_table(frame: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
 
 CSS = """
 <style>
-.tp-badge {color: #fff; padding: 0.15rem 0.65rem; border-radius: 0.8rem; font-weight: 600; font-size: 0.95rem; white-space: nowrap;}
+.tp-badge {color: #fff; padding: 0.15rem 0.65rem; border-radius: 0.8rem; font-weight: 600; font-size: 0.95rem; display: inline-block; max-width: 100%; line-height: 1.35;}
 .tp-summary {display: flex; flex-wrap: wrap; gap: 0.4rem 1.4rem; align-items: center; margin: 0.3rem 0 0.8rem;}
 .tp-count {white-space: nowrap;}
 /* A static table fits its column: long words ("beroepskeuzeprogramma") break at a cell's edge, not past the page. */
