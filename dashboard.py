@@ -9,7 +9,7 @@ from streamlit.logger import get_logger
 from ui import data, session
 from ui.frame import framed
 from ui.i18n import t
-from ui.widgets import CSS
+from ui.widgets import CSS, uploader_css
 
 PAGES = Path(__file__).resolve().parent / "pages"  # absolute: the frame may be started from a page
 ICON = PAGES.parent / "ui" / "favicon.png"  # shipped: a material icon here would be fetched from Google's servers
@@ -17,6 +17,7 @@ started = time.perf_counter()
 st.set_page_config(page_title="Techniekpact Monitor", page_icon=str(ICON), layout="wide")
 st.html(CSS)
 session.language_switch()
+st.html(uploader_css())  # after the switch: in the chosen language
 session.resume_login()
 
 pages = {

@@ -551,3 +551,12 @@ def test_explorer_chart_gets_the_protected_pivot(app_env):
     assert (table == "<5").any().any()
     drawn, _ = _explorer_by_indicator(_app().run(), ("analist", "analist-wachtwoord"))
     assert [y for y in drawn if 0 < y < 5]  # the analyst sees them
+
+
+def test_the_file_uploader_speaks_the_catalogue_with_this_installations_limit(monkeypatch):
+    """Streamlit's uploader says "Upload" and "50MB per file" in English only: our words are laid over them."""
+    from ui.widgets import uploader_css
+
+    monkeypatch.setenv("TECHNIEKPACT_MAX_UPLOAD_MB", "20")
+    css = uploader_css()
+    assert 'content: "Bestand kiezen"' in css and 'content: "Of sleep het hierheen · hoogstens 20 MB"' in css

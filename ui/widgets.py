@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -11,6 +12,7 @@ import streamlit as st
 
 from kpi.clock import local_now
 from kpi.codes import NO_DATA
+from kpi.delivery.limits import max_upload_bytes
 from kpi.metrics.compute import progress_to_target, status_counts
 from kpi.metrics.registry import REGISTRY, Kpi
 from kpi.metrics.targets import Target, TargetsError
@@ -257,3 +259,16 @@ CSS = """
 .st-key-kpi_tab [data-testid="stTab"][aria-selected="true"] {box-shadow: inset 0 -3px 0 currentColor;}
 </style>
 """
+
+
+def uploader_css() -> str:
+    """Streamlit writes its file uploader's button and size line in English only: the same words from the
+    catalogue, laid over them (the limit is this installation's)."""
+    button, limit = t("uploader.button"), t("uploader.limit", mb=max_upload_bytes() // (1024 * 1024))
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    return f"""<style>
+{zone} button [data-testid="stMarkdownContainer"] p {{font-size: 0 !important;}}
+{zone} button [data-testid="stMarkdownContainer"] p::after {{content: {json.dumps(button, ensure_ascii=False)}; font-size: 0.9rem;}}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0 !important;}}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{content: {json.dumps(limit, ensure_ascii=False)}; font-size: 0.85rem;}}
+</style>"""
