@@ -15,6 +15,7 @@ from kpi.catalogue import LANGUAGES, catalogue, word
 from kpi.codes import HIDDEN, SMALL, STATUSES
 from kpi.delivery.messages import Problem
 from kpi.metrics.compute import kpi_history, kpi_values, measured_kpis, protected_results, status_counts
+from kpi.metrics.facts import Filters
 from kpi.metrics.privacy import masked_results, protected_table
 from kpi.metrics.registry import ACTION_LINES, KPIS, REGISTRY
 from kpi.metrics.targets import RULES, Target
@@ -42,7 +43,7 @@ from kpi.views.formatting import (
 from kpi.views.meeting import kpi_pages, pack_of_results
 from kpi.views.pack import meeting_pack_xlsx, overview_frame
 from kpi.views.records import actor_words, rows_change_table
-from kpi.views.wording import judged_results
+from kpi.views.wording import chosen_schools, judged_results
 from tests.test_kpis import facts_of, leerling
 
 # -- formatting ---------------------------------------------------------------------------------
@@ -271,6 +272,14 @@ def test_status_counts_add_up_to_the_kpis(statuses, rules, extra):
     counts = status_counts(pd.DataFrame({"status": statuses, "rule": rules}))
     assert counts[: len(STATUSES)] == [(s, False, statuses.count(s)) for s in STATUSES]
     assert counts[len(STATUSES) :] == extra and sum(n for _, _, n in counts) == len(statuses)
+
+
+@pytest.mark.parametrize(
+    ("schools", "shown"),
+    [((), None), (("14SM05",), "College De Brink"), (("14SM05", "99XX"), "College De Brink, 99XX")],
+)
+def test_chosen_schools_by_name_none_for_the_region(schools, shown):
+    assert chosen_schools(Filters(schools), {"14SM05": "College De Brink"}) == shown
 
 
 def test_problem_words_in_both_languages_with_dutch_decimals():

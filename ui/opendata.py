@@ -9,6 +9,7 @@ from kpi.metrics.registry import Kpi
 from kpi.sources.duo import EXAMS
 from kpi.views.formatting import kpi_value, number, reason_text, school_year
 from kpi.views.opendata import benchmark_chart
+from kpi.views.wording import chosen_schools
 from ui import data, session
 from ui.i18n import language, t
 
@@ -69,8 +70,7 @@ def detail(kpi: Kpi, rows: pd.DataFrame, year: int) -> None:
 
     lang = language()
     schools = session.filters().schools
-    known = data.names(data.version())
-    chosen = ", ".join(known.get(code, code) for code in schools)
+    chosen = chosen_schools(session.filters(), data.names(data.version())) or ""
     left, right = st.columns([2, 1])
     with left:
         figure = benchmark_chart(rows, lang, chosen or None)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from kpi.views.formatting import school_year
 from kpi.views.meeting import KpiPage, kpi_figure
+from kpi.views.wording import chosen_schools
 from ui import data, session
 from ui.i18n import t
 from ui.widgets import CSS as SHARED_CSS
@@ -154,5 +155,4 @@ def actions_slide(register: list) -> None:
 
 def _selection() -> str | None:
     """The chosen schools by name (None: the whole region), for an open-data chart's third line."""
-    known = data.names(data.version())
-    return ", ".join(known.get(code, code) for code in session.filters().schools) or None
+    return chosen_schools(session.filters(), data.names(data.version()))

@@ -21,6 +21,7 @@ from kpi.views.charts import kpi_chart
 from kpi.views.formatting import kpi_value, reason_text, school_year, status_word
 from kpi.views.opendata import benchmark_chart
 from kpi.views.wording import (
+    chosen_schools,
     judged_results,
     range_words,
     rule_words,
@@ -149,6 +150,7 @@ def _results(
     filters: Filters,
     year: int | None,
 ) -> pd.DataFrame:
+    """Every KPI's results for the role: the delivered ones, and with `opened` the open-data ones as well."""
     if opened is None:
         return protected_results(facts, targets, role, filters, year)
     return all_kpi_values(facts, opened, targets, filters, year, role)
@@ -211,7 +213,7 @@ def kpi_pages(pack: Pack) -> list[KpiPage]:
 
 def pack_figures(pack: Pack) -> list[go.Figure]:
     """One chart per KPI page, without a title (the page carries it, so title and legend never overlap)."""
-    chosen = ", ".join(pack.names.get(code, code) for code in pack.filters.schools) or None
+    chosen = chosen_schools(pack.filters, pack.names)
     return [
         kpi_figure(kpi_history(pack.all_results, kpi_id), pack.language, pack.year, chosen) for kpi_id in _ids(pack)
     ]

@@ -116,6 +116,11 @@ def judged_words(year: int, target_years: list[int], language: str = "nl") -> st
     )
 
 
+def chosen_schools(filters: Filters, names: dict[str, str]) -> str | None:
+    """The schools a selection holds, by name (`College De Brink, Comenius College`); None for the whole region."""
+    return ", ".join(names.get(code, code) for code in filters.schools) or None
+
+
 def judged_results(results: pd.DataFrame, year: int, language: str = "nl") -> str:
     """judged_words for the target years of one year's KPI results."""
     return judged_words(year, results["target_year"].dropna().tolist(), language)
