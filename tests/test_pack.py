@@ -15,6 +15,7 @@ from kpi.cli import main
 from kpi.metrics.facts import REGION, Filters, load_facts
 from kpi.metrics.registry import KPIS, REGISTRY
 from kpi.metrics.targets import load_targets
+from kpi.paths import ROOT
 from kpi.sources.demo import load_demo
 from kpi.views.explorer import school_names
 from kpi.views.images import browser_path
@@ -164,6 +165,10 @@ def test_pack_command_refuses_an_unknown_format(tmp_path, capsys):
 def test_pack_command_writes_pdf_and_pptx(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("TECHNIEKPACT_DB", f"sqlite:///{tmp_path / 'cli.db'}")
     assert main(["demo"]) == 0
+    assert main(["pack", str(tmp_path / "zonder.pdf"), "--year", "2016"]) == 0  # no open data: no empty pages for it
+    assert len(PdfReader(tmp_path / "zonder.pdf").pages) > 2 + len(YEAR_KPIS)
+    assert "Acties" in PdfReader(tmp_path / "zonder.pdf").pages[2 + len(YEAR_KPIS)].extract_text()
+    assert main(["open-data", "duo-examens", str(ROOT / "data" / "open" / "duo_examen_raw_all.csv")]) == 0
     for name in ("pakket.pdf", "pakket.pptx"):
         assert main(["pack", str(tmp_path / name), "--year", "2016"]) == 0
         assert "Vergaderpakket geschreven" in capsys.readouterr().out

@@ -36,6 +36,11 @@ class OpenData:
     counts: dict[str, pd.DataFrame]
     region: Region
 
+    @property
+    def loaded(self) -> bool:
+        """Whether any open data counts (a database where none was ever loaded has none)."""
+        return any(len(frame) for frame in self.counts.values())
+
     def schools(self) -> dict[str, str]:
         """Location code -> name, for the region's locations in the open data (the school filter offers them)."""
         names: dict[str, str] = {}

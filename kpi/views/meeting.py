@@ -150,8 +150,9 @@ def _results(
     filters: Filters,
     year: int | None,
 ) -> pd.DataFrame:
-    """Every KPI's results for the role: the delivered ones, and with `opened` the open-data ones as well."""
-    if opened is None:
+    """Every KPI's results for the role: the delivered ones, and with open data loaded the open-data ones as well
+    (never pages of empty charts)."""
+    if opened is None or not opened.loaded:
         return protected_results(facts, targets, role, filters, year)
     return all_kpi_values(facts, opened, targets, filters, year, role)
 
