@@ -95,6 +95,23 @@ def test_a_missing_column_hides_none_of_the_other_problems():
     # one problem for the missing column, not one per row; the two equal rows differ in the missing column
 
 
+@pytest.mark.parametrize(
+    ("column", "rows", "found"),
+    [  # checks that read several columns judge only with the columns they read
+        (  # an institution in 2015 and its location in 2016 are no mixed levels; without years nothing says so
+            "schooljaar",
+            [_with("brin", "14SM"), {**dict(zip(HEADER, _with("brin", "14SM05"), strict=True)), "schooljaar": 2016}],
+            [("column_missing", 1, "schooljaar")],
+        ),
+        ("aantal", [GOOD, GOOD], [("column_missing", 1, "aantal"), ("duplicate", 3, None)]),  # the key is all there
+    ],
+)
+def test_a_missing_column_leaves_the_checks_that_need_it_out(column, rows, found):
+    rows = [list(r.values()) if isinstance(r, dict) else r for r in rows]
+    problems = checked_file(_without(column, *rows), "x.xlsx").errors
+    assert sorted((p.code, p.row, p.column) for p in problems) == sorted(found)
+
+
 def test_problem_names_sheet_excel_row_column_value_and_expectation():
     rows = [["Export uit Magister", None], [], HEADER, GOOD, _with("aantal", "-7")]
     problem = checked_file(workbook_bytes({"Leerlingen 2016": rows}), "x.xlsx").errors[0]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
+from kpi.clock import local_today
 from kpi.codes import FORMULA_STARTS
 from kpi.delivery.brin import BRIN_PATTERN, is_brin, lookalikes, normalised_brin
 from kpi.delivery.messages import Problem
@@ -45,7 +45,7 @@ def parse_year(text: pd.Series, column: Column) -> Parsed:
     short_ok = short.isna() | (short_end == short + 1)
     codes = _codes(text.index)
     codes[year.isna() | ~end_ok | ~short_ok] = "year_format"
-    last = dt.date.today().year + 1
+    last = local_today().year + 1
     codes[codes.isna() & ((year < FIRST_YEAR) | (year > last))] = "year_range"
     return year.astype("Int64"), codes
 
@@ -136,7 +136,7 @@ PARSERS: dict[str, Callable[[pd.Series, Column], Parsed]] = {
 CODE_PARAMS: dict[str, Callable[[Column], dict[str, object]]] = {
     "enum": lambda c: {"values": ", ".join(c.values)},
     "int_range": lambda c: {"minimum": c.minimum, "maximum": c.maximum},
-    "year_range": lambda c: {"minimum": FIRST_YEAR, "maximum": dt.date.today().year + 1},
+    "year_range": lambda c: {"minimum": FIRST_YEAR, "maximum": local_today().year + 1},
 }
 
 
@@ -287,17 +287,22 @@ def clean_sheet(
             for p in _problems_at(formula, raw, sheet, column.name, "text_formula"):
                 first = {"first": (p.value or " ")[0]}
                 problems.append(Problem(p.code, p.sheet, None, p.column, p.value, "warning", first, p.rows))
-    if sheet.school:
-        problems += _school_problems(clean, raw, sheet, known_schools, as_school)
+    if sheet.school:  # levels are only mixed within one year: without the year column they are not judged
+        problems += _school_problems(clean, raw, sheet, known_schools, as_school, sheet.year in positions)
     elif as_school is not None:
         problems.append(Problem("sheet_not_yours", sheet.name))
-    if all(c.name in positions for c in sheet.columns if c.required):  # without one, rows would look alike
+    if all(c.name in positions for c in sheet.columns if c.required and c.name in sheet.key):  # else rows look alike
         problems += _duplicate_problems(clean, raw, sheet, _repeated(key_codes, len(clean)))
     return clean.reset_index(drop=True), problems
 
 
 def _school_problems(
-    clean: pd.DataFrame, raw: RawSheet, sheet: Sheet, known: set[str] | None, as_school: str | None
+    clean: pd.DataFrame,
+    raw: RawSheet,
+    sheet: Sheet,
+    known: set[str] | None,
+    as_school: str | None,
+    judge_levels: bool = True,
 ) -> list[Problem]:
     """Schools outside the register, outside the account's own school, and both levels of one institution."""
     codes = clean[sheet.school]
@@ -316,6 +321,8 @@ def _school_problems(
     if known is not None:  # a foreign school is refused as foreign; whether it is registered does not matter
         unknown = well_formed & ~foreign & ~_spread_flags(distinct.str[:4].isin(known), row_codes)
         problems += _problems_at(_rows(unknown, clean), raw, sheet, sheet.school, "brin_unknown", found=codes)
+    if not judge_levels:
+        return problems
     return problems + _mixed_level_problems(clean, raw, sheet, distinct, row_codes, well_formed)
 
 
