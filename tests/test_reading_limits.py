@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from kpi.delivery import isolated
 from kpi.delivery.ingest import checked_file
 from kpi.delivery.isolated import read_ahead
-from kpi.delivery.limits import MAX_COLUMNS, SheetSpan, _scan_chunk, column_number, current_limits
+from kpi.delivery.limits import CHUNK, MAX_COLUMNS, SheetSpan, _scan_chunk, column_number, current_limits
 from kpi.delivery.problem_list import report_lines
 from tests.conftest import GOOD_ROWS, HEADER, workbook_bytes
 
@@ -183,6 +183,56 @@ def test_a_row_beyond_nine_digits_is_refused_by_its_cell(reference, row_named):
     assert errors[0].params["rows"] == int(row_named) and row_named in errors[0].message("nl")
 
 
+@pytest.mark.parametrize(
+    ("reference", "written"),
+    [
+        ('r="xfd1048576"', "lower case, which the reader reads as XFD1048576"),
+        ("r='A5000000'", "single quotes"),
+        ('r = "A5000000"', "spaces around the equals sign"),
+        ('r=\n"A5000000"', "a line break before the value"),
+    ],
+    ids=["lower case", "single quotes", "spaced", "line break"],
+)
+def test_a_far_cell_written_as_xml_allows_is_refused_too(reference, written):
+    """XML and the reader accept more spellings of a reference than Excel writes: the check reads them all."""
+    data = _rewritten(_far_cell("B9"), lambda xml: xml.replace(b'r="B9"', reference.encode()))
+    _refused(data, "ver.xlsx", "file_too_many_cells")
+
+
+def _stored_sheet(data: bytes, change) -> bytes:
+    """The same xlsx, its first sheet changed by `change` and stored unpacked (its pieces cut at known places)."""
+    source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            if item.filename == "xl/worksheets/sheet1.xml":
+                out.writestr(item.filename, change(source.read(item)), compress_type=zipfile.ZIP_STORED)
+            else:
+                out.writestr(item, source.read(item))
+    return target.getvalue()
+
+
+def _across_the_border(xml: bytes) -> bytes:
+    """The far reference padded with 200 zeros and placed across the first piece's border (1 MiB)."""
+    far = b'r="B' + b"0" * 200 + b'2000000"'
+    tag = xml.rindex(b"<c", 0, xml.index(b'r="B9"'))
+    padding = CHUNK - 100 - (xml.index(b'r="B9"') - tag) - tag
+    return xml[:tag] + b"<x/>" * (padding // 4) + b" " * (padding % 4) + xml[tag:].replace(b'r="B9"', far)
+
+
+def test_a_reference_across_a_piece_border_is_read_whole():
+    """The sheet is read in pieces of 1 MiB; a tag cut by a border is read whole with the next piece."""
+    data = _stored_sheet(_far_cell("B9"), _across_the_border)
+    stored = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert stored.index(b'r="B000') < CHUNK < stored.index(b'2000000"')
+    _refused(data, "ver.xlsx", "file_too_many_cells")
+
+
+def test_an_endless_tag_is_refused():
+    """More than a piece of XML without a new tag: no sheet has one, and a reference could hide in it."""
+    data = _stored_sheet(_far_cell("B9"), lambda xml: xml.replace(b'r="B9"', b'r="B9" x="' + b"y" * (2 * CHUNK) + b'"'))
+    _refused(data, "ver.xlsx", "sheet_tag_too_long")
+
+
 def test_cell_references_scanned_exactly():
     """Row tags, cells in any attribute order, margins and messages that only look like references."""
     cases = [
@@ -237,7 +287,7 @@ def test_scan_counts_the_longest_reference_within_reach():
     assert (span.rows, span.columns) == (123456789, column_number("ABC"))
 
 
-def _lying_zip(inflated: int, declared: int = 1000, block: bytes = b" " * (1 << 20)) -> bytes:
+def _lying_zip(inflated: int, declared: int = 1000, block: bytes = b"<x/>" * (1 << 18)) -> bytes:
     """An xlsx whose sheet declares `declared` bytes (with that prefix's CRC) but inflates to `inflated`."""
     compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
     body = b"".join(compressor.compress(block) for _ in range(inflated // len(block))) + compressor.flush()

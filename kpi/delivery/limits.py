@@ -87,7 +87,7 @@ class RefusedFile(Exception):
 
 # --- xlsx: what the sheets really span -------------------------------------------------------------
 
-_DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]*)(\d*)(?::([A-Z]+)(\d+))?"')
+_DIMENSION = re.compile(rb'<dimension\s+ref\s*=\s*["\']([A-Za-z]*)(\d*)(?::([A-Za-z]+)(\d+))?["\']')
 _SHEET_ENTRY = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
 _RELATION = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
 _RELATION_REVERSED = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
@@ -96,7 +96,7 @@ _RELATION_REVERSED = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?
 def column_number(letters: bytes | str) -> int:
     """`A` -> 1, `Z` -> 26, `AA` -> 27, `XFD` -> 16384."""
     number = 0
-    for letter in letters.decode() if isinstance(letters, bytes) else letters:
+    for letter in (letters.decode() if isinstance(letters, bytes) else letters).upper():  # a reader reads "xfd" too
         number = number * 26 + ord(letter) - 64
     return number
 
@@ -130,11 +130,11 @@ REF_WINDOW = 13
 """Bytes after `r=\"` that hold any reference within reach: three letters, nine digits and the closing quote."""
 ROW_DIGITS = 9
 _TENS = [10.0**i for i in reversed(range(ROW_DIGITS))]
-_BEYOND_WINDOW = re.compile(rb'r="(?:([A-Z]{4,})\d+|([A-Z]{0,3})(\d{10,}))"')
+_BEYOND_WINDOW = re.compile(rb'r=["\'](?:([A-Za-z]{4,})\d+|([A-Za-z]{0,3})(\d{10,}))["\']')
 """References no window holds: wider than three letters, or a row of ten digits or more (no real sheet has one)."""
 
 
-def _scan_chunk(text: bytes, span: SheetSpan) -> None:
+def _scan_chunk(text: bytes | memoryview, span: SheetSpan) -> None:
     """Widen `span` by every `r="..."` in a piece of sheet XML: cell references and row numbers, in any order."""
     # read all at once with numpy (3 ms per MB; the regex pass before took 6); the rare reference longer than the
     # window is read by a regex that skips every ordinary one. Only the largest row and column are parsed.
@@ -142,13 +142,20 @@ def _scan_chunk(text: bytes, span: SheetSpan) -> None:
     from numpy.lib.stride_tricks import sliding_window_view
 
     codes = np.frombuffer(text, np.uint8)
+    if _spaced_equals(codes):  # XML allows `r = "A1"`; no spreadsheet writes it, so the slower way is fine
+        text = _SPACED_EQUALS.sub(b"=", bytes(text))
+        codes = np.frombuffer(text, np.uint8)
     span.cells_seen += int(np.count_nonzero((codes[:-1] == ord("<")) & (codes[1:] == ord("c"))))  # bytes.count: 4x
-    starts = np.flatnonzero((codes[:-3] == ord("r")) & (codes[1:-2] == ord("=")) & (codes[2:-1] == ord('"'))) + 3
+    quoted = (codes[2:-1] == ord('"')) | (codes[2:-1] == ord("'"))  # either quote, as XML allows
+    starts = np.flatnonzero((codes[:-3] == ord("r")) & (codes[1:-2] == ord("=")) & quoted) + 3
     if not len(starts):
         return
     padded = np.concatenate([np.zeros(ROW_DIGITS, np.uint8), codes, np.zeros(REF_WINDOW, np.uint8)])
     starts += ROW_DIGITS
     window = sliding_window_view(padded, REF_WINDOW)[starts]
+    head = window[:, :4]  # a reader takes `xfd1` for XFD1, so does the check (four letters: wider than XFD)
+    if (lower := (head - np.uint8(ord("a"))) < 26).any():
+        window[:, :4] = np.where(lower, head - np.uint8(32), head)
     is_letter = (window - np.uint8(ord("A"))) < 26  # below "A" wraps round to large numbers
     is_digit = (window - np.uint8(ord("0"))) < 10
     letters = np.argmin(is_letter, axis=1)  # 0 for a window of letters only
@@ -160,7 +167,8 @@ def _scan_chunk(text: bytes, span: SheetSpan) -> None:
     runs_on = ((letters == 0) & is_letter[:, 0]) | ((end == 0) & letters_then_digits[:, 0])
     if (letters > 3).any() or (digits > ROW_DIGITS).any() or runs_on.any():
         _reach_beyond_window(text, span)
-    valid = (window[np.arange(len(starts)), end] == ord('"')) & (digits > 0) & (digits <= ROW_DIGITS) & (letters <= 3)
+    closed = window[np.arange(len(starts)), end]
+    valid = ((closed == ord('"')) | (closed == ord("'"))) & (digits > 0) & (digits <= ROW_DIGITS) & (letters <= 3)
     found = np.flatnonzero(valid)
     if len(found):
         closing = starts[found] + end[found]
@@ -203,7 +211,19 @@ def _largest_column(window: np.ndarray, found: np.ndarray, letters: np.ndarray) 
     return column_number(window[widest[keys.argmax()], :most].tobytes())
 
 
-def _reach_beyond_window(text: bytes, span: SheetSpan) -> None:
+_SPACED_EQUALS = re.compile(rb"[ \t\r\n]*=[ \t\r\n]*")
+
+
+def _spaced_equals(codes: np.ndarray) -> bool:
+    """Whether any `=` has white space (or another byte below "!") beside it."""
+    import numpy as np
+
+    equals = np.flatnonzero(codes == ord("="))
+    equals = equals[(equals > 0) & (equals < len(codes) - 1)]
+    return bool((codes[equals - 1] <= ord(" ")).any() or (codes[equals + 1] <= ord(" ")).any())
+
+
+def _reach_beyond_window(text: bytes | memoryview, span: SheetSpan) -> None:
     for found in _BEYOND_WINDOW.finditer(text):
         if found.group(1):
             span.reach(0, MAX_COLUMNS + 1)  # wider than XFD
@@ -290,7 +310,10 @@ def checked_zip(data: bytes, limits: Limits) -> None:
     names = sheet_paths(data, archive)
     unpacked = 0
     for info in archive.infolist():
-        is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        # a sheet wherever the workbook points, not only where Excel keeps them
+        is_sheet = info.filename in names or (
+            info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        )
         sheet = names.get(info.filename, info.filename)
         span, tail, first = SheetSpan(), b"", True
         for chunk in _inflated(data, info):
@@ -302,10 +325,25 @@ def checked_zip(data: bytes, limits: Limits) -> None:
             if first and (dimension := _DIMENSION.search(chunk)):
                 _check_dimension(sheet, dimension, limits)
                 first = False
-            text = tail + chunk
+            text, tail = _whole_tags(tail + chunk, sheet)
             _scan_chunk(text, span)
             _refuse_span(sheet, span, limits)
-            tail = text[-64:]  # a reference cut in two by the chunk border is seen whole next time
+        if tail:  # the stream's last piece
+            _scan_chunk(tail, span)
+            _refuse_span(sheet, span, limits)
+
+
+MAX_CARRIED = CHUNK
+"""Bytes after a sheet's last `<` that may wait for the next piece: far more than any tag and its text."""
+
+
+def _whole_tags(text: bytes, sheet: str) -> tuple[memoryview, bytes]:
+    """The text up to its last `<`, and the rest: a tag cut by a piece's border is read whole with the next one
+    (a reference of any length, spaced out or not, is never cut in two)."""
+    cut = max(text.rfind(b"<"), 0)
+    if len(text) - cut > MAX_CARRIED:  # no real sheet has a tag or a cell text this long
+        raise RefusedFile(Problem("sheet_tag_too_long", sheet, params={"limit_mb": MAX_CARRIED // (1024 * 1024)}))
+    return memoryview(text)[:cut], text[cut:]  # the first part unsliced: a copy of a megabyte costs
 
 
 def _check_dimension(sheet: str, found: re.Match[bytes], limits: Limits) -> None:
