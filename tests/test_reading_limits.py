@@ -227,6 +227,18 @@ def test_a_reference_across_a_piece_border_is_read_whole():
     _refused(data, "ver.xlsx", "file_too_many_cells")
 
 
+def test_a_sheet_kept_elsewhere_in_the_zip_is_checked_too():
+    """The workbook may point at a sheet outside xl/worksheets/: the reader follows it, so does the check."""
+    source, target = zipfile.ZipFile(io.BytesIO(_far_cell("XFD1048576"))), io.BytesIO()
+    moved = {"xl/worksheets/sheet1.xml": "xl/elders/blad.xml"}
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            content = source.read(item).replace(b"worksheets/sheet1.xml", b"elders/blad.xml")
+            out.writestr(moved.get(item.filename, item.filename), content)
+    assert "xl/elders/blad.xml" in zipfile.ZipFile(target).namelist()
+    _refused(target.getvalue(), "ver.xlsx", "file_too_many_cells")
+
+
 def test_an_endless_tag_is_refused():
     """More than a piece of XML without a new tag: no sheet has one, and a reference could hide in it."""
     data = _stored_sheet(_far_cell("B9"), lambda xml: xml.replace(b'r="B9"', b'r="B9" x="' + b"y" * (2 * CHUNK) + b'"'))
