@@ -63,15 +63,14 @@ def card_grid(chosen: pd.DataFrame, everything: pd.DataFrame, width: int = 4) ->
     rows = chosen.to_dict("records")
     targets = data.targets()
     histories = dict(tuple(everything.groupby("id", sort=False)))
-    with st.container(key="card_grid"):  # its headings take two lines' room, so a wrapped one leaves cards aligned
-        for start in range(0, len(rows), width):
-            columns = st.columns(width)
-            for offset, row in enumerate(rows[start : start + width]):
-                with columns[offset]:
-                    first = offset == 0 or rows[start + offset - 1]["action_line"] != row["action_line"]
-                    line = t(f"action_line.{row['action_line']}")
-                    st.markdown(f"##### {line}" if first else "##### &nbsp;")
-                    kpi_card(REGISTRY[row["id"]], row, histories.get(row["id"], everything.iloc[0:0]), targets)
+    for start in range(0, len(rows), width):
+        columns = st.columns(width)
+        for offset, row in enumerate(rows[start : start + width]):
+            with columns[offset]:
+                first = offset == 0 or rows[start + offset - 1]["action_line"] != row["action_line"]
+                line = t(f"action_line.{row['action_line']}")
+                st.markdown(f"##### {line}" if first else "##### &nbsp;")  # two lines' room each (CSS below)
+                kpi_card(REGISTRY[row["id"]], row, histories.get(row["id"], everything.iloc[0:0]), targets)
 
 
 def grid_on_demand(label: str, key: str, rows: Callable[[], pd.DataFrame], grid_key: str) -> None:
@@ -251,7 +250,8 @@ CSS = """
 .tp-badge {color: #fff; padding: 0.15rem 0.65rem; border-radius: 0.8rem; font-weight: 600; font-size: 0.95rem; display: inline-block; max-width: 100%; line-height: 1.35;}
 .tp-summary {display: flex; flex-wrap: wrap; gap: 0.4rem 1.4rem; align-items: center; margin: 0.3rem 0 0.8rem;}
 .tp-count {white-space: nowrap;}
-.st-key-card_grid h5 {box-sizing: content-box; min-height: 2.6em; line-height: 1.3 !important; display: flex; align-items: flex-end;}
+/* The card grid's action-line headings (its only h5) take two lines' room, so a wrapped one leaves cards aligned. */
+[data-testid="stColumn"] h5 {box-sizing: content-box; min-height: 2.6em; line-height: 1.3 !important; display: flex; align-items: flex-end;}
 /* A static table fits its column: long words ("beroepskeuzeprogramma") break at a cell's edge, not past the page. */
 [data-testid="stTable"] table {width: 100% !important;}
 [data-testid="stTable"] td, [data-testid="stTable"] th {min-width: 5.4em;}
