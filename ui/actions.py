@@ -71,6 +71,7 @@ def _action_cards(shown: list[Action], chosen: pd.DataFrame) -> None:
         st.success(saved)
     st.caption(t("actions.caption"))
     statuses = dict(zip(chosen["id"], chosen["status"], strict=False))
+    today = local_today()
     for action in shown:
         with st.container(border=True):
             kpis = [
@@ -80,7 +81,7 @@ def _action_cards(shown: list[Action], chosen: pd.DataFrame) -> None:
             ]
             lines = [  # one element per action: each element costs the browser time
                 f"{action_badge(action.status)} "
-                + (badge(t("actions.overdue"), OVERDUE_COLOUR) + " " if overdue(action, local_today()) else "")
+                + (badge(t("actions.overdue"), OVERDUE_COLOUR) + " " if overdue(action, today) else "")
                 + f"&nbsp; **{html.escape(action.title)}**",
                 f"{html.escape(action.action)}  \n*{t('actions.result')}:* {html.escape(action.result)}",
                 html.escape(action.note) if action.note else f"*{t('actions.no_note')}*",

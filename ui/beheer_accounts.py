@@ -59,10 +59,11 @@ def _add_form() -> None:
 
 def _remove_form(names: list[str]) -> None:
     me = session.user().name
+    others = [n for n in names if n != me]  # never one's own account
     st.markdown(f"**{t('beheer.remove_account')}**")
     name = st.selectbox(
-        t("beheer.remove_account"), [n for n in names if n != me], index=None, key="account_remove_name",
-        label_visibility="collapsed", placeholder=choose([n for n in names if n != me]),
+        t("beheer.remove_account"), others, index=None, key="account_remove_name", label_visibility="collapsed",
+        placeholder=choose(others),
     )  # fmt: skip
     if name is None:
         return

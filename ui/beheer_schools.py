@@ -27,8 +27,8 @@ def render() -> None:
         st.success(flash)
     unchecked = placeholders(engine)
     if unchecked:
-        many = t("beheer.placeholders", count=len(unchecked)) if len(unchecked) > 1 else t("beheer.placeholder_one")
-        st.warning(many, icon=":material/warning:")
+        words = t("beheer.placeholders", count=len(unchecked)) if len(unchecked) > 1 else t("beheer.placeholder_one")
+        st.warning(words, icon=":material/warning:")
     table = register_table()
     st.dataframe(
         table.style.apply(

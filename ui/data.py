@@ -17,7 +17,7 @@ from kpi.settings.audit import latest_entry_id
 from kpi.settings.reference import techniek_lookup, techniek_table, unknown_programs
 from kpi.sources.demo import demo_wanted, holds_demo, load_demo
 from kpi.sources.duo.store import load_shipped, open_data_facts
-from kpi.views.explorer import Selection, explorer_options, protected_pivot, school_names
+from kpi.views.explorer import Selection, explorer_options, known_school_names, protected_pivot
 from kpi.views.flows import protected_flows
 
 
@@ -94,8 +94,7 @@ def options(data: tuple[int, ...]) -> dict[str, list]:
 
 @st.cache_data(ttl=3600, max_entries=8)
 def names(data: tuple[int, ...]) -> dict[str, str]:
-    """Schools to filter on: those with deliveries, and the region's locations in the open data."""
-    return {**open_data(data).schools(), **school_names(facts(data))}
+    return known_school_names(facts(data), open_data(data))
 
 
 @st.cache_data(ttl=3600, max_entries=8)

@@ -40,7 +40,7 @@ def _pack(args: argparse.Namespace) -> int:
     from kpi.settings.actions import action_register
     from kpi.sources.demo import holds_demo
     from kpi.sources.duo.store import open_data_facts
-    from kpi.views.explorer import school_names
+    from kpi.views.explorer import known_school_names
     from kpi.views.images import ChartsUnavailable
     from kpi.views.meeting import actions_frame, build_pack, last_meeting_changes
     from kpi.views.pack import pack_bytes
@@ -64,7 +64,7 @@ def _pack(args: argparse.Namespace) -> int:
             args.role,
             args.lang,
             holds_demo(engine),
-            {**opened.schools(), **school_names(facts)},
+            known_school_names(facts, opened),
             changes=None if changes is None else changes.changes,
             meeting="" if changes is None else changes.meeting,
             actions=actions_frame(action_register(engine), args.lang, None if changes is None else changes.actions),

@@ -8,6 +8,7 @@ import pandas as pd
 
 from kpi.catalogue import word
 from kpi.codes import SUPPRESSED_POINT, Role
+from kpi.metrics.benchmark import OpenData
 from kpi.metrics.facts import REGION, Facts, Filters, filtered_leerlingen
 from kpi.metrics.privacy import protected_table
 from kpi.views.formatting import cell, school_year
@@ -85,6 +86,11 @@ def school_names(facts: Facts) -> dict[str, str]:
     """BRIN -> school name as delivered."""
     frame = facts.leerlingen[["brin", "school"]].dropna().drop_duplicates("brin")
     return {str(b): str(s) for b, s in zip(frame["brin"], frame["school"], strict=True)}
+
+
+def known_school_names(facts: Facts, opened: OpenData) -> dict[str, str]:
+    """Schools to filter on and name: those with deliveries, and the region's locations in the open data."""
+    return {**opened.schools(), **school_names(facts)}
 
 
 @dataclass(frozen=True)
